@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ArtistsModule } from './artists/artists.module';
+import { CommonModule } from './common/common.module';
+import { appConfig, databaseConfig, validateEnvironment } from './config';
+import { buildDataSourceOptions } from './database/typeorm.options';
+import { HealthModule } from './health/health.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      load: [appConfig, databaseConfig],
+      validate: validateEnvironment,
+    }),
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (database: ConfigType<typeof databaseConfig>) => ({
+        ...buildDataSourceOptions(database),
+        autoLoadEntities: true,
+        retryAttempts: 3,
+        retryDelay: 1000,
+      }),
+    }),
+    CommonModule,
+    HealthModule,
+    ArtistsModule,
+  ],
+})
+export class AppModule {}

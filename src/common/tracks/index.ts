@@ -1,0 +1,4 @@
+export * from './audio-features';
+export * from './track-features.dto';
+export * from './tracks-body.pipe';
+export * from './api-tracks-body.decorator';

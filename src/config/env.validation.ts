@@ -1,0 +1,68 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+/**
+ * Every setting the service reads, with its rule. The app refuses to boot with a readable list of the
+ * wrong ones (see validateEnvironment), rather than failing later with an obscure error.
+ */
+class EnvironmentVariables {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @Matches(/^$|^(postgres|postgresql):\/\/.+/, {
+    message: 'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite file)',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  DB_RUN_MIGRATIONS?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  DB_LOGGING?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^$|^.{16,}$/, { message: 'ADMIN_API_KEY must be empty or at least 16 characters long' })
+  ADMIN_API_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size such as 10mb or 512kb' })
+  BODY_LIMIT?: string;
+
+  @IsOptional()
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL?: string;
+}
+
+export function validateEnvironment(config: Record<string, unknown>): Record<string, unknown> {
+  const env = plainToInstance(EnvironmentVariables, config, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((error) =>
+      Object.values(error.constraints ?? {}).map(
+        (message) => `  - ${error.property}=${JSON.stringify(config[error.property])}: ${message}`,
+      ),
+    );
+    throw new Error(`Invalid environment, the service cannot start:\n${lines.join('\n')}`);
+  }
+  return config;
+}

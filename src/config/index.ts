@@ -1,0 +1,3 @@
+export * from './app.config';
+export * from './database.config';
+export * from './env.validation';
