@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+
+/**
+ * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid
+ * sample bodies with one value mutated into something hostile. The service must never answer 5xx,
+ * every 4xx must be the one error body, and it must keep serving afterwards.
+ */
+const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS_PER_ROUTE ?? 300);
+
+const sampleTracks: Record<string, unknown>[] = JSON.parse(
+  readFileSync(sharedData('trendy_metrics.json'), 'utf8'),
+);
+const sampleArtists: Record<string, unknown>[] = JSON.parse(
+  readFileSync(sharedData('playlist_artists.json'), 'utf8'),
+).slice(0, 8);
+
+const hostileValue = fc.oneof(
+  fc.constantFrom(
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '1e309',
+    '',
+    ' ',
+    '0x10',
+    '١٢٣',
+    '🎵🎶',
+    '__proto__',
+    'constructor',
+    '\u0000',
+    null,
+    true,
+    false,
+    [],
+    {},
+    { __proto__: { polluted: true } },
+    -1,
+    -0,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER,
+    Number.MIN_VALUE,
+    2 ** 53 + 1,
+  ),
+  fc.double(),
+  fc.integer(),
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.jsonValue({ maxDepth: 4 }),
+);
+
+const deepNesting = fc
+  .integer({ min: 10, max: 2000 })
+  .map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown);
+
+function mutatedRows(rows: Record<string, unknown>[]) {
+  return fc
+    .record({
+      row: fc.nat({ max: rows.length - 1 }),
+      field: fc.oneof(
+        fc.constantFrom(...Object.keys(rows[0])),
+        fc.constantFrom('__proto__', 'constructor', 'prototype', 'tracks', ''),
+        fc.string(),
+      ),
+      value: hostileValue,
+      shape: fc.constantFrom('array', 'tracks', 'columns'),
+    })
+    .map(({ row, field, value, shape }) => {
+      const copy = rows.map((r) => ({ ...r }));
+      copy[row] = JSON.parse(JSON.stringify(copy[row]));
+      Object.defineProperty(copy[row], field, { value, enumerable: true, writable: true });
+      if (shape === 'tracks') return { tracks: copy };
+      if (shape === 'columns') {
+        const columns: Record<string, Record<string, unknown>> = {};
+        copy.forEach((r, i) =>
+          Object.entries(r).forEach(([k, v]) => ((columns[k] ??= {})[String(i)] = v)),
+        );
+        return columns;
+      }
+      return copy;
+    });
+}
+
+const randomBody = fc.oneof(
+  fc.jsonValue({ maxDepth: 6 }),
+  fc.array(fc.dictionary(fc.string(), hostileValue, { maxKeys: 20 }), { maxLength: 30 }),
+  fc.dictionary(fc.string(), fc.dictionary(fc.string(), hostileValue, { maxKeys: 5 })),
+  deepNesting,
+  mutatedRows(sampleTracks),
+  mutatedRows(sampleArtists),
+);
+
+const randomQuery = fc.oneof(
+  fc.constant(''),
+  fc
+    .dictionary(
+      fc.constantFrom('limit', 'k', 'recent', 'periods', 'freq', 'interval', '__proto__', 'x'),
+      fc.oneof(
+        fc.string(),
+        fc.integer().map(String),
+        fc.double().map(String),
+        hostileValue.map(String),
+      ),
+      { maxKeys: 3 },
+    )
+    .map((q) => new URLSearchParams(q).toString()),
+);
+
+describe('fuzzing every call', () => {
+  let testApp: TestApp;
+  let postRoutes: string[] = [];
+  const http = () => request(testApp.app.getHttpServer());
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    const { body: document } = await http().get('/docs-json').expect(200);
+    postRoutes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
+      .filter(([path, operations]) => operations.post && !path.includes('{'))
+      .map(([path]) => path);
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('finds the POST calls to fuzz in the OpenAPI document', () => {
+    expect(postRoutes).toContain('/api/v1/favourite_artists');
+  });
+
+  it('never answers 5xx to random or mutated bodies, always the error body on 4xx', async () => {
+    for (const route of postRoutes) {
+      await fc.assert(
+        fc.asyncProperty(randomBody, randomQuery, async (body, query) => {
+          const response = await http()
+            .post(query ? `${route}?${query}` : route)
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
+          if (response.status >= 500) {
+            throw new Error(
+              `${route} answered ${response.status}: ${JSON.stringify(response.body)}`,
+            );
+          }
+          if (response.status >= 400)
+            expectErrorBody(response.body, response.status, response.body.code);
+        }),
+        { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+      );
+    }
+    await http().get('/health').expect(200);
+  });
+
+  it('answers raw non-JSON bodies with 400 INVALID_JSON', async () => {
+    for (const route of postRoutes) {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ minLength: 1 }).filter((s) => {
+            try {
+              JSON.parse(s);
+              return false;
+            } catch {
+              return true;
+            }
+          }),
+          async (text) => {
+            const response = await http()
+              .post(route)
+              .set('Content-Type', 'application/json')
+              .send(text);
+            expect(response.status).toBe(400);
+            expectErrorBody(response.body, 400, 'INVALID_JSON');
+          },
+        ),
+        { numRuns: 30 },
+      );
+    }
+  });
+});
