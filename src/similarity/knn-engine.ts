@@ -74,7 +74,7 @@ function fitKdTree(rows: readonly (readonly number[])[], dimensions: number): Ne
   // to measure a point's distance to a splitting plane; that distance then comes out 0 and the tree
   // never prunes a branch (every query visits every node). This metric reads exactly the feature
   // columns, never the label the tree appends, so the plane distance is right and the tree prunes.
-  const tree = new KNN(rows as number[][], labels, { k: 1, distance: euclidean(dimensions) })
+  const tree = new KNN(rows as number[][], labels, { k: 1, distance: featureDistance(dimensions) })
     .kdTree;
 
   return {
@@ -84,15 +84,30 @@ function fitKdTree(rows: readonly (readonly number[])[], dimensions: number): Ne
       if (point.length !== dimensions) {
         throw new RangeError(`the query must have ${dimensions} values, got ${point.length}`);
       }
-      return tree
-        .nearest(point, Math.min(k, rows.length))
-        .map(([stored, distance]) => ({ index: stored[dimensions], distance }))
-        .sort((a, b) => a.distance - b.distance || a.index - b.index);
+      const wanted = Math.min(k, rows.length);
+      // The tree keeps an arbitrary one of several rows tied at the k-th distance. Ask for one more
+      // than needed, and widen while the extra one ties, so every tied row is seen; then ties are
+      // broken by row position and the answer does not depend on the tree's shape.
+      let asked = wanted;
+      let found: Neighbour[];
+      do {
+        asked = Math.min(asked === wanted ? wanted + 1 : asked * 2, rows.length);
+        found = tree
+          .nearest(point, asked)
+          .map(([stored, distance]) => ({ index: stored[dimensions], distance }))
+          .sort((a, b) => a.distance - b.distance || a.index - b.index);
+      } while (
+        asked < rows.length &&
+        found.length > wanted &&
+        found[found.length - 1].distance === found[wanted - 1].distance
+      );
+      return found.slice(0, wanted);
     },
   };
 }
 
-function euclidean(dimensions: number): Distance {
+/** Euclidean distance over the first `dimensions` values (the features), never the appended label. */
+export function featureDistance(dimensions: number): Distance {
   return (a, b) => {
     let sum = 0;
     for (let i = 0; i < dimensions; i++) {
