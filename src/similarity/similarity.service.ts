@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors';
-import { AUDIO_FEATURES, AudioFeature, ParsedTracks, Track } from '../common/tracks';
+import { AUDIO_FEATURES, ParsedTracks, Track } from '../common/tracks';
 import type {
   SimilarityQueryTrackDto,
   SimilarityResponseDto,
@@ -13,13 +13,6 @@ export interface SimilarityOptions {
   recent: number;
   /** Neighbours per query. */
   k: number;
-}
-
-/** Mean and standard deviation of the features that vary across the candidate pool. */
-interface Scaling {
-  features: AudioFeature[];
-  means: number[];
-  deviations: number[];
 }
 
 @Injectable()
@@ -45,7 +38,7 @@ export class SimilarityService {
         `has no track with audio features to use as a query (all ${playlist.skipped.length} rows were skipped)`,
       );
     }
-    const playOrder = newestFirst(playlist.tracks);
+    const playOrder = inPlayOrder(playlist.tracks);
     const recentTracks = takeRecent(playOrder, recent);
     const candidatePool = poolWithout(playOrder, recentTracks);
     if (candidatePool.length < k) {
@@ -58,13 +51,13 @@ export class SimilarityService {
 
     const scaling = fitScaling(candidatePool);
     const index = this.engine.fit(
-      candidatePool.map((track) => standardise(track, scaling)),
-      scaling.features.length,
+      candidatePool.map((candidate) => standardise(candidate, scaling)),
+      scaling.columns.length,
     );
     const results = recentTracks.map((query) => ({
-      query: describeQuery(query),
+      query: describeQuery(query.track),
       neighbours: index.nearest(standardise(query, scaling), k).map(({ index, distance }) => ({
-        track: describeCandidate(candidatePool[index]),
+        track: describeCandidate(candidatePool[index].track),
         distance,
       })),
     }));
@@ -72,60 +65,100 @@ export class SimilarityService {
     return {
       results,
       pool_size: candidatePool.length,
-      features_used: scaling.features,
+      features_used: scaling.columns.map((column) => AUDIO_FEATURES[column]),
       skipped: playlist.skipped,
     };
   }
 }
 
-function newestFirst(tracks: readonly Track[]): Track[] {
-  const time = (track: Track) => track.playedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  return [...tracks].sort((a, b) => {
-    const byTime = time(b) === time(a) ? 0 : time(b) > time(a) ? 1 : -1;
-    return byTime || b.row - a.row;
-  });
+/** A track with its play time (ms, -Infinity when unknown) and its 13 features in AUDIO_FEATURES order. */
+interface PlayedTrack {
+  track: Track;
+  time: number;
+  features: number[];
+}
+
+function inPlayOrder(tracks: readonly Track[]): PlayedTrack[] {
+  return tracks
+    .map((track) => ({
+      track,
+      time: track.playedAt?.getTime() ?? Number.NEGATIVE_INFINITY,
+      features: featureVector(track),
+    }))
+    .sort((a, b) => (a.time === b.time ? b.track.row - a.track.row : b.time > a.time ? 1 : -1));
+}
+
+/** Plain property reads, once per track: much cheaper than `track[feature]` in the loops below. */
+function featureVector(track: Track): number[] {
+  return [
+    track.danceability,
+    track.energy,
+    track.key,
+    track.loudness,
+    track.mode,
+    track.speechiness,
+    track.acousticness,
+    track.instrumentalness,
+    track.liveness,
+    track.valence,
+    track.tempo,
+    track.duration_ms,
+    track.time_signature,
+  ];
 }
 
 /** The `recent` newest tracks, each track id once (a song played twice is one query). */
-function takeRecent(playOrder: readonly Track[], recent: number): Track[] {
-  const recentTracks: Track[] = [];
+function takeRecent(playOrder: readonly PlayedTrack[], recent: number): PlayedTrack[] {
+  const recentTracks: PlayedTrack[] = [];
   const seenIds = new Set<string>();
-  for (const track of playOrder) {
+  for (const played of playOrder) {
     if (recentTracks.length === recent) break;
-    if (track.id !== undefined) {
-      if (seenIds.has(track.id)) continue;
-      seenIds.add(track.id);
+    const id = played.track.id;
+    if (id !== undefined) {
+      if (seenIds.has(id)) continue;
+      seenIds.add(id);
     }
-    recentTracks.push(track);
+    recentTracks.push(played);
   }
   return recentTracks;
 }
 
 /** Every other track, minus the queries' ids, each id once (most recent row first). */
-function poolWithout(playOrder: readonly Track[], recentTracks: readonly Track[]): Track[] {
+function poolWithout(
+  playOrder: readonly PlayedTrack[],
+  recentTracks: readonly PlayedTrack[],
+): PlayedTrack[] {
   const queries = new Set(recentTracks);
-  const excludedIds = new Set(recentTracks.flatMap((track) => (track.id ? [track.id] : [])));
-  const pool: Track[] = [];
-  for (const track of playOrder) {
-    if (queries.has(track)) continue;
-    if (track.id !== undefined) {
-      if (excludedIds.has(track.id)) continue;
-      excludedIds.add(track.id);
+  const excludedIds = new Set(recentTracks.flatMap(({ track }) => (track.id ? [track.id] : [])));
+  const pool: PlayedTrack[] = [];
+  for (const played of playOrder) {
+    if (queries.has(played)) continue;
+    const id = played.track.id;
+    if (id !== undefined) {
+      if (excludedIds.has(id)) continue;
+      excludedIds.add(id);
     }
-    pool.push(track);
+    pool.push(played);
   }
   return pool;
 }
 
-/** Population mean and standard deviation per feature; features constant across the pool are left out. */
-function fitScaling(pool: readonly Track[]): Scaling {
-  const scaling: Scaling = { features: [], means: [], deviations: [] };
-  for (const feature of AUDIO_FEATURES) {
+/** Which feature columns vary across the pool, with their mean and population standard deviation. */
+interface Scaling {
+  columns: number[];
+  means: number[];
+  deviations: number[];
+}
+
+/** Features constant across the pool (or with no measurable spread) are left out. */
+function fitScaling(pool: readonly PlayedTrack[]): Scaling {
+  const scaling: Scaling = { columns: [], means: [], deviations: [] };
+  for (let column = 0; column < AUDIO_FEATURES.length; column++) {
     let min = Infinity;
     let max = -Infinity;
     let sum = 0;
-    for (const track of pool) {
-      const value = track[feature];
+    for (const { features } of pool) {
+      const value = features[column];
       if (value < min) min = value;
       if (value > max) max = value;
       sum += value;
@@ -133,18 +166,18 @@ function fitScaling(pool: readonly Track[]): Scaling {
     if (min === max) continue;
     const mean = sum / pool.length;
     let squares = 0;
-    for (const track of pool) squares += (track[feature] - mean) ** 2;
+    for (const { features } of pool) squares += (features[column] - mean) ** 2;
     const deviation = Math.sqrt(squares / pool.length);
     if (!(deviation > 0)) continue;
-    scaling.features.push(feature);
+    scaling.columns.push(column);
     scaling.means.push(mean);
     scaling.deviations.push(deviation);
   }
   return scaling;
 }
 
-function standardise(track: Track, { features, means, deviations }: Scaling): number[] {
-  return features.map((feature, i) => (track[feature] - means[i]) / deviations[i]);
+function standardise({ features }: PlayedTrack, { columns, means, deviations }: Scaling): number[] {
+  return columns.map((column, i) => (features[column] - means[i]) / deviations[i]);
 }
 
 function describeQuery(track: Track): SimilarityQueryTrackDto {
