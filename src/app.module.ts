@@ -3,16 +3,17 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArtistsModule } from './artists/artists.module';
 import { CommonModule } from './common/common.module';
-import { appConfig, databaseConfig, validateEnvironment } from './config';
+import { appConfig, databaseConfig, similarityConfig, validateEnvironment } from './config';
 import { buildDataSourceOptions } from './database/typeorm.options';
 import { HealthModule } from './health/health.module';
+import { SimilarityModule } from './similarity/similarity.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig],
+      load: [appConfig, databaseConfig, similarityConfig],
       validate: validateEnvironment,
     }),
     TypeOrmModule.forRootAsync({
@@ -27,6 +28,7 @@ import { HealthModule } from './health/health.module';
     CommonModule,
     HealthModule,
     ArtistsModule,
+    SimilarityModule,
   ],
 })
 export class AppModule {}

@@ -51,6 +51,12 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  SIMILARITY_INDEX_CACHE_SIZE?: number;
 }
 
 export function validateEnvironment(config: Record<string, unknown>): Record<string, unknown> {

@@ -1,0 +1,68 @@
+import type { SkippedRow } from '../../common/tracks';
+
+/** A recently played track used as a query. */
+export class SimilarityQueryTrackDto {
+  /** Spotify track id; null when the row had none. @example "3n3Ppam7vgaVa1iaRUc9Lp" */
+  id!: string | null;
+  /** Most recent play time (ISO-8601), null when the input had no play times. @example "2023-08-12T19:37:14.439Z" */
+  played_at!: string | null;
+  /** Position of the row in the request. @example 595 */
+  row!: number;
+}
+
+/** A candidate track, with its raw (unstandardised) audio features. */
+export class SimilarTrackDto {
+  /** @example "6JxwjzxFlfkOB12ruL3sEI" */
+  id!: string | null;
+  /** Position of the row in the request. @example 412 */
+  row!: number;
+  /** Most recent play time of this track, when the input had one. */
+  played_at?: string;
+  danceability!: number;
+  energy!: number;
+  key!: number;
+  loudness!: number;
+  mode!: number;
+  speechiness!: number;
+  acousticness!: number;
+  instrumentalness!: number;
+  liveness!: number;
+  valence!: number;
+  tempo!: number;
+  duration_ms!: number;
+  time_signature!: number;
+}
+
+export class SimilarityNeighbourDto {
+  track!: SimilarTrackDto;
+  /** Euclidean distance in standardised feature space (0 = same features). @example 1.734 */
+  distance!: number;
+}
+
+export class SimilarityResultDto {
+  query!: SimilarityQueryTrackDto;
+  /** The k nearest candidates, nearest first. */
+  neighbours!: SimilarityNeighbourDto[];
+}
+
+export class SkippedRowDto implements SkippedRow {
+  /** @example 3 */
+  row!: number;
+  id?: string;
+  /** @example "no audio features (Spotify: analysis not found)" */
+  reason!: string;
+}
+
+export class SimilarityResponseDto {
+  /** One entry per query, most recently played first. */
+  results!: SimilarityResultDto[];
+  /** Distinct candidate tracks searched (queries and repeats of one track id excluded). @example 417 */
+  pool_size!: number;
+  /**
+   * Audio features the distance uses, in order; a feature constant across the pool is left out.
+   * @example ["danceability","energy","key","loudness","mode","speechiness","acousticness","instrumentalness","liveness","valence","tempo","duration_ms","time_signature"]
+   */
+  features_used!: string[];
+  /** Input rows not used (no audio features). */
+  skipped!: SkippedRowDto[];
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
+import { SIMILARITY_EXAMPLE } from './dto/similarity.example';
+import { SimilarityQueryDto } from './dto/similarity-query.dto';
+import { SimilarityResponseDto } from './dto/similarity-response.dto';
+import { SimilarityService } from './similarity.service';
+
+@ApiTags('similarity')
+@Controller()
+export class SimilarityController {
+  constructor(private readonly similarityService: SimilarityService) {}
+
+  /**
+   * For each of the `recent` most recently played tracks of a playlist, its `k` most similar other
+   * songs of the same playlist: k-nearest neighbours (ml-knn's k-d tree, Euclidean) on the 13 audio
+   * features standardised over the candidate pool. Play order comes from `played_at` or `ts`
+   * (newest first); without play times, the last element of the array is the newest.
+   */
+  @Post('similarity')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The playlist songs nearest to what was just played' })
+  @ApiTracksBody(
+    'The playlist, with play times. The most recently played tracks are the queries, the rest the candidates.',
+    SIMILARITY_EXAMPLE,
+  )
+  @ApiBadRequestResponse({
+    description:
+      'A bad field (named by path), recent/k out of range, no usable track, or k larger than the candidate pool',
+  })
+  similarity(
+    @Body(new TracksBodyPipe()) playlist: ParsedTracks,
+    @Query() query: SimilarityQueryDto,
+  ): SimilarityResponseDto {
+    return this.similarityService.nearestToRecent(playlist, query);
+  }
+}
