@@ -3,16 +3,17 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArtistsModule } from './artists/artists.module';
 import { CommonModule } from './common/common.module';
-import { appConfig, databaseConfig, validateEnvironment } from './config';
+import { appConfig, databaseConfig, moodConfig, validateEnvironment } from './config';
 import { buildDataSourceOptions } from './database/typeorm.options';
 import { HealthModule } from './health/health.module';
+import { MoodModule } from './mood/mood.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig],
+      load: [appConfig, databaseConfig, moodConfig],
       validate: validateEnvironment,
     }),
     TypeOrmModule.forRootAsync({
@@ -27,6 +28,7 @@ import { HealthModule } from './health/health.module';
     CommonModule,
     HealthModule,
     ArtistsModule,
+    MoodModule,
   ],
 })
 export class AppModule {}
