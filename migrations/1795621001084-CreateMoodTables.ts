@@ -13,7 +13,6 @@ export class CreateMoodTables1795621001084 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const postgres = queryRunner.connection.options.type === 'postgres';
     const time = postgres ? 'timestamptz' : 'datetime';
-    const bytes = postgres ? 'bytea' : 'blob';
     const id = (name: string, nullable = false) => ({
       name,
       type: 'varchar',
@@ -64,7 +63,7 @@ export class CreateMoodTables1795621001084 implements MigrationInterface {
           { name: 'inputs', type: 'text' },
           { name: 'metrics', type: 'text' },
           { name: 'model_json', type: 'text' },
-          { name: 'weights', type: bytes },
+          { name: 'weights_base64', type: 'text' },
           { name: 'artifact_path', type: 'varchar', length: '1024' },
           { name: 'is_active', type: 'boolean', default: false },
           { name: 'created_at', type: time },

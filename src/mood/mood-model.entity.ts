@@ -25,8 +25,9 @@ export class MoodModel {
   @Column({ name: 'model_json', type: 'text' })
   modelJson!: string;
 
-  @Column({ name: 'weights' })
-  weights!: Buffer;
+  /** weights.bin, base64 (one portable column type on SQLite and PostgreSQL). */
+  @Column({ name: 'weights_base64', type: 'text' })
+  weightsBase64!: string;
 
   @Column({ name: 'artifact_path', type: 'varchar', length: 1024 })
   artifactPath!: string;

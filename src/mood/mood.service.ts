@@ -51,7 +51,7 @@ export interface StartedRun {
 }
 
 interface ActiveModel {
-  row: Omit<MoodModel, 'weights' | 'modelJson'>;
+  row: Omit<MoodModel, 'weightsBase64' | 'modelJson'>;
   loaded: LoadedMoodModel;
 }
 
@@ -212,7 +212,7 @@ export class MoodService implements OnApplicationBootstrap, BeforeApplicationShu
     const row = await this.models.findOneBy({ id });
     if (!row) throw new NotFoundError(`No mood model ${id}`, 'MODEL_NOT_FOUND');
     if (this.active?.row.id === id) return this.toModelView(this.active.row);
-    const loaded = await this.engine.load({ modelJson: row.modelJson, weights: row.weights });
+    const loaded = await this.engine.load(artifactOf(row));
     const activatedAt = new Date();
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -339,7 +339,7 @@ export class MoodService implements OnApplicationBootstrap, BeforeApplicationShu
           inputs: loaded.metadata.inputs,
           metrics: trained.metrics,
           modelJson: trained.artifact.modelJson,
-          weights: Buffer.from(trained.artifact.weights),
+          weightsBase64: Buffer.from(trained.artifact.weights).toString('base64'),
           artifactPath,
           isActive: true,
           createdAt: now,
@@ -431,7 +431,7 @@ export class MoodService implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     try {
-      const loaded = await this.engine.load({ modelJson: row.modelJson, weights: row.weights });
+      const loaded = await this.engine.load(artifactOf(row));
       this.swapActive(withoutBytes(row), loaded);
       this.logger.log(`Loaded mood model ${row.id} (run ${row.runId})`);
     } catch (error) {
@@ -525,6 +525,13 @@ export function toLabelledRows(parsed: ParsedTracks): { rows: LabelledRow[]; lab
     playlist: track.playlist,
   }));
   return { rows, labels };
+}
+
+function artifactOf(row: MoodModel): MoodArtifact {
+  return {
+    modelJson: row.modelJson,
+    weights: new Uint8Array(Buffer.from(row.weightsBase64, 'base64')),
+  };
 }
 
 function withoutBytes(row: MoodModel): ActiveModel['row'] {
