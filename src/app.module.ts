@@ -3,9 +3,14 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArtistsModule } from './artists/artists.module';
 import { CommonModule } from './common/common.module';
-import { appConfig, databaseConfig, similarityConfig, validateEnvironment } from './config';
-import { buildDataSourceOptions } from './database/typeorm.options';
-import { HealthModule } from './health/health.module';
+import {
+  appConfig,
+  databaseConfig,
+  moodConfig,
+  similarityConfig,
+  validateEnvironment,
+} from './config';
+import { MoodModule } from './mood/mood.module';
 import { SimilarityModule } from './similarity/similarity.module';
 
 @Module({
@@ -13,7 +18,7 @@ import { SimilarityModule } from './similarity/similarity.module';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, similarityConfig],
+      load: [appConfig, databaseConfig, similarityConfig, moodConfig],
       validate: validateEnvironment,
     }),
     TypeOrmModule.forRootAsync({
@@ -29,6 +34,7 @@ import { SimilarityModule } from './similarity/similarity.module';
     HealthModule,
     ArtistsModule,
     SimilarityModule,
+    MoodModule,
   ],
 })
 export class AppModule {}

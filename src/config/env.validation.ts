@@ -57,6 +57,49 @@ class EnvironmentVariables {
   @Min(0)
   @Max(1000)
   SIMILARITY_INDEX_CACHE_SIZE?: number;
+
+  @IsOptional()
+  @IsString()
+  MOOD_DATASET_PATH?: string;
+
+  @IsOptional()
+  @Matches(/^$|^https?:\/\/.+/, { message: 'MOOD_DATASET_URL must be empty or an http(s) URL' })
+  MOOD_DATASET_URL?: string;
+
+  @IsOptional()
+  @Matches(/^$|^[0-9a-fA-F]{64}$/, { message: 'MOOD_DATASET_SHA256 must be 64 hex digits' })
+  MOOD_DATASET_SHA256?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  MOOD_TRAIN_ON_START?: string;
+
+  @IsOptional()
+  @IsIn(['auto', 'tensorflow', 'wasm', 'cpu'])
+  MOOD_TF_BACKEND?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  MOOD_MAX_EPOCHS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MOOD_PATIENCE?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  MOOD_ENSEMBLE_SIZE?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  MOOD_SEED?: number;
 }
 
 export function validateEnvironment(config: Record<string, unknown>): Record<string, unknown> {

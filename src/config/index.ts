@@ -2,3 +2,4 @@ export * from './app.config';
 export * from './database.config';
 export * from './env.validation';
 export * from './similarity.config';
+export * from './mood.config';

@@ -6,6 +6,7 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { MoodService } from '../mood/mood.service';
 
 @ApiTags('health')
 @Controller('health')
@@ -13,13 +14,20 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly mood: MoodService,
   ) {}
 
-  /** Liveness and readiness: the database answers (503 when a check fails). */
+  /**
+   * Liveness and readiness: the database answers (503 when a check fails). `mood` reports the
+   * TensorFlow.js backend, the active model (null until one is trained) and any running training.
+   */
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Service health: database status' })
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      () => ({ mood: { status: 'up', ...this.mood.status() } }),
+    ]);
   }
 }

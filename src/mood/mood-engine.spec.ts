@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { engineerFeatures } from './mood-features';
+import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from './mood-engine';
+import type { AudioFeatures } from '../common/tracks';
+
+/** The real TensorFlow.js engine, on a slice of the shared dataset, with few epochs. */
+describe('MoodEngine (real tfjs)', () => {
+  const dataset = JSON.parse(
+    readFileSync(
+      resolve(__dirname, '..', '..', '..', 'shared', 'data', 'playlist_metrics.json'),
+      'utf8',
+    ),
+  ) as Array<AudioFeatures & { tag: string; playlist: string; id: string }>;
+  const labels = ['Dream', 'Energy'];
+  const usable = dataset.filter((row) => labels.includes(row.tag) && row.id);
+  const rows = usable.map((row) => ({
+    inputs: engineerFeatures(row),
+    label: labels.indexOf(row.tag),
+    id: row.id,
+    playlist: row.playlist,
+  }));
+  const engine = new MoodEngine();
+
+  beforeAll(async () => {
+    await engine.useBackend('auto');
+  });
+
+  it('picks a backend: tfjs-node where installed, else wasm, else pure JS', () => {
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(engine.backend);
+  });
+
+  it('trains, reports held-out metrics, and round-trips through model.json + weights.bin', async () => {
+    const progress: number[] = [];
+    const trained = await engine.train(
+      rows,
+      labels,
+      { ...DEFAULT_HYPER_PARAMETERS, maxEpochs: 8, patience: 8, ensembleSize: 2 },
+      (p) => progress.push(p.epoch),
+    );
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(trained.epochsRun).toBe(8);
+    expect(trained.metrics.evaluation).toBe('held_out_playlists');
+    // Dream and Energy are easy to tell apart even after a few epochs.
+    expect(trained.metrics.accuracy).toBeGreaterThan(0.7);
+
+    const modelJson = JSON.parse(trained.artifact.modelJson);
+    expect(modelJson.format).toBe('layers-model');
+    expect(modelJson.weightsManifest[0].paths).toEqual(['./weights.bin']);
+    expect(modelJson.userDefinedMetadata).toEqual(
+      expect.objectContaining({ labels, aggregation: 'sum_log_probabilities', ensemble_size: 2 }),
+    );
+
+    const loaded = await engine.load(trained.artifact);
+    const again = await engine.load({
+      modelJson: trained.artifact.modelJson,
+      weights: new Uint8Array(Buffer.from(trained.artifact.weights)),
+    });
+    const sample = usable.slice(0, 5);
+    const first = loaded.predict(sample);
+    expect(first).toHaveLength(5);
+    first.forEach((p) => expect(p[0] + p[1]).toBeCloseTo(1, 5));
+    expect(again.predict(sample)).toEqual(first);
+    loaded.dispose();
+    again.dispose();
+  });
+
+  it('refuses an artifact that is not a mood model', async () => {
+    await expect(
+      engine.load({
+        modelJson: JSON.stringify({ modelTopology: {}, weightsManifest: [] }),
+        weights: new Uint8Array(),
+      }),
+    ).rejects.toThrow(/Not a mood model/);
+  });
+});

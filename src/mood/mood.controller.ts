@@ -1,0 +1,156 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AdminOnly } from '../common/auth/admin-api-key.guard';
+import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
+import { ListRunsQueryDto } from './dto/list-runs-query.dto';
+import { PREDICT_MOOD_EXAMPLE, RETRAIN_MOOD_EXAMPLE } from './dto/mood.examples';
+import { MoodModelResponseDto, PredictMoodResponseDto } from './dto/predict-mood-response.dto';
+import {
+  TrainingRunListResponseDto,
+  TrainingRunResponseDto,
+} from './dto/training-run-response.dto';
+import { MoodService, type StartedRun } from './mood.service';
+
+const RESPOND_ASYNC = /(^|[\s,;])respond-async([\s,;]|$)/i;
+const PREFER_HEADER = {
+  name: 'Prefer',
+  required: false,
+  description:
+    '`respond-async`: answer 202 at once with the queued run and a Location to poll, instead of waiting for it',
+};
+
+@ApiTags('mood')
+@Controller()
+export class MoodController {
+  constructor(private readonly mood: MoodService) {}
+
+  /**
+   * The listener's mood from a set of tracks, with each track's own prediction. The listener's mood
+   * combines the tracks' probabilities by summed log-probabilities (measured better than the seed's
+   * majority vote). A `tag` field, if present, is ignored.
+   */
+  @Post('predict_mood')
+  @HttpCode(200)
+  @ApiOperation({ summary: "The listener's mood from a set of tracks" })
+  @ApiTracksBody('Tracks the listener played.', PREDICT_MOOD_EXAMPLE)
+  @ApiOkResponse({ type: PredictMoodResponseDto })
+  @ApiBadRequestResponse({ description: 'A bad field (named by path), or no usable track' })
+  @ApiServiceUnavailableResponse({ description: 'MODEL_NOT_READY: no model is active yet' })
+  predictMood(@Body(new TracksBodyPipe()) tracks: ParsedTracks): PredictMoodResponseDto {
+    return this.mood.predict(tracks);
+  }
+
+  /**
+   * (admin) Retrains the mood network on a labelled dataset: tracks with a `tag` (the mood) and
+   * optionally `playlist`. Waits for the run and answers its summary, unless `Prefer: respond-async`.
+   */
+  @Post('retrain_mood')
+  @AdminOnly()
+  @ApiOperation({ summary: '(admin) Retrain the mood network on a labelled dataset' })
+  @ApiHeader(PREFER_HEADER)
+  @ApiTracksBody('Labelled tracks: each with a `tag` (mood).', RETRAIN_MOOD_EXAMPLE)
+  @ApiOkResponse({ type: TrainingRunResponseDto, description: 'The finished run' })
+  @ApiAcceptedResponse({ type: TrainingRunResponseDto, description: 'The queued run (async)' })
+  @ApiBadRequestResponse({ description: 'A bad field, fewer than two moods, or too few rows' })
+  @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
+  async retrainMood(
+    @Body() body: unknown,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TrainingRunResponseDto> {
+    return answerRun(await this.mood.startTraining(body), prefer, response);
+  }
+
+  /** (admin) Retrains the mood network on the default dataset (downloaded once where absent). */
+  @Get('default_train_mood')
+  @AdminOnly()
+  @ApiOperation({ summary: '(admin) Retrain the mood network on the default dataset' })
+  @ApiHeader(PREFER_HEADER)
+  @ApiOkResponse({ type: TrainingRunResponseDto, description: 'The finished run' })
+  @ApiAcceptedResponse({ type: TrainingRunResponseDto, description: 'The queued run (async)' })
+  @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
+  @ApiServiceUnavailableResponse({
+    description: 'The default dataset is absent and cannot be fetched',
+  })
+  async defaultTrainMood(
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TrainingRunResponseDto> {
+    return answerRun(await this.mood.trainDefault(), prefer, response);
+  }
+
+  /** Every training run, newest first, with status, dataset, hyper-parameters and metrics. */
+  @Get('mood/runs')
+  @ApiOperation({ summary: 'Training runs, newest first' })
+  @ApiOkResponse({ type: TrainingRunListResponseDto })
+  listRuns(@Query() query: ListRunsQueryDto): Promise<TrainingRunListResponseDto> {
+    return this.mood.listRuns(query.limit, query.offset);
+  }
+
+  /** One training run; while it runs, `progress` shows its epoch. */
+  @Get('mood/runs/:id')
+  @ApiOperation({ summary: 'One training run' })
+  @ApiOkResponse({ type: TrainingRunResponseDto })
+  @ApiNotFoundResponse({ description: 'RUN_NOT_FOUND' })
+  getRun(@Param('id') id: string): Promise<TrainingRunResponseDto> {
+    return this.mood.getRun(id);
+  }
+
+  /** The active model: its moods, inputs and held-out metrics. */
+  @Get('mood/model')
+  @ApiOperation({ summary: 'The active mood model' })
+  @ApiOkResponse({ type: MoodModelResponseDto })
+  @ApiNotFoundResponse({ description: 'NO_ACTIVE_MODEL' })
+  activeModel(): MoodModelResponseDto {
+    return this.mood.activeModel();
+  }
+
+  /** (admin) Makes an earlier or later good model the active one (its id is a run's `model_id`). */
+  @Post('mood/models/:id/activate')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiOperation({ summary: '(admin) Activate a model version (roll back or forward)' })
+  @ApiOkResponse({ type: MoodModelResponseDto })
+  @ApiNotFoundResponse({ description: 'MODEL_NOT_FOUND' })
+  activateModel(@Param('id') id: string): Promise<MoodModelResponseDto> {
+    return this.mood.activate(id);
+  }
+}
+
+/** 202 + Location at once with `Prefer: respond-async`; otherwise the finished run. */
+async function answerRun(
+  started: StartedRun,
+  prefer: string | undefined,
+  response: Response,
+): Promise<TrainingRunResponseDto> {
+  const location = `/api/v1/mood/runs/${started.run.id}`;
+  response.setHeader('Location', location);
+  if (prefer && RESPOND_ASYNC.test(prefer)) {
+    response.status(HttpStatus.ACCEPTED).setHeader('Preference-Applied', 'respond-async');
+    return started.run;
+  }
+  response.status(HttpStatus.OK);
+  return started.result();
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DefaultDataset } from './default-dataset';
+import { MoodController } from './mood.controller';
+import { MoodEngine } from './mood-engine';
+import { MoodModel } from './mood-model.entity';
+import { MoodService } from './mood.service';
+import { MoodTrainer } from './mood-trainer';
+import { TrainingRun } from './training-run.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TrainingRun, MoodModel])],
+  controllers: [MoodController],
+  providers: [MoodService, MoodEngine, MoodTrainer, DefaultDataset],
+  exports: [MoodService],
+})
+export class MoodModule {}

@@ -1,0 +1,60 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { MoodMetrics, TrainingProgress } from './mood-engine';
+
+export type TrainingRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type DatasetSource = 'default' | 'request';
+
+/** One training of the mood network, recorded before it starts and updated as it goes. */
+@Entity({ name: 'mood_training_runs' })
+export class TrainingRun {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: TrainingRunStatus;
+
+  @Column({ name: 'dataset_source', type: 'varchar', length: 16 })
+  datasetSource!: DatasetSource;
+
+  @Column({ name: 'dataset_sha256', type: 'varchar', length: 64 })
+  datasetSha256!: string;
+
+  @Column({ name: 'rows_used', type: 'integer' })
+  rowsUsed!: number;
+
+  @Column({ name: 'rows_skipped', type: 'integer' })
+  rowsSkipped!: number;
+
+  @Column({ name: 'hyper_parameters', type: 'simple-json' })
+  hyperParameters!: Record<string, unknown>;
+
+  @Column({ type: 'simple-json', nullable: true })
+  progress!: TrainingProgress | null;
+
+  @Column({ name: 'epochs_run', type: 'integer', nullable: true })
+  epochsRun!: number | null;
+
+  @Column({ type: 'simple-json', nullable: true })
+  metrics!: MoodMetrics | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  backend!: string | null;
+
+  @Column({ name: 'model_id', type: 'varchar', length: 36, nullable: true })
+  modelId!: string | null;
+
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  durationMs!: number | null;
+
+  @Column({ name: 'created_at', type: Date })
+  createdAt!: Date;
+
+  @Column({ name: 'started_at', type: Date, nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'finished_at', type: Date, nullable: true })
+  finishedAt!: Date | null;
+}

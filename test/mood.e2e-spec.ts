@@ -1,0 +1,386 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { TrainingRun } from '../src/mood/training-run.entity';
+import {
+  createTestApp,
+  expectErrorBody,
+  sharedData,
+  TEST_ADMIN_KEY,
+  TestApp,
+} from './helpers/create-test-app';
+
+interface Row {
+  tag: string;
+  playlist: string;
+  id: string;
+  danceability: unknown;
+  [key: string]: unknown;
+}
+
+const DATASET_PATH = sharedData('playlist_metrics.json');
+const dataset: Row[] = JSON.parse(readFileSync(DATASET_PATH, 'utf8'));
+/** Small runs through the same code path: few epochs, one network. */
+const SMALL_TRAINING = {
+  MOOD_DATASET_PATH: DATASET_PATH,
+  MOOD_DATASET_URL: '',
+  MOOD_MAX_EPOCHS: '5',
+  MOOD_PATIENCE: '5',
+  MOOD_ENSEMBLE_SIZE: '1',
+  MOOD_TRAIN_ON_START: 'false',
+};
+const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
+const tracksOf = (playlist: string, count: number) =>
+  dataset.filter((row) => row.playlist === playlist && row.id).slice(0, count);
+/** A small labelled dataset: 40 tracks of each of three moods. */
+const smallDataset = () =>
+  ['Calm', 'Energy', 'Sad'].flatMap((mood) =>
+    dataset.filter((row) => row.tag === mood && row.id).slice(0, 40),
+  );
+
+async function waitForRun(testApp: TestApp, id: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const response = await request(testApp.app.getHttpServer())
+      .get(`/api/v1/mood/runs/${id}`)
+      .expect(200);
+    if (response.body.status === 'succeeded' || response.body.status === 'failed') {
+      return response.body as Record<string, unknown>;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('mood without a model', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+
+  beforeAll(async () => {
+    testApp = await createTestApp({
+      ...SMALL_TRAINING,
+      MOOD_TRAIN_ON_START: 'true',
+      MOOD_DATASET_PATH: join(__dirname, 'no-such-dataset.json'),
+    });
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('answers predict_mood with 503 MODEL_NOT_READY and a hint, and does not train without the dataset on disk', async () => {
+    const response = await http()
+      .post('/api/v1/predict_mood')
+      .send(tracksOf('37i9dQZF1DXcjpPPxCzYRE', 10))
+      .expect(503);
+    expectErrorBody(response.body, 503, 'MODEL_NOT_READY');
+    expect(response.body.message).toMatch(/default_train_mood/);
+    const runs = await http().get('/api/v1/mood/runs').expect(200);
+    expect(runs.body.total).toBe(0);
+  });
+
+  it('answers GET /mood/model with 404 NO_ACTIVE_MODEL', async () => {
+    const response = await http().get('/api/v1/mood/model').expect(404);
+    expectErrorBody(response.body, 404, 'NO_ACTIVE_MODEL');
+  });
+
+  it('reports the backend and no model in /health', async () => {
+    const response = await http().get('/health').expect(200);
+    expect(response.body.details.mood).toEqual(
+      expect.objectContaining({ status: 'up', backend: expect.any(String), model_id: null }),
+    );
+  });
+
+  it('answers default_train_mood with 503 when the dataset is absent and downloading is off', async () => {
+    const response = await http().get('/api/v1/default_train_mood').set(ADMIN).expect(503);
+    expectErrorBody(response.body, 503, 'DATASET_UNAVAILABLE');
+  });
+});
+
+describe('mood lifecycle', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+  let firstRun: Record<string, unknown>;
+
+  beforeAll(async () => {
+    testApp = await createTestApp(SMALL_TRAINING);
+    firstRun = (await http().get('/api/v1/default_train_mood').set(ADMIN).expect(200)).body;
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  describe('admin calls need X-API-Key', () => {
+    it.each([
+      ['get', '/api/v1/default_train_mood'],
+      ['post', '/api/v1/retrain_mood'],
+      ['post', '/api/v1/mood/models/any/activate'],
+    ] as const)('%s %s without a key is 401', async (method, url) => {
+      const response = await http()[method](url).send(smallDataset()).expect(401);
+      expectErrorBody(response.body, 401, 'UNAUTHORIZED');
+    });
+
+    it('a wrong key is 401 too', async () => {
+      const response = await http()
+        .get('/api/v1/default_train_mood')
+        .set('X-API-Key', 'wrong-key-0123456789')
+        .expect(401);
+      expectErrorBody(response.body, 401, 'UNAUTHORIZED');
+    });
+  });
+
+  it('default_train_mood waits for the run and answers its summary with held-out metrics', () => {
+    expect(firstRun).toEqual(
+      expect.objectContaining({
+        status: 'succeeded',
+        accuracy: expect.any(Number),
+        macro_f1: expect.any(Number),
+        model_id: expect.any(String),
+        duration_ms: expect.any(Number),
+        dataset: {
+          source: 'default',
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          rows_used: 2402,
+          rows_skipped: 1,
+        },
+      }),
+    );
+    const metrics = firstRun.metrics as Record<string, Record<string, unknown>>;
+    expect(metrics.evaluation).toBe('held_out_playlists');
+    expect(metrics.held_out_playlists.playlists).toHaveLength(7);
+    expect(metrics.random_split.confusion_matrix).toEqual(
+      expect.objectContaining({ labels: expect.arrayContaining(['Calm', 'Hate']) }),
+    );
+  });
+
+  it('writes the model as model.json + weights.bin under data/models/<run id>/', () => {
+    const folder = join(testApp.dataDir, 'models', firstRun.id as string);
+    expect(existsSync(join(folder, 'model.json'))).toBe(true);
+    expect(existsSync(join(folder, 'weights.bin'))).toBe(true);
+    const modelJson = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
+    expect(modelJson.weightsManifest[0].paths).toEqual(['./weights.bin']);
+    expect(modelJson.userDefinedMetadata.labels).toHaveLength(8);
+    expect(modelJson.userDefinedMetadata.scaling.mean).toHaveLength(14);
+  });
+
+  it('predicts a listener mood with per-track predictions, skipping empty rows', async () => {
+    const tracks = [
+      ...tracksOf('37i9dQZF1DXcjpPPxCzYRE', 10),
+      { id: '', danceability: '', energy: '' },
+    ];
+    const response = await http().post('/api/v1/predict_mood').send({ tracks }).expect(200);
+    const body = response.body;
+    expect(Object.keys(body.probabilities)).toHaveLength(8);
+    expect(body.mood).toBe(
+      Object.entries(body.probabilities as Record<string, number>).sort(
+        (a, b) => b[1] - a[1],
+      )[0][0],
+    );
+    expect(body.confidence).toBe(body.probabilities[body.mood]);
+    const sum = Object.values(body.probabilities as Record<string, number>).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(sum).toBeCloseTo(1, 2);
+    expect(body.tracks).toHaveLength(10);
+    expect(body.tracks[0]).toEqual({
+      id: tracks[0].id,
+      row: 0,
+      mood: expect.any(String),
+      probabilities: expect.any(Object),
+    });
+    expect(body.skipped).toEqual([expect.objectContaining({ row: 10 })]);
+    expect(body.model).toEqual(
+      expect.objectContaining({ id: firstRun.model_id, trained_at: expect.any(String) }),
+    );
+  });
+
+  it('accepts the pandas column-oriented shape with the same answer', async () => {
+    const tracks = tracksOf('37i9dQZF1DX3YSRoSdA634', 3);
+    const columns: Record<string, Record<string, unknown>> = {};
+    tracks.forEach((track, i) =>
+      Object.entries(track).forEach(([key, value]) => ((columns[key] ??= {})[String(i)] = value)),
+    );
+    const [asArray, asColumns] = await Promise.all([
+      http().post('/api/v1/predict_mood').send(tracks).expect(200),
+      http().post('/api/v1/predict_mood').send(columns).expect(200),
+    ]);
+    expect(asColumns.body.probabilities).toEqual(asArray.body.probabilities);
+  });
+
+  it('rejects a bad feature naming it by path', async () => {
+    const tracks = tracksOf('37i9dQZF1DXcjpPPxCzYRE', 2);
+    tracks[1] = { ...tracks[1], energy: 2 };
+    const response = await http().post('/api/v1/predict_mood').send(tracks).expect(400);
+    expectErrorBody(response.body, 400, 'VALIDATION_FAILED');
+    expect(response.body.details[0].path).toBe('tracks[1].energy');
+  });
+
+  it('GET /mood/model describes the active model', async () => {
+    const response = await http().get('/api/v1/mood/model').expect(200);
+    expect(response.body).toEqual(
+      expect.objectContaining({
+        id: firstRun.model_id,
+        run_id: firstRun.id,
+        aggregation: 'sum_log_probabilities',
+        labels: ['Calm', 'Dream', 'Energy', 'Epic', 'Happy', 'Hate', 'Love', 'Sad'],
+      }),
+    );
+  });
+
+  describe('bad datasets are 400 and leave the active model unchanged', () => {
+    const expectActive = async (id: unknown) =>
+      expect((await http().get('/api/v1/mood/model').expect(200)).body.id).toBe(id);
+
+    it('a bad field', async () => {
+      const body = smallDataset();
+      body[3] = { ...body[3], valence: -1 };
+      const response = await http().post('/api/v1/retrain_mood').set(ADMIN).send(body).expect(400);
+      expectErrorBody(response.body, 400, 'VALIDATION_FAILED');
+      expect(response.body.details[0].path).toBe('tracks[3].valence');
+      await expectActive(firstRun.model_id);
+    });
+
+    it('fewer than two moods', async () => {
+      const body = dataset.filter((row) => row.tag === 'Calm' && row.id).slice(0, 30);
+      const response = await http().post('/api/v1/retrain_mood').set(ADMIN).send(body).expect(400);
+      expectErrorBody(response.body, 400, 'VALIDATION_FAILED');
+      expect(response.body.details[0]).toEqual({
+        path: 'tracks',
+        message: expect.stringMatching(/at least two moods/),
+      });
+      await expectActive(firstRun.model_id);
+    });
+
+    it('too few rows of a mood to hold out a test split', async () => {
+      const body = [...smallDataset(), ...dataset.filter((r) => r.tag === 'Hate').slice(0, 2)];
+      const response = await http().post('/api/v1/retrain_mood').set(ADMIN).send(body).expect(400);
+      expect(response.body.details[0].message).toMatch(/"Hate" has 2/);
+      await expectActive(firstRun.model_id);
+    });
+
+    it('no run is recorded for them', async () => {
+      const response = await http().get('/api/v1/mood/runs').expect(200);
+      expect(response.body.total).toBe(1);
+    });
+  });
+
+  describe('retraining and rollback', () => {
+    let secondRun: Record<string, unknown>;
+
+    beforeAll(async () => {
+      const started = await http()
+        .post('/api/v1/retrain_mood')
+        .set(ADMIN)
+        .set('Prefer', 'respond-async')
+        .send(smallDataset());
+      expect(started.status).toBe(202);
+      expect(started.headers.location).toBe(`/api/v1/mood/runs/${started.body.id}`);
+      expect(['queued', 'running']).toContain(started.body.status);
+
+      // A second request while the first runs is 409 naming the running run.
+      const conflict = await http().get('/api/v1/default_train_mood').set(ADMIN).expect(409);
+      expectErrorBody(conflict.body, 409, 'TRAINING_IN_PROGRESS');
+      expect(conflict.body.details.run_id).toBe(started.body.id);
+
+      secondRun = await waitForRun(testApp, started.body.id);
+    });
+
+    it('the async run succeeds and its model becomes active', async () => {
+      expect(secondRun.status).toBe('succeeded');
+      expect(secondRun.dataset).toEqual(
+        expect.objectContaining({ source: 'request', rows_used: 120, rows_skipped: 0 }),
+      );
+      expect((await http().get('/api/v1/mood/model').expect(200)).body.labels).toEqual([
+        'Calm',
+        'Energy',
+        'Sad',
+      ]);
+    });
+
+    it('lists every run, newest first', async () => {
+      const response = await http().get('/api/v1/mood/runs?limit=10').expect(200);
+      expect(response.body.total).toBe(2);
+      expect(response.body.runs.map((run: { id: string }) => run.id)).toEqual([
+        secondRun.id,
+        firstRun.id,
+      ]);
+      const paged = await http().get('/api/v1/mood/runs?limit=1&offset=1').expect(200);
+      expect(paged.body.runs.map((run: { id: string }) => run.id)).toEqual([firstRun.id]);
+    });
+
+    it('rejects a bad paging parameter', async () => {
+      const response = await http().get('/api/v1/mood/runs?limit=0').expect(400);
+      expect(response.body.details[0].path).toBe('limit');
+    });
+
+    it('activating the first model rolls back: predictions use its eight moods again', async () => {
+      const response = await http()
+        .post(`/api/v1/mood/models/${String(firstRun.model_id)}/activate`)
+        .set(ADMIN)
+        .expect(200);
+      expect(response.body.id).toBe(firstRun.model_id);
+      const prediction = await http()
+        .post('/api/v1/predict_mood')
+        .send(tracksOf('37i9dQZF1DXcjpPPxCzYRE', 10))
+        .expect(200);
+      expect(Object.keys(prediction.body.probabilities)).toHaveLength(8);
+      expect(prediction.body.model.id).toBe(firstRun.model_id);
+    });
+
+    it('activating an unknown model is 404 and changes nothing', async () => {
+      const response = await http()
+        .post('/api/v1/mood/models/no-such-model/activate')
+        .set(ADMIN)
+        .expect(404);
+      expectErrorBody(response.body, 404, 'MODEL_NOT_FOUND');
+      expect((await http().get('/api/v1/mood/model').expect(200)).body.id).toBe(firstRun.model_id);
+    });
+
+    it('an unknown run is 404', async () => {
+      const response = await http().get('/api/v1/mood/runs/no-such-run').expect(404);
+      expectErrorBody(response.body, 404, 'RUN_NOT_FOUND');
+    });
+  });
+});
+
+describe('mood after a restart', () => {
+  it('loads the active model from the database and marks a run left running as failed', async () => {
+    const first = await createTestApp(SMALL_TRAINING);
+    const run = (
+      await request(first.app.getHttpServer())
+        .get('/api/v1/default_train_mood')
+        .set(ADMIN)
+        .expect(200)
+    ).body;
+    // Simulate a crash mid-run: a run row left 'running' (the first app stays up, idle, beside).
+    await first.app.get(DataSource).getRepository(TrainingRun).insert({
+      id: 'crashed-run',
+      status: 'running',
+      datasetSource: 'default',
+      datasetSha256: 'x',
+      rowsUsed: 1,
+      rowsSkipped: 0,
+      hyperParameters: {},
+      createdAt: new Date(),
+    });
+
+    const second = await createTestApp({
+      ...SMALL_TRAINING,
+      DATA_DIR: first.dataDir,
+      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL ?? '' } : {}),
+      MOOD_TRAIN_ON_START: 'true',
+    });
+    try {
+      const http = () => request(second.app.getHttpServer());
+      expect((await http().get('/api/v1/mood/model').expect(200)).body.id).toBe(run.model_id);
+      const crashed = await http().get('/api/v1/mood/runs/crashed-run').expect(200);
+      expect(crashed.body).toEqual(
+        expect.objectContaining({ status: 'failed', error: expect.stringMatching(/Interrupted/) }),
+      );
+      // An active model exists, so no first-start training was queued.
+      expect((await http().get('/api/v1/mood/runs').expect(200)).body.total).toBe(2);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});
