@@ -40,10 +40,12 @@ async function main(): Promise<void> {
     }
   }
 
+  if (!artifact) throw new Error('no training run produced an artifact');
+  const trainedArtifact = artifact;
   for (const backend of ['cpu', 'wasm'] as const) {
     const engine = new MoodEngine();
     await engine.useBackend(backend);
-    const model = await engine.load(artifact);
+    const model = await engine.load(trainedArtifact);
     const predict10 = (offset: number): void => {
       const tracks: Track[] = parsed.tracks.slice(offset, offset + 10);
       combineTrackProbabilities(model.predict(tracks));

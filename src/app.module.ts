@@ -10,6 +10,8 @@ import {
   similarityConfig,
   validateEnvironment,
 } from './config';
+import { buildDataSourceOptions } from './database/typeorm.options';
+import { HealthModule } from './health/health.module';
 import { MoodModule } from './mood/mood.module';
 import { SimilarityModule } from './similarity/similarity.module';
 

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+import {
+  createTestApp,
+  expectErrorBody,
+  sharedData,
+  TEST_ADMIN_KEY,
+  TestApp,
+} from './helpers/create-test-app';
 
 /**
  * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid
@@ -75,9 +81,14 @@ function mutatedRows(rows: Record<string, unknown>[]) {
       Object.defineProperty(copy[row], field, { value, enumerable: true, writable: true });
       if (shape === 'tracks') return { tracks: copy };
       if (shape === 'columns') {
-        const columns: Record<string, Record<string, unknown>> = {};
+        // Null-prototype objects: a `__proto__` column must become an own key, not reach the
+        // test process's Object.prototype (the app runs in this process).
+        const columns: Record<string, Record<string, unknown>> = Object.create(null);
         copy.forEach((r, i) =>
-          Object.entries(r).forEach(([k, v]) => ((columns[k] ??= {})[String(i)] = v)),
+          Object.entries(r).forEach(
+            ([k, v]) =>
+              ((columns[k] ??= Object.create(null) as Record<string, unknown>)[String(i)] = v),
+          ),
         );
         return columns;
       }
@@ -116,7 +127,19 @@ describe('fuzzing every call', () => {
   const http = () => request(testApp.app.getHttpServer());
 
   beforeAll(async () => {
-    testApp = await createTestApp();
+    // A small model trained at start-up, so predict_mood answers 200/4xx rather than 503.
+    testApp = await createTestApp({
+      MOOD_DATASET_PATH: sharedData('playlist_metrics.json'),
+      MOOD_TRAIN_ON_START: 'true',
+      MOOD_MAX_EPOCHS: '3',
+      MOOD_ENSEMBLE_SIZE: '1',
+    });
+    for (let attempt = 0; ; attempt++) {
+      const model = await http().get('/api/v1/mood/model');
+      if (model.status === 200) break;
+      if (attempt > 600) throw new Error('no mood model after 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const { body: document } = await http().get('/docs-json').expect(200);
     postRoutes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
       .filter(([path, operations]) => operations.post && !path.includes('{'))
@@ -127,7 +150,33 @@ describe('fuzzing every call', () => {
   });
 
   it('finds the POST calls to fuzz in the OpenAPI document', () => {
-    expect(postRoutes).toContain('/api/v1/favourite_artists');
+    expect(postRoutes).toEqual(
+      expect.arrayContaining([
+        '/api/v1/favourite_artists',
+        '/api/v1/similarity',
+        '/api/v1/predict_mood',
+        '/api/v1/retrain_mood',
+      ]),
+    );
+  });
+
+  it('answers admin calls fuzzed with the right key with 4xx and leaves the active model alone', async () => {
+    const before = await http().get('/api/v1/mood/model').expect(200);
+    await fc.assert(
+      fc.asyncProperty(randomBody, async (body) => {
+        const response = await http()
+          .post('/api/v1/retrain_mood')
+          .set('X-API-Key', TEST_ADMIN_KEY)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body));
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expectErrorBody(response.body, response.status, response.body.code);
+      }),
+      { numRuns: 150 },
+    );
+    const after = await http().get('/api/v1/mood/model').expect(200);
+    expect(after.body.id).toBe(before.body.id);
   });
 
   it('never answers 5xx to random or mutated bodies, always the error body on 4xx', async () => {

@@ -43,6 +43,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'error',
     DATABASE_URL: databaseUrl ?? '',
+    // Tests never download, and train only when they ask to.
+    MOOD_DATASET_URL: '',
+    MOOD_TRAIN_ON_START: 'false',
     ...env,
   });
 
