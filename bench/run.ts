@@ -148,7 +148,9 @@ async function main(): Promise<void> {
       60_000,
       'the service',
     );
-    const hasMood = (await fetch(`${baseUrl}/api/v1/mood/model`)).status !== 404;
+    const moodProbe = await fetch(`${baseUrl}/api/v1/mood/model`);
+    const moodBody = (await moodProbe.json()) as { code?: string };
+    const hasMood = moodProbe.ok || moodBody.code === 'NO_ACTIVE_MODEL';
     if (hasMood) {
       await waitFor(
         async () => (await fetch(`${baseUrl}/api/v1/mood/model`)).ok,
