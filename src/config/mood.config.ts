@@ -4,7 +4,7 @@ import type { TfBackendPreference } from '../mood/mood-engine';
 
 /** The original project's published labelled dataset, and its sha256. */
 export const DEFAULT_MOOD_DATASET_URL =
-  'https://raw.githubusercontent.com/marcosmarinalopez/SpotifyRecommender/main/static/playlist_metrics.json';
+  'https://raw.githubusercontent.com/diegomggp/datadesaf2/main/static/playlist_metrics.json';
 export const DEFAULT_MOOD_DATASET_SHA256 =
   '13e4ad3ff125493c53042ed52475fe3fd16a068035865c9d460b8879a600e4d2';
 
