@@ -6,6 +6,7 @@ import { CommonModule } from './common/common.module';
 import { appConfig, databaseConfig, validateEnvironment } from './config';
 import { buildDataSourceOptions } from './database/typeorm.options';
 import { HealthModule } from './health/health.module';
+import { TrendsModule } from './trends/trends.module';
 
 @Module({
   imports: [
@@ -27,6 +28,7 @@ import { HealthModule } from './health/health.module';
     CommonModule,
     HealthModule,
     ArtistsModule,
+    TrendsModule,
   ],
 })
 export class AppModule {}
