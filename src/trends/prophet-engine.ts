@@ -184,9 +184,9 @@ type Adopt = <T>(value: T) => T;
  * in a sandbox realm, and without the copy every call would be refused.
  */
 function adopterFor(fn: (...args: never[]) => unknown): Adopt {
+  // Compiled by fn's realm's Function constructor, so its literals belong to that realm.
   const RealmFunction = fn.constructor as FunctionConstructor;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- must be compiled in fn's realm
-  return new RealmFunction(`
+  const makeAdopt = new RealmFunction(`
     const adopt = (value) =>
       value === null || typeof value !== 'object' || ArrayBuffer.isView(value)
         ? value
@@ -194,7 +194,8 @@ function adopterFor(fn: (...args: never[]) => unknown): Adopt {
           ? Array.from(value, adopt)
           : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, adopt(item)]));
     return adopt;
-  `)() as Adopt;
+  `) as () => Adopt;
+  return makeAdopt();
 }
 
 /**
