@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type {
   Prophet,
   ProphetInitialParams as AugursInitialParams,
@@ -8,9 +8,9 @@ import type {
 import { readFileSync } from 'node:fs';
 import { importEsm } from './esm-import';
 import { newtonOptimize, ProphetStanData } from './stan-newton';
+import { WasmLbfgs } from './wasm-lbfgs';
 
 type ProphetModule = typeof import('@bsull/augurs/prophet');
-type WasmstanModule = typeof import('@bsull/augurs-prophet-wasmstan');
 
 /** Reference Prophet fits with Newton below this many points and with L-BFGS from it on. */
 export const NEWTON_BELOW_POINTS = 100;
@@ -37,7 +37,8 @@ export interface SeriesForecast {
  * Prophet (`@bsull/augurs` compiled to WebAssembly), configured to land where reference Prophet
  * (R `prophet`, Python `prophet`) lands: its preprocessing, changepoints, seasonalities and
  * prediction, with reference Prophet's choice of optimizer: Stan's Newton (a TypeScript port, as the
- * WebAssembly Newton crashes) below 100 points, Stan's L-BFGS (WebAssembly) from 100 points with
+ * WebAssembly Newton crashes) below 100 points, Stan's L-BFGS (WebAssembly, in a recycled worker
+ * thread: see wasm-lbfgs.ts) from 100 points with
  * Newton as the fallback when L-BFGS fails, both started where reference Prophet starts them.
  *
  * Guards that keep the WebAssembly module healthy (each crash in it leaks memory): a constant series
@@ -45,19 +46,23 @@ export interface SeriesForecast {
  * model is freed.
  */
 @Injectable()
-export class ProphetEngine implements OnModuleInit {
+export class ProphetEngine implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ProphetEngine.name);
   private prophet?: ProphetModule;
-  private wasmstan?: WasmstanModule;
+  private readonly lbfgs = new WasmLbfgs();
   private adopt: Adopt = (value) => value;
 
   async onModuleInit(): Promise<void> {
     await this.load();
   }
 
-  /** Loads and instantiates the WebAssembly modules once; later calls return at once. */
+  onModuleDestroy(): void {
+    this.lbfgs.stop();
+  }
+
+  /** Loads and instantiates Prophet's WebAssembly module once; later calls return at once. */
   async load(): Promise<void> {
-    if (this.prophet && this.wasmstan) return;
+    if (this.prophet) return;
     const started = Date.now();
     const prophet = await importEsm<ProphetModule>('@bsull/augurs/prophet');
     // Node cannot fetch() a file URL, so hand the module its bytes.
@@ -66,7 +71,6 @@ export class ProphetEngine implements OnModuleInit {
       .replace(/prophet\.js$/, 'prophet_bg.wasm');
     this.adopt = adopterFor(prophet.initSync);
     prophet.initSync(this.adopt({ module: readFileSync(wasmPath) }));
-    this.wasmstan = await importEsm<WasmstanModule>('@bsull/augurs-prophet-wasmstan');
     this.prophet = prophet;
     this.logger.log(`Prophet (WebAssembly) loaded in ${Date.now() - started} ms`);
   }
@@ -138,7 +142,7 @@ export class ProphetEngine implements OnModuleInit {
     const startAt = { ...init, k: start.k, m: start.m };
     if (data.T >= NEWTON_BELOW_POINTS) {
       try {
-        return this.modules().wasmstan.optimizer.optimize(startAt, dataJson, {
+        return this.lbfgs.optimize(startAt, dataJson, {
           ...opts,
           algorithm: 'lbfgs',
           iter: REFERENCE_ITERATIONS,
@@ -168,9 +172,9 @@ export class ProphetEngine implements OnModuleInit {
     };
   }
 
-  private modules(): { Prophet: ProphetModule['Prophet']; wasmstan: WasmstanModule } {
-    if (!this.prophet || !this.wasmstan) throw new Error('ProphetEngine used before load()');
-    return { Prophet: this.prophet.Prophet, wasmstan: this.wasmstan };
+  private modules(): { Prophet: ProphetModule['Prophet'] } {
+    if (!this.prophet) throw new Error('ProphetEngine used before load()');
+    return { Prophet: this.prophet.Prophet };
   }
 }
 
