@@ -9,7 +9,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: '.',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/helpers/esm-import.environment.js',
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       moduleFileExtensions: ['ts', 'js', 'json'],
@@ -18,7 +18,7 @@ module.exports = {
     {
       displayName: 'e2e',
       rootDir: '.',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/helpers/esm-import.environment.js',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       moduleFileExtensions: ['ts', 'js', 'json'],

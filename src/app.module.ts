@@ -14,6 +14,7 @@ import { buildDataSourceOptions } from './database/typeorm.options';
 import { HealthModule } from './health/health.module';
 import { MoodModule } from './mood/mood.module';
 import { SimilarityModule } from './similarity/similarity.module';
+import { TrendsModule } from './trends/trends.module';
 
 @Module({
   imports: [
@@ -37,6 +38,7 @@ import { SimilarityModule } from './similarity/similarity.module';
     ArtistsModule,
     SimilarityModule,
     MoodModule,
+    TrendsModule,
   ],
 })
 export class AppModule {}

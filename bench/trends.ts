@@ -1,0 +1,91 @@
+/**
+ * In-process benchmark of POST /metrics' work (body parsing, 11 Prophet fits, response), without
+ * HTTP: p50/p95 on the 5-track sample, and RSS over 10,000 calls that mix the sample, constant and
+ * all-zero series, a 150-track history (the L-BFGS path) and inputs that fail with a 400.
+ *   npx ts-node --transpile-only bench/trends.ts      (CALLS=10000 by default)
+ * A benchmark, not a test: it prints numbers and never fails on them.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseTracksBody } from '../src/common/tracks';
+import { TrendsQueryDto } from '../src/trends/dto/trends-query.dto';
+import { ProphetEngine } from '../src/trends/prophet-engine';
+import { TrendsService } from '../src/trends/trends.service';
+
+const CALLS = Number(process.env.CALLS ?? 10_000);
+const sample = JSON.parse(
+  readFileSync(resolve(__dirname, '..', '..', 'shared', 'data', 'trendy_metrics.json'), 'utf8'),
+) as Record<string, unknown>[];
+
+function longHistory(n: number): Record<string, unknown>[] {
+  const start = Date.parse('2023-08-10T08:00:00Z');
+  return Array.from({ length: n }, (_, i) => ({
+    ...sample[i % sample.length],
+    played_at: new Date(start + i * 200_000 + (i % 7) * 9_000).toISOString(),
+    energy: 0.5 + 0.4 * Math.sin(i / 9),
+    tempo: 100 + (i % 13) * 3,
+  }));
+}
+
+const inputs = {
+  sample,
+  constant: sample.map((row) => ({ ...row, energy: 0.7, danceability: 0.7, tempo: 120 })),
+  zero: sample.map((row) => ({ ...row, instrumentalness: 0, speechiness: 0, acousticness: 0 })),
+  long: longHistory(150),
+  oneTrack: [sample[0]],
+  badValue: sample.map((row, i) => (i === 1 ? { ...row, energy: 'loud' } : row)),
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const engine = new ProphetEngine();
+  await engine.load();
+  const service = new TrendsService(engine);
+  const query = new TrendsQueryDto();
+  const call = (body: unknown): boolean => {
+    try {
+      service.forecastTargets(parseTracksBody(body), query);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  for (let i = 0; i < 300; i++) call(inputs.sample);
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const started = performance.now();
+    call(inputs.sample);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const longTimes: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    call(inputs.long);
+    longTimes.push(performance.now() - started);
+  }
+  longTimes.sort((a, b) => a - b);
+  console.log(
+    `5-track sample: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (2000 calls)`,
+  );
+  console.log(`150-track history: p50 ${percentile(longTimes, 50).toFixed(1)} ms (20 calls)`);
+
+  const mb = () => (process.memoryUsage().rss / 1e6).toFixed(1);
+  const rssStart = mb();
+  let failures = 0;
+  const rotation = [inputs.sample, inputs.constant, inputs.zero, inputs.oneTrack, inputs.badValue];
+  for (let i = 1; i <= CALLS; i++) {
+    const body = i % 100 === 0 ? inputs.long : rotation[i % rotation.length];
+    if (!call(body)) failures++;
+    if (i % (CALLS / 5) === 0) console.log(`  after ${i} calls: RSS ${mb()} MB`);
+  }
+  console.log(
+    `RSS over ${CALLS} mixed calls (${failures} failed with 400): ${rssStart} MB → ${mb()} MB`,
+  );
+}
+
+void main();

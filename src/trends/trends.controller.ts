@@ -1,0 +1,36 @@
+import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTracksBody, ParsedTracks, TracksBodyPipe } from '../common/tracks';
+import { TRENDS_EXAMPLE } from './dto/trends.example';
+import { TrendsQueryDto } from './dto/trends-query.dto';
+import { TrendsResponseDto } from './dto/trends-response.dto';
+import { TrendsService } from './trends.service';
+
+/** Prophet fits grow with the history; a listening history of a few days is ample for a trend. */
+export const MAX_TREND_TRACKS = 2000;
+
+@ApiTags('trends')
+@Controller()
+export class TrendsController {
+  constructor(private readonly trends: TrendsService) {}
+
+  /**
+   * Target audio features for the next songs: one Prophet model per feature, fitted on the tracks in
+   * play order (`played_at` or `ts`), forecast `periods` steps of `freq` beyond the last play and
+   * clamped to the feature's range; plus a ready-made query for Spotify's recommendations call.
+   */
+  @Post('metrics')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Prophet trend of the listener's audio features → target metrics" })
+  @ApiTracksBody('Tracks the listener played, each with `played_at` (or `ts`).', TRENDS_EXAMPLE)
+  @ApiOkResponse({ type: TrendsResponseDto })
+  @ApiBadRequestResponse({
+    description: 'Body of the wrong shape, a bad field (named by path), fewer than two play times',
+  })
+  metrics(
+    @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS })) tracks: ParsedTracks,
+    @Query() query: TrendsQueryDto,
+  ): TrendsResponseDto {
+    return this.trends.forecastTargets(tracks, query);
+  }
+}

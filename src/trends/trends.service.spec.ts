@@ -1,0 +1,205 @@
+import { ValidationFailedError } from '../common/errors';
+import type { ParsedTracks, Track } from '../common/tracks';
+import { TrendsQueryDto } from './dto/trends-query.dto';
+import type { ProphetEngine, SeriesForecast, TimeSeries } from './prophet-engine';
+import { TREND_METRICS } from './trend-metrics';
+import { TrendsService } from './trends.service';
+
+const T0 = Date.parse('2023-08-10T15:47:50.611Z');
+
+function track(row: number, minutes: number | undefined, features: Partial<Track> = {}): Track {
+  return {
+    row,
+    label: String(row),
+    id: `track${row}`,
+    playedAt: minutes === undefined ? undefined : new Date(T0 + minutes * 60_000),
+    danceability: 0.5,
+    energy: 0.5,
+    key: 5,
+    loudness: -8,
+    mode: 1,
+    speechiness: 0.05,
+    acousticness: 0.2,
+    instrumentalness: 0,
+    liveness: 0.1,
+    valence: 0.5,
+    tempo: 120,
+    duration_ms: 200_000,
+    time_signature: 4,
+    ...features,
+  };
+}
+
+function query(overrides: Partial<TrendsQueryDto> = {}): TrendsQueryDto {
+  return Object.assign(new TrendsQueryDto(), overrides);
+}
+
+/** An engine double that records its calls and answers with `forecast`. */
+function fakeEngine(
+  forecast: (series: TimeSeries, future: number[], width?: number) => SeriesForecast,
+) {
+  const calls: { series: TimeSeries; future: number[]; width?: number }[] = [];
+  const engine = {
+    forecast: jest.fn((series: TimeSeries, future: number[], width?: number) => {
+      calls.push({ series, future, width });
+      return forecast(series, future, width);
+    }),
+  };
+  return { engine: engine as unknown as ProphetEngine, calls };
+}
+
+const lastValue = (series: TimeSeries, future: number[]): SeriesForecast => {
+  const value = series.y[series.y.length - 1];
+  return { yhat: future.map(() => value), trend: future.map(() => value) };
+};
+
+describe('TrendsService', () => {
+  it('fits every metric on the tracks in play order, with times as epoch seconds', () => {
+    const { engine, calls } = fakeEngine(lastValue);
+    const parsed: ParsedTracks = {
+      tracks: [
+        track(0, 2, { tempo: 130 }),
+        track(1, 0, { tempo: 110 }),
+        track(2, 1, { tempo: 120 }),
+      ],
+      skipped: [],
+    };
+    new TrendsService(engine).forecastTargets(parsed, query());
+
+    expect(calls.map((call) => call.series.y)).toHaveLength(TREND_METRICS.length);
+    const tempo = calls[TREND_METRICS.indexOf('tempo')];
+    expect(tempo.series.y).toEqual([110, 120, 130]);
+    const first = Math.round(T0 / 1000);
+    expect(tempo.series.ds).toEqual([first, first + 60, first + 120]);
+  });
+
+  it('forecasts `periods` steps of `freq` beyond the last play and takes the last step', () => {
+    const { engine, calls } = fakeEngine((series, future) => ({
+      yhat: future.map((_, i) => i / 100),
+      trend: future.map(() => 0),
+    }));
+    const parsed = { tracks: [track(0, 0), track(1, 1)], skipped: [] };
+    const result = new TrendsService(engine).forecastTargets(
+      parsed,
+      query({ periods: 3, freq: '30s' }),
+    );
+
+    const last = Math.round(T0 / 1000) + 60;
+    expect(calls[0].future).toEqual([last + 30, last + 60, last + 90]);
+    expect(result.metrics.danceability).toBeCloseTo(0.02);
+    expect(result.horizon).toEqual({
+      periods: 3,
+      freq: '30s',
+      step_seconds: 30,
+      last_played_at: new Date(T0 + 60_000).toISOString(),
+      target_time: new Date(T0 + 60_000 + 90_000).toISOString(),
+    });
+  });
+
+  it.each([
+    ['danceability', 1.7, 1],
+    ['danceability', -0.3, 0],
+    ['mode', 1.4, 1],
+    ['loudness', 4, 0],
+    ['loudness', -75, -60],
+    ['tempo', 250, 200],
+    ['tempo', -5, 0],
+    ['duration_ms', 12_000_000, 10_800_000],
+    ['duration_ms', -100, 0],
+    ['valence', 0.42, 0.42],
+  ] as const)('clamps %s = %d to %d', (metric, forecast, expected) => {
+    const { engine } = fakeEngine((_series, future) => ({
+      yhat: future.map(() => forecast),
+      trend: [],
+    }));
+    const result = new TrendsService(engine).forecastTargets(
+      { tracks: [track(0, 0), track(1, 1)], skipped: [] },
+      query(),
+    );
+    expect(result.metrics[metric]).toBe(expected);
+  });
+
+  it('builds a Spotify query: up to five most recent distinct ids, newest first, integer mode', () => {
+    const { engine } = fakeEngine((series, future) => {
+      const value = series.y[series.y.length - 1];
+      return { yhat: future.map(() => value + 0.123456), trend: [] };
+    });
+    const tracks = [0, 1, 2, 3, 4, 5, 6].map((i) => track(i, i, { id: `id${i}`, mode: 0.4 }));
+    tracks[6].id = 'id5'; // played twice
+    tracks[3].id = undefined;
+    const result = new TrendsService(engine).forecastTargets({ tracks, skipped: [] }, query());
+
+    expect(result.spotify_query.seed_tracks).toBe('id5,id4,id2,id1,id0');
+    expect(result.spotify_query.target_mode).toBe(1); // 0.4 + 0.123 → 0.52 → 1
+    expect(result.spotify_query.target_tempo).toBe(120.1235);
+    expect(result.spotify_query.target_duration_ms).toBe(200_000);
+    expect(Object.keys(result.spotify_query).filter((k) => k.startsWith('target_'))).toHaveLength(
+      TREND_METRICS.length,
+    );
+  });
+
+  it('leaves seed_tracks out when no track has an id', () => {
+    const { engine } = fakeEngine(lastValue);
+    const tracks = [track(0, 0, { id: undefined }), track(1, 1, { id: undefined })];
+    const result = new TrendsService(engine).forecastTargets({ tracks, skipped: [] }, query());
+    expect(result.spotify_query).not.toHaveProperty('seed_tracks');
+  });
+
+  it.each([
+    ['one track', [track(0, 0)]],
+    ['two tracks, one without a play time', [track(0, 0), track(1, undefined)]],
+    ['two tracks played at the same second', [track(0, 0), track(1, 0.001)]],
+  ])('rejects %s with a 400 naming tracks', (_name, tracks) => {
+    const { engine } = fakeEngine(lastValue);
+    const service = new TrendsService(engine);
+    let error: unknown;
+    try {
+      service.forecastTargets({ tracks, skipped: [] }, query());
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ValidationFailedError);
+    expect((error as ValidationFailedError).details).toEqual([
+      expect.objectContaining({ path: 'tracks', message: expect.stringMatching(/at least two/) }),
+    ]);
+    expect(engine.forecast).not.toHaveBeenCalled();
+  });
+
+  it('fits on the tracks that have a play time and reports the others as skipped', () => {
+    const { engine, calls } = fakeEngine(lastValue);
+    const parsed: ParsedTracks = {
+      tracks: [track(0, 0), track(1, undefined), track(3, 1)],
+      skipped: [{ row: 2, reason: 'no audio features (Spotify: analysis not found)' }],
+    };
+    const result = new TrendsService(engine).forecastTargets(parsed, query());
+
+    expect(result.history).toBe(2);
+    expect(calls[0].series.y).toHaveLength(2);
+    expect(result.skipped).toEqual([
+      { row: 1, id: 'track1', reason: 'no play time (played_at or ts)' },
+      { row: 2, reason: 'no audio features (Spotify: analysis not found)' },
+    ]);
+  });
+
+  it('passes the interval width to the engine and returns clamped bounds only when asked', () => {
+    const { engine, calls } = fakeEngine((series, future) => ({
+      yhat: future.map(() => 0.5),
+      trend: [],
+      lower: future.map(() => -0.2),
+      upper: future.map(() => 0.9),
+    }));
+    const parsed = { tracks: [track(0, 0), track(1, 1)], skipped: [] };
+    const withBounds = new TrendsService(engine).forecastTargets(parsed, query({ interval: 0.9 }));
+    expect(calls[0].width).toBe(0.9);
+    expect(withBounds.intervals?.width).toBe(0.9);
+    expect(withBounds.intervals?.lower.energy).toBe(0);
+    expect(withBounds.intervals?.upper.energy).toBe(0.9);
+    expect(withBounds.intervals?.lower.loudness).toBe(-0.2);
+
+    const without = new TrendsService(fakeEngine(lastValue).engine).forecastTargets(
+      parsed,
+      query(),
+    );
+    expect(without).not.toHaveProperty('intervals');
+  });
+});
