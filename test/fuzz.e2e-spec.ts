@@ -154,6 +154,7 @@ describe('fuzzing every call', () => {
       expect.arrayContaining([
         '/api/v1/favourite_artists',
         '/api/v1/similarity',
+        '/api/v1/metrics',
         '/api/v1/predict_mood',
         '/api/v1/retrain_mood',
       ]),
