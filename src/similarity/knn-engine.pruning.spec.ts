@@ -1,26 +1,32 @@
+import type KNN from 'ml-knn';
+import type { KnnModel } from 'ml-knn';
 import { KnnEngine } from './knn-engine';
 
 /**
- * ml-knn's default metric reads `p.length`, undefined for the plain object its k-d tree builds to
- * measure the distance to a splitting plane; that distance comes out 0 and the tree never prunes
+ * ml-knn's default metric reads `p.length`, undefined for the plain object its k-d tree search builds
+ * to measure the distance to a splitting plane; that distance comes out 0 and the tree never prunes
  * (every query measures every row). The engine passes its own metric so the tree prunes. This spec
- * counts the metric calls of the real ml-knn, whichever metric the engine hands it.
+ * counts the metric calls of the real ml-knn search, whichever metric the engine hands it, by either
+ * of ml-knn's entry points (the constructor, or `KNN.load` of a prebuilt tree).
  */
 const mockMetric = { calls: 0 };
 jest.mock('ml-knn', () => {
-  const Actual = jest.requireActual('ml-knn');
+  const Actual: typeof KNN = jest.requireActual('ml-knn');
   const { euclidean } = jest.requireActual('ml-distance-euclidean');
   type Metric = (a: ArrayLike<number>, b: ArrayLike<number>) => number;
+  const counted =
+    (metric: Metric): Metric =>
+    (a, b) => {
+      mockMetric.calls++;
+      return metric(a, b);
+    };
   return class CountedKnn extends Actual {
     constructor(dataset: number[][], labels: number[], options: { distance?: Metric } = {}) {
-      const metric: Metric = options.distance ?? euclidean;
-      super(dataset, labels, {
-        ...options,
-        distance: (a: ArrayLike<number>, b: ArrayLike<number>) => {
-          mockMetric.calls++;
-          return metric(a, b);
-        },
-      });
+      super(dataset, labels, { ...options, distance: counted(options.distance ?? euclidean) });
+    }
+
+    static override load(model: KnnModel, distance: Metric = euclidean) {
+      return Actual.load(model, counted(distance));
     }
   };
 });
