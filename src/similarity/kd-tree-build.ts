@@ -30,7 +30,10 @@ export function buildKdTree(
   /** Reorders order[lo..hi] so order[nth] holds the row whose value ranks nth there (quickselect). */
   function select(lo: number, hi: number, nth: number, dimension: number): void {
     while (lo < hi) {
-      const pivot = value((lo + hi) >>> 1, dimension);
+      // A random pivot keeps the expected cost linear whatever the order of the rows, so a crafted
+      // playlist cannot make the build quadratic. The tree's shape may vary; answers do not (the
+      // engine breaks distance ties by row position).
+      const pivot = value(lo + Math.floor(Math.random() * (hi - lo + 1)), dimension);
       let i = lo;
       let j = hi;
       while (i <= j) {
