@@ -5,7 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { AppConfig } from './config';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { flattenValidationErrors, toErrorBody, ValidationFailedError } from './common/errors';
+import { bodyParserFailure, flattenValidationErrors, ValidationFailedError } from './common/errors';
 import { requestIdMiddleware, requestIdOf } from './common/http/request-id.middleware';
 
 export const API_PREFIX = 'api/v1';
@@ -63,7 +63,7 @@ function jsonBodyParser(limit: string) {
   return (request: Request, response: Response, next: NextFunction): void => {
     parse(request, response, (error?: unknown) => {
       if (!error) return next();
-      const { status, body } = toErrorBody(error, requestIdOf(request));
+      const { status, body } = bodyParserFailure(error, requestIdOf(request));
       if (status >= 500)
         logger.error(`Body parsing failed [${body.requestId}]`, (error as Error).stack);
       response.status(status).json(body);

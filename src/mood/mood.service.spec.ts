@@ -140,6 +140,7 @@ function setup() {
     });
   return {
     service,
+    runs,
     runRows,
     modelRows,
     engine,
@@ -215,6 +216,21 @@ describe('MoodService (mocked engine, trainer and repositories)', () => {
     );
     expect(t.service.activeModel().id).toBe(good.model_id);
     expect(t.modelRows).toHaveLength(1);
+  });
+
+  it('a run whose start cannot be recorded ends failed (not an unhandled rejection) and frees the lock', async () => {
+    const t = setup();
+    await t.service.onApplicationBootstrap();
+    jest.mocked(t.runs.update).mockRejectedValueOnce(new Error('database unavailable'));
+    const started = await t.service.startTraining(labelledBody());
+    await expect(started.finished).resolves.toMatchObject({
+      status: 'failed',
+      error: 'database unavailable',
+    });
+    expect(t.trainer.train).not.toHaveBeenCalled();
+    const next = await t.service.startTraining(labelledBody());
+    t.succeed();
+    await expect(next.result()).resolves.toMatchObject({ status: 'succeeded' });
   });
 
   it('rejects a dataset of one mood with 400 before recording a run', async () => {

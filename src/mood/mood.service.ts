@@ -311,11 +311,13 @@ export class MoodService implements OnApplicationBootstrap, BeforeApplicationShu
     params: MoodHyperParameters,
   ): Promise<TrainingRunResponseDto> {
     const started = Date.now();
-    run.status = 'running';
-    run.startedAt = new Date(started);
-    await this.runs.update(run.id, { status: run.status, startedAt: run.startedAt });
     let lastWrite = 0;
+    // Everything from here on is inside the try: a failure (even recording the start) ends the run
+    // as failed, so `finished` always resolves and nothing is left rejected and unhandled.
     try {
+      run.status = 'running';
+      run.startedAt = new Date(started);
+      await this.runs.update(run.id, { status: run.status, startedAt: run.startedAt });
       const { backend, trained } = await this.trainer.train(
         { rows, labels, params, backend: this.config.backend },
         (progress) => {

@@ -99,6 +99,39 @@ export function toErrorBody(
   };
 }
 
+/**
+ * What the JSON body parser raised, as status and error body. Its own errors carry a `type`; a body
+ * that does not decompress as its Content-Encoding (gzip, deflate, br) says arrives as zlib's own
+ * error with only the status 400 body-parser set on it. That is the client's mistake like the
+ * others, not a 500.
+ */
+export function bodyParserFailure(
+  error: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; unexpected: boolean } {
+  if (!isBodyParserError(error) && isDecompressionError(error)) {
+    return {
+      status: 400,
+      body: {
+        statusCode: 400,
+        code: 'INVALID_CONTENT_ENCODING',
+        message:
+          'The request body could not be decompressed as its Content-Encoding says. Send it uncompressed, or correctly compressed with gzip, deflate or br.',
+        requestId,
+      },
+      unexpected: false,
+    };
+  }
+  return toErrorBody(error, requestId);
+}
+
+/** zlib's errors have codes such as Z_DATA_ERROR, brotli's such as ERR__ERROR_FORMAT_PADDING_1. */
+function isDecompressionError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, status } = error as { code?: unknown; status?: unknown };
+  return status === 400 && typeof code === 'string' && /^(Z_|ERR__ERROR_)/.test(code);
+}
+
 function bodyParserErrorBody(error: BodyParserError, status: number, requestId: string): ErrorBody {
   switch (error.type) {
     case 'entity.parse.failed':
