@@ -38,7 +38,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     databaseUrl = url.toString();
   }
 
-  Object.assign(process.env, {
+  const settings: Record<string, string> = {
     DATA_DIR: dataDir,
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'error',
@@ -47,7 +47,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     MOOD_DATASET_URL: '',
     MOOD_TRAIN_ON_START: 'false',
     ...env,
-  });
+  };
+  // Settings are process-wide: remember what they were, so the next app in this file starts clean.
+  const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, settings);
 
   // Imported only now: ConfigModule.forRoot() validates process.env when app.module is loaded.
   const [{ AppModule }, { configureApp }, { logLevelsFrom }] = await Promise.all([
@@ -66,6 +69,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     dataDir,
     close: async () => {
       await app.close();
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
       rmSync(dataDir, { recursive: true, force: true });
       if (baseUrl && schema) {
         await withPg(baseUrl, (client) => client.query(`DROP SCHEMA "${schema}" CASCADE`));
