@@ -19,6 +19,8 @@ export function configureApp(app: INestApplication): OpenAPIObject {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // API answers are not cached by clients; hashing every JSON body for an ETag is wasted work.
+  express.set('etag', false);
   express.set('query parser', 'simple');
 
   app.use(requestIdMiddleware);

@@ -27,6 +27,7 @@ export function IsPlayTime(): PropertyDecorator {
     });
 }
 
+const FULL_ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
 const NAIVE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -35,6 +36,11 @@ export function parsePlayTime(value: unknown): Date | undefined {
     return Number.isFinite(value) && Math.abs(value) < 8.64e15 ? new Date(value) : undefined;
   }
   if (typeof value !== 'string') return undefined;
+  if (FULL_ISO_TIMESTAMP.test(value)) {
+    // The common case (Spotify's played_at): Date.parse reads it as it is.
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
   const text = value.trim();
   let normalised: string;
   if (NAIVE_TIMESTAMP.test(text)) {
