@@ -7,6 +7,7 @@ import {
   createTestApp,
   expectErrorBody,
   sharedData,
+  SMALL_MOOD_TRAINING,
   TEST_ADMIN_KEY,
   TestApp,
 } from './helpers/create-test-app';
@@ -21,15 +22,7 @@ interface Row {
 
 const DATASET_PATH = sharedData('playlist_metrics.json');
 const dataset: Row[] = JSON.parse(readFileSync(DATASET_PATH, 'utf8'));
-/** Small runs through the same code path: few epochs, one network. */
-const SMALL_TRAINING = {
-  MOOD_DATASET_PATH: DATASET_PATH,
-  MOOD_DATASET_URL: '',
-  MOOD_MAX_EPOCHS: '5',
-  MOOD_PATIENCE: '5',
-  MOOD_ENSEMBLE_SIZE: '1',
-  MOOD_TRAIN_ON_START: 'false',
-};
+const SMALL_TRAINING = SMALL_MOOD_TRAINING;
 const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
 const tracksOf = (playlist: string, count: number) =>
   dataset.filter((row) => row.playlist === playlist && row.id).slice(0, count);

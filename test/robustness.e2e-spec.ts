@@ -10,6 +10,7 @@ import {
   createTestApp,
   expectErrorBody,
   sharedData,
+  SMALL_MOOD_TRAINING,
   TEST_ADMIN_KEY,
   TestApp,
 } from './helpers/create-test-app';
@@ -26,15 +27,7 @@ type Http = () => ReturnType<typeof request>;
 const DATASET_PATH = sharedData('playlist_metrics.json');
 const DATASET_TEXT = readFileSync(DATASET_PATH, 'utf8');
 const dataset: Body[] = JSON.parse(DATASET_TEXT);
-/** Small runs through the same code path: few epochs, one network. */
-const SMALL_TRAINING = {
-  MOOD_DATASET_PATH: DATASET_PATH,
-  MOOD_DATASET_URL: '',
-  MOOD_MAX_EPOCHS: '5',
-  MOOD_PATIENCE: '5',
-  MOOD_ENSEMBLE_SIZE: '1',
-  MOOD_TRAIN_ON_START: 'false',
-};
+const SMALL_TRAINING = SMALL_MOOD_TRAINING;
 const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
 /** 40 tracks of each of three moods: trains in a moment. */
 const smallDataset = (): Body[] =>

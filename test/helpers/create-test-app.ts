@@ -12,6 +12,16 @@ export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
 export const SHARED_DATA_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'data');
 export const sharedData = (file: string): string => join(SHARED_DATA_DIR, file);
 
+/** Mood training through the same code path, small: few epochs, one network, no download. */
+export const SMALL_MOOD_TRAINING = {
+  MOOD_DATASET_PATH: sharedData('playlist_metrics.json'),
+  MOOD_DATASET_URL: '',
+  MOOD_MAX_EPOCHS: '5',
+  MOOD_PATIENCE: '5',
+  MOOD_ENSEMBLE_SIZE: '1',
+  MOOD_TRAIN_ON_START: 'false',
+};
+
 export interface TestApp {
   app: INestApplication;
   dataDir: string;
