@@ -1,18 +1,22 @@
 /**
- * In-process benchmark of POST /metrics' work (body parsing, 11 Prophet fits, response), without
- * HTTP: p50/p95 on the 5-track sample, and RSS over 10,000 calls that mix the sample, constant and
- * all-zero series, a 150-track history (the L-BFGS path) and inputs that fail with a 400.
- *   npx ts-node --transpile-only bench/trends.ts      (CALLS=10000 by default)
+ * In-process benchmark of POST /metrics' work (body parsing, 11 Prophet fits in ProphetPool's
+ * worker threads, response), without HTTP: p50/p95 on the 5-track sample one call at a time,
+ * calls/s with 10 in flight, the longest event-loop stall while fitting, and RSS over 10,000 calls
+ * that mix the sample, constant and all-zero series, a 150-track history (the L-BFGS path) and
+ * inputs that fail with a 400.
+ *   npx ts-node --transpile-only bench/trends.ts      (CALLS=10000, TRENDS_WORKERS by default)
  * A benchmark, not a test: it prints numbers and never fails on them.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseTracksBody } from '../src/common/tracks';
 import { TrendsQueryDto } from '../src/trends/dto/trends-query.dto';
-import { ProphetEngine } from '../src/trends/prophet-engine';
+import { defaultTrendWorkers, ProphetPool } from '../src/trends/prophet-pool';
 import { TrendsService } from '../src/trends/trends.service';
 
 const CALLS = Number(process.env.CALLS ?? 10_000);
+const WORKERS = Number(process.env.TRENDS_WORKERS ?? defaultTrendWorkers());
 const sample = JSON.parse(
   readFileSync(resolve(__dirname, '..', '..', 'shared', 'data', 'trendy_metrics.json'), 'utf8'),
 ) as Record<string, unknown>[];
@@ -31,6 +35,7 @@ const inputs = {
   sample,
   constant: sample.map((row) => ({ ...row, energy: 0.7, danceability: 0.7, tempo: 120 })),
   zero: sample.map((row) => ({ ...row, instrumentalness: 0, speechiness: 0, acousticness: 0 })),
+  medium: longHistory(60),
   long: longHistory(150),
   oneTrack: [sample[0]],
   badValue: sample.map((row, i) => (i === 1 ? { ...row, energy: 'loud' } : row)),
@@ -41,38 +46,55 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const engine = new ProphetEngine();
-  await engine.load();
-  const service = new TrendsService(engine);
+  const pool = new ProphetPool({ workers: WORKERS });
+  pool.onModuleInit();
+  const service = new TrendsService(pool);
   const query = new TrendsQueryDto();
-  const call = (body: unknown): boolean => {
+  const call = async (body: unknown): Promise<boolean> => {
     try {
-      service.forecastTargets(parseTracksBody(body), query);
+      await service.forecastTargets(parseTracksBody(body), query);
       return true;
     } catch {
       return false;
     }
   };
+  const timed = async (body: unknown, n: number): Promise<number[]> => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      await call(body);
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b);
+  };
 
-  for (let i = 0; i < 300; i++) call(inputs.sample);
-  const times: number[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const started = performance.now();
-    call(inputs.sample);
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  const longTimes: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const started = performance.now();
-    call(inputs.long);
-    longTimes.push(performance.now() - started);
-  }
-  longTimes.sort((a, b) => a - b);
+  for (let i = 0; i < 300; i++) await call(inputs.sample);
+  const stall = monitorEventLoopDelay({ resolution: 1 });
+  stall.enable();
+  const times = await timed(inputs.sample, 2000);
+  const mediumTimes = await timed(inputs.medium, 20);
+  const longTimes = await timed(inputs.long, 20);
+  stall.disable();
+  console.log(`${WORKERS} fit worker(s)`);
   console.log(
     `5-track sample: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (2000 calls)`,
   );
+  console.log(`60-track history: p50 ${percentile(mediumTimes, 50).toFixed(1)} ms (20 calls)`);
   console.log(`150-track history: p50 ${percentile(longTimes, 50).toFixed(1)} ms (20 calls)`);
+  console.log(
+    `event loop during those calls: longest stall ${(stall.max / 1e6).toFixed(1)} ms, p99 ${(stall.percentile(99) / 1e6).toFixed(1)} ms`,
+  );
+
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (next++ < 2000) await call(inputs.sample);
+    }),
+  );
+  console.log(
+    `5-track sample, 10 in flight: ${(2000 / ((performance.now() - started) / 1000)).toFixed(0)} calls/s`,
+  );
 
   const mb = () => (process.memoryUsage().rss / 1e6).toFixed(1);
   const rssStart = mb();
@@ -80,12 +102,13 @@ async function main(): Promise<void> {
   const rotation = [inputs.sample, inputs.constant, inputs.zero, inputs.oneTrack, inputs.badValue];
   for (let i = 1; i <= CALLS; i++) {
     const body = i % 100 === 0 ? inputs.long : rotation[i % rotation.length];
-    if (!call(body)) failures++;
+    if (!(await call(body))) failures++;
     if (i % (CALLS / 5) === 0) console.log(`  after ${i} calls: RSS ${mb()} MB`);
   }
   console.log(
-    `RSS over ${CALLS} mixed calls (${failures} failed with 400): ${rssStart} MB → ${mb()} MB`,
+    `RSS of the main thread (workers included) over ${CALLS} mixed calls (${failures} failed with 400): ${rssStart} MB → ${mb()} MB`,
   );
+  await pool.stop();
 }
 
 void main();

@@ -8,6 +8,7 @@ import {
   databaseConfig,
   moodConfig,
   similarityConfig,
+  trendsConfig,
   validateEnvironment,
 } from './config';
 import { buildDataSourceOptions } from './database/typeorm.options';
@@ -21,7 +22,7 @@ import { TrendsModule } from './trends/trends.module';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, similarityConfig, moodConfig],
+      load: [appConfig, databaseConfig, similarityConfig, moodConfig, trendsConfig],
       validate: validateEnvironment,
     }),
     TypeOrmModule.forRootAsync({

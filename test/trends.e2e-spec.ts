@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { ProphetPool } from '../src/trends/prophet-pool';
 import { METRIC_RANGES, TREND_METRICS } from '../src/trends/trend-metrics';
 import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
 
@@ -164,5 +165,29 @@ describe('POST /api/v1/metrics', () => {
     const response = await http().post(URL).send({ hello: 'world' }).expect(400);
     expectErrorBody(response.body, 400, 'VALIDATION_FAILED');
     expect(response.body.details).toEqual([expect.objectContaining({ path: 'body' })]);
+  });
+
+  it('answers a call whose fit worker crashes with a 503, and the next call with a fresh worker', async () => {
+    const start = Date.parse('2023-08-10T08:00:00Z');
+    const history = Array.from({ length: 150 }, (_, i) => ({
+      ...sample[i % sample.length],
+      played_at: new Date(start + i * 200_000).toISOString(),
+      energy: 0.5 + 0.4 * Math.sin(i / 9),
+    }));
+    const pool = testApp.app.get(ProphetPool);
+    const crashed = http()
+      .post(URL)
+      .send(history)
+      .then((response) => response);
+    for (let tries = 0; !pool.crashBusyWorker(); tries++) {
+      if (tries > 10_000) throw new Error('the fit never reached a worker');
+      await new Promise((resolveWait) => setTimeout(resolveWait, 1));
+    }
+    const response = await crashed;
+    expect(response.status).toBe(503);
+    expectErrorBody(response.body, 503, 'TRENDS_FIT_FAILED');
+
+    const next = await http().post(URL).send(sample).expect(200);
+    expect(next.body.history).toBe(5);
   });
 });

@@ -59,6 +59,12 @@ class EnvironmentVariables {
   SIMILARITY_INDEX_CACHE_SIZE?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TRENDS_WORKERS?: number;
+
+  @IsOptional()
   @IsString()
   MOOD_DATASET_PATH?: string;
 

@@ -44,6 +44,9 @@ export interface SeriesForecast {
  * Guards that keep the WebAssembly module healthy (each crash in it leaks memory): a constant series
  * (all-zero included) forecasts itself without a fit, non-finite values are refused, and every
  * model is freed.
+ *
+ * Synchronous and CPU-bound: the service runs it inside ProphetPool's worker threads
+ * (prophet-fit.worker.ts), never on the main thread; the fidelity test runs it in process.
  */
 @Injectable()
 export class ProphetEngine implements OnModuleInit, OnModuleDestroy {

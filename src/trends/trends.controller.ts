@@ -30,7 +30,7 @@ export class TrendsController {
   metrics(
     @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS })) tracks: ParsedTracks,
     @Query() query: TrendsQueryDto,
-  ): TrendsResponseDto {
+  ): Promise<TrendsResponseDto> {
     return this.trends.forecastTargets(tracks, query);
   }
 }

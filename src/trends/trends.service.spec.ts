@@ -1,7 +1,8 @@
 import { ValidationFailedError } from '../common/errors';
 import type { ParsedTracks, Track } from '../common/tracks';
 import { TrendsQueryDto } from './dto/trends-query.dto';
-import type { ProphetEngine, SeriesForecast, TimeSeries } from './prophet-engine';
+import type { SeriesForecast, TimeSeries } from './prophet-engine';
+import type { ProphetPool } from './prophet-pool';
 import { TREND_METRICS } from './trend-metrics';
 import { TrendsService } from './trends.service';
 
@@ -34,18 +35,21 @@ function query(overrides: Partial<TrendsQueryDto> = {}): TrendsQueryDto {
   return Object.assign(new TrendsQueryDto(), overrides);
 }
 
-/** An engine double that records its calls and answers with `forecast`. */
+/** A pool double that records each series it is asked to fit and answers with `forecast`. */
 function fakeEngine(
   forecast: (series: TimeSeries, future: number[], width?: number) => SeriesForecast,
 ) {
   const calls: { series: TimeSeries; future: number[]; width?: number }[] = [];
   const engine = {
-    forecast: jest.fn((series: TimeSeries, future: number[], width?: number) => {
-      calls.push({ series, future, width });
-      return forecast(series, future, width);
+    forecastAll: jest.fn((all: TimeSeries[], future: number[], width?: number) => {
+      const forecasts = all.map((series) => {
+        calls.push({ series, future, width });
+        return forecast(series, future, width);
+      });
+      return Promise.resolve(forecasts);
     }),
   };
-  return { engine: engine as unknown as ProphetEngine, calls };
+  return { engine: engine as unknown as ProphetPool, calls };
 }
 
 const lastValue = (series: TimeSeries, future: number[]): SeriesForecast => {
@@ -54,7 +58,7 @@ const lastValue = (series: TimeSeries, future: number[]): SeriesForecast => {
 };
 
 describe('TrendsService', () => {
-  it('fits every metric on the tracks in play order, with times as epoch seconds', () => {
+  it('fits every metric on the tracks in play order, with times as epoch seconds', async () => {
     const { engine, calls } = fakeEngine(lastValue);
     const parsed: ParsedTracks = {
       tracks: [
@@ -64,7 +68,7 @@ describe('TrendsService', () => {
       ],
       skipped: [],
     };
-    new TrendsService(engine).forecastTargets(parsed, query());
+    await new TrendsService(engine).forecastTargets(parsed, query());
 
     expect(calls.map((call) => call.series.y)).toHaveLength(TREND_METRICS.length);
     const tempo = calls[TREND_METRICS.indexOf('tempo')];
@@ -73,13 +77,13 @@ describe('TrendsService', () => {
     expect(tempo.series.ds).toEqual([first, first + 60, first + 120]);
   });
 
-  it('forecasts `periods` steps of `freq` beyond the last play and takes the last step', () => {
+  it('forecasts `periods` steps of `freq` beyond the last play and takes the last step', async () => {
     const { engine, calls } = fakeEngine((series, future) => ({
       yhat: future.map((_, i) => i / 100),
       trend: future.map(() => 0),
     }));
     const parsed = { tracks: [track(0, 0), track(1, 1)], skipped: [] };
-    const result = new TrendsService(engine).forecastTargets(
+    const result = await new TrendsService(engine).forecastTargets(
       parsed,
       query({ periods: 3, freq: '30s' }),
     );
@@ -107,19 +111,19 @@ describe('TrendsService', () => {
     ['duration_ms', 12_000_000, 10_800_000],
     ['duration_ms', -100, 0],
     ['valence', 0.42, 0.42],
-  ] as const)('clamps %s = %d to %d', (metric, forecast, expected) => {
+  ] as const)('clamps %s = %d to %d', async (metric, forecast, expected) => {
     const { engine } = fakeEngine((_series, future) => ({
       yhat: future.map(() => forecast),
       trend: [],
     }));
-    const result = new TrendsService(engine).forecastTargets(
+    const result = await new TrendsService(engine).forecastTargets(
       { tracks: [track(0, 0), track(1, 1)], skipped: [] },
       query(),
     );
     expect(result.metrics[metric]).toBe(expected);
   });
 
-  it('builds a Spotify query: up to five most recent distinct ids, newest first, integer mode', () => {
+  it('builds a Spotify query: up to five most recent distinct ids, newest first, integer mode', async () => {
     const { engine } = fakeEngine((series, future) => {
       const value = series.y[series.y.length - 1];
       return { yhat: future.map(() => value + 0.123456), trend: [] };
@@ -127,7 +131,10 @@ describe('TrendsService', () => {
     const tracks = [0, 1, 2, 3, 4, 5, 6].map((i) => track(i, i, { id: `id${i}`, mode: 0.4 }));
     tracks[6].id = 'id5'; // played twice
     tracks[3].id = undefined;
-    const result = new TrendsService(engine).forecastTargets({ tracks, skipped: [] }, query());
+    const result = await new TrendsService(engine).forecastTargets(
+      { tracks, skipped: [] },
+      query(),
+    );
 
     expect(result.spotify_query.seed_tracks).toBe('id5,id4,id2,id1,id0');
     expect(result.spotify_query.target_mode).toBe(1); // 0.4 + 0.123 → 0.52 → 1
@@ -138,10 +145,13 @@ describe('TrendsService', () => {
     );
   });
 
-  it('leaves seed_tracks out when no track has an id', () => {
+  it('leaves seed_tracks out when no track has an id', async () => {
     const { engine } = fakeEngine(lastValue);
     const tracks = [track(0, 0, { id: undefined }), track(1, 1, { id: undefined })];
-    const result = new TrendsService(engine).forecastTargets({ tracks, skipped: [] }, query());
+    const result = await new TrendsService(engine).forecastTargets(
+      { tracks, skipped: [] },
+      query(),
+    );
     expect(result.spotify_query).not.toHaveProperty('seed_tracks');
   });
 
@@ -149,12 +159,12 @@ describe('TrendsService', () => {
     ['one track', [track(0, 0)]],
     ['two tracks, one without a play time', [track(0, 0), track(1, undefined)]],
     ['two tracks played at the same second', [track(0, 0), track(1, 0.001)]],
-  ])('rejects %s with a 400 naming tracks', (_name, tracks) => {
+  ])('rejects %s with a 400 naming tracks', async (_name, tracks) => {
     const { engine } = fakeEngine(lastValue);
     const service = new TrendsService(engine);
     let error: unknown;
     try {
-      service.forecastTargets({ tracks, skipped: [] }, query());
+      await service.forecastTargets({ tracks, skipped: [] }, query());
     } catch (caught) {
       error = caught;
     }
@@ -162,16 +172,16 @@ describe('TrendsService', () => {
     expect((error as ValidationFailedError).details).toEqual([
       expect.objectContaining({ path: 'tracks', message: expect.stringMatching(/at least two/) }),
     ]);
-    expect(engine.forecast).not.toHaveBeenCalled();
+    expect(engine.forecastAll).not.toHaveBeenCalled();
   });
 
-  it('fits on the tracks that have a play time and reports the others as skipped', () => {
+  it('fits on the tracks that have a play time and reports the others as skipped', async () => {
     const { engine, calls } = fakeEngine(lastValue);
     const parsed: ParsedTracks = {
       tracks: [track(0, 0), track(1, undefined), track(3, 1)],
       skipped: [{ row: 2, reason: 'no audio features (Spotify: analysis not found)' }],
     };
-    const result = new TrendsService(engine).forecastTargets(parsed, query());
+    const result = await new TrendsService(engine).forecastTargets(parsed, query());
 
     expect(result.history).toBe(2);
     expect(calls[0].series.y).toHaveLength(2);
@@ -181,7 +191,7 @@ describe('TrendsService', () => {
     ]);
   });
 
-  it('passes the interval width to the engine and returns clamped bounds only when asked', () => {
+  it('passes the interval width to the engine and returns clamped bounds only when asked', async () => {
     const { engine, calls } = fakeEngine((series, future) => ({
       yhat: future.map(() => 0.5),
       trend: [],
@@ -189,14 +199,17 @@ describe('TrendsService', () => {
       upper: future.map(() => 0.9),
     }));
     const parsed = { tracks: [track(0, 0), track(1, 1)], skipped: [] };
-    const withBounds = new TrendsService(engine).forecastTargets(parsed, query({ interval: 0.9 }));
+    const withBounds = await new TrendsService(engine).forecastTargets(
+      parsed,
+      query({ interval: 0.9 }),
+    );
     expect(calls[0].width).toBe(0.9);
     expect(withBounds.intervals?.width).toBe(0.9);
     expect(withBounds.intervals?.lower.energy).toBe(0);
     expect(withBounds.intervals?.upper.energy).toBe(0.9);
     expect(withBounds.intervals?.lower.loudness).toBe(-0.2);
 
-    const without = new TrendsService(fakeEngine(lastValue).engine).forecastTargets(
+    const without = await new TrendsService(fakeEngine(lastValue).engine).forecastTargets(
       parsed,
       query(),
     );

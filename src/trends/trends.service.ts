@@ -3,7 +3,7 @@ import { ValidationFailedError } from '../common/errors';
 import type { ParsedTracks, SkippedRow, Track } from '../common/tracks';
 import { frequencySeconds, TrendsQueryDto } from './dto/trends-query.dto';
 import type { TrendMetricsDto, TrendsResponseDto } from './dto/trends-response.dto';
-import { ProphetEngine } from './prophet-engine';
+import { ProphetPool } from './prophet-pool';
 import { clampToRange, TREND_METRICS, TrendMetric } from './trend-metrics';
 
 const MAX_SEED_TRACKS = 5;
@@ -11,14 +11,15 @@ const NO_PLAY_TIME = 'no play time (played_at or ts)';
 
 @Injectable()
 export class TrendsService {
-  constructor(private readonly engine: ProphetEngine) {}
+  constructor(private readonly engine: ProphetPool) {}
 
   /**
    * The listener's trend: for each audio feature, Prophet fitted on the tracks in play order and
    * forecast `periods` steps of `freq` beyond the last play; the value at the last step, clamped to
-   * the feature's range, is the target for the next songs.
+   * the feature's range, is the target for the next songs. The fits run in ProphetPool's worker
+   * threads, off the event loop.
    */
-  forecastTargets(parsed: ParsedTracks, query: TrendsQueryDto): TrendsResponseDto {
+  async forecastTargets(parsed: ParsedTracks, query: TrendsQueryDto): Promise<TrendsResponseDto> {
     const skipped: SkippedRow[] = [...parsed.skipped];
     const played: (Track & { playedAt: Date })[] = [];
     for (const track of parsed.tracks) {
@@ -43,21 +44,22 @@ export class TrendsService {
     );
     const at = future.length - 1;
 
+    const forecasts = await this.engine.forecastAll(
+      TREND_METRICS.map((metric) => ({ ds, y: played.map((track) => track[metric]) })),
+      future,
+      query.interval,
+    );
     const metrics = {} as Record<TrendMetric, number>;
     const lower = {} as Record<TrendMetric, number>;
     const upper = {} as Record<TrendMetric, number>;
-    for (const metric of TREND_METRICS) {
-      const forecast = this.engine.forecast(
-        { ds, y: played.map((track) => track[metric]) },
-        future,
-        query.interval,
-      );
+    TREND_METRICS.forEach((metric, i) => {
+      const forecast = forecasts[i];
       metrics[metric] = clampToRange(metric, forecast.yhat[at]);
       if (forecast.lower && forecast.upper) {
         lower[metric] = clampToRange(metric, forecast.lower[at]);
         upper[metric] = clampToRange(metric, forecast.upper[at]);
       }
-    }
+    });
 
     const lastPlayedAt = played[played.length - 1].playedAt;
     const response: TrendsResponseDto = {
