@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import { toPandasColumns } from './helpers/pandas-columns';
 import {
   createTestApp,
   expectErrorBody,
@@ -80,18 +81,7 @@ function mutatedRows(rows: Record<string, unknown>[]) {
       copy[row] = JSON.parse(JSON.stringify(copy[row]));
       Object.defineProperty(copy[row], field, { value, enumerable: true, writable: true });
       if (shape === 'tracks') return { tracks: copy };
-      if (shape === 'columns') {
-        // Null-prototype objects: a `__proto__` column must become an own key, not reach the
-        // test process's Object.prototype (the app runs in this process).
-        const columns: Record<string, Record<string, unknown>> = Object.create(null);
-        copy.forEach((r, i) =>
-          Object.entries(r).forEach(
-            ([k, v]) =>
-              ((columns[k] ??= Object.create(null) as Record<string, unknown>)[String(i)] = v),
-          ),
-        );
-        return columns;
-      }
+      if (shape === 'columns') return toPandasColumns(copy);
       return copy;
     });
 }

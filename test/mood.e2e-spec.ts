@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { toPandasColumns } from './helpers/pandas-columns';
 import { DataSource } from 'typeorm';
 import { TrainingRun } from '../src/mood/training-run.entity';
 import {
@@ -188,10 +189,7 @@ describe('mood lifecycle', () => {
 
   it('accepts the pandas column-oriented shape with the same answer', async () => {
     const tracks = tracksOf('37i9dQZF1DX3YSRoSdA634', 3);
-    const columns: Record<string, Record<string, unknown>> = {};
-    tracks.forEach((track, i) =>
-      Object.entries(track).forEach(([key, value]) => ((columns[key] ??= {})[String(i)] = value)),
-    );
+    const columns = toPandasColumns(tracks);
     const [asArray, asColumns] = await Promise.all([
       http().post('/api/v1/predict_mood').send(tracks).expect(200),
       http().post('/api/v1/predict_mood').send(columns).expect(200),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ProphetPool } from '../src/trends/prophet-pool';
 import { METRIC_RANGES, TREND_METRICS } from '../src/trends/trend-metrics';
+import { toPandasColumns } from './helpers/pandas-columns';
 import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
 
 const URL = '/api/v1/metrics';
@@ -12,15 +13,6 @@ const golden = JSON.parse(
   readFileSync(join(__dirname, 'fixtures', 'trends', 'golden.json'), 'utf8'),
 ) as { cases: { source?: string; reference: Record<string, { yhat: number[] }> }[] };
 const sampleReference = golden.cases.find((c) => c.source === 'trendy_metrics.json')!.reference;
-
-/** pandas DataFrame.to_json() of the rows: {column: {rowLabel: value}}. */
-function toColumns(rows: Row[]): Record<string, Record<string, unknown>> {
-  const columns: Record<string, Record<string, unknown>> = {};
-  rows.forEach((row, index) => {
-    for (const [key, value] of Object.entries(row)) (columns[key] ??= {})[String(index)] = value;
-  });
-  return columns;
-}
 
 describe('POST /api/v1/metrics', () => {
   let testApp: TestApp;
@@ -65,7 +57,7 @@ describe('POST /api/v1/metrics', () => {
   it('answers the same for an array, {tracks: [...]}, pandas columns, and `ts` play times', async () => {
     const bare = await http().post(URL).send(sample).expect(200);
     const wrapped = await http().post(URL).send({ tracks: sample }).expect(200);
-    const columns = await http().post(URL).send(toColumns(sample)).expect(200);
+    const columns = await http().post(URL).send(toPandasColumns(sample)).expect(200);
     const withTs = sample.map(({ played_at, ...row }) => ({
       ...row,
       ts: String(played_at).replace('T', ' ').replace('Z', ''),
