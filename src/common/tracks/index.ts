@@ -2,3 +2,4 @@ export * from './audio-features';
 export * from './track-features.dto';
 export * from './tracks-body.pipe';
 export * from './api-tracks-body.decorator';
+export * from './skipped-row.dto';

@@ -1,4 +1,4 @@
-import type { SkippedRow } from '../../common/tracks';
+import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 import type { MoodMetrics } from '../mood-engine';
 
 export class TrackMoodDto {
@@ -29,7 +29,7 @@ export class PredictMoodResponseDto {
   probabilities!: Record<string, number>;
   tracks!: TrackMoodDto[];
   /** Rows not used (e.g. Spotify's "analysis not found"), with the reason. */
-  skipped!: SkippedRow[];
+  skipped!: SkippedRowDto[];
   model!: ModelSummaryDto;
 }
 

@@ -1,4 +1,4 @@
-import type { SkippedRow } from '../../common/tracks';
+import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 
 /** A recently played track used as a query. */
 export class SimilarityQueryTrackDto {
@@ -43,14 +43,6 @@ export class SimilarityResultDto {
   query!: SimilarityQueryTrackDto;
   /** The k nearest candidates, nearest first. */
   neighbours!: SimilarityNeighbourDto[];
-}
-
-export class SkippedRowDto implements SkippedRow {
-  /** @example 3 */
-  row!: number;
-  id?: string;
-  /** @example "no audio features (Spotify: analysis not found)" */
-  reason!: string;
 }
 
 export class SimilarityResponseDto {

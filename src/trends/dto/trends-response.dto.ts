@@ -1,3 +1,4 @@
+import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 import { ApiProperty } from '@nestjs/swagger';
 
 /** One value per forecast audio feature. */
@@ -46,15 +47,6 @@ export class TrendIntervalsDto {
   upper!: TrendMetricsDto;
 }
 
-export class SkippedTrackDto {
-  /** @example 3 */
-  row!: number;
-  /** @example "7rzvcyHkSU7v9rwM2z0cIF" */
-  id?: string;
-  /** @example "no play time (played_at or ts)" */
-  reason!: string;
-}
-
 export class TrendsResponseDto {
   /** Target value of each audio feature for the next songs: Prophet's forecast, clamped to its range. */
   metrics!: TrendMetricsDto;
@@ -76,5 +68,5 @@ export class TrendsResponseDto {
   /** Present when `interval` was asked for: bounds of the forecast, clamped like the metrics. */
   intervals?: TrendIntervalsDto;
   /** Rows that were not used, and why. */
-  skipped!: SkippedTrackDto[];
+  skipped!: SkippedRowDto[];
 }
