@@ -19,6 +19,33 @@ export type AudioFeature = (typeof AUDIO_FEATURES)[number];
 
 export type AudioFeatures = Record<AudioFeature, number>;
 
+/**
+ * The value rules of each feature (what a client may send and a catalog row may hold). `integer`
+ * features must be whole numbers; `exclusiveMin` means the minimum itself is not allowed.
+ */
+export interface AudioFeatureRule {
+  min: number;
+  max: number;
+  integer?: boolean;
+  exclusiveMin?: boolean;
+}
+
+export const AUDIO_FEATURE_RULES: Readonly<Record<AudioFeature, AudioFeatureRule>> = {
+  danceability: { min: 0, max: 1 },
+  energy: { min: 0, max: 1 },
+  key: { min: -1, max: 11, integer: true },
+  loudness: { min: -100, max: 20 },
+  mode: { min: 0, max: 1, integer: true },
+  speechiness: { min: 0, max: 1 },
+  acousticness: { min: 0, max: 1 },
+  instrumentalness: { min: 0, max: 1 },
+  liveness: { min: 0, max: 1 },
+  valence: { min: 0, max: 1 },
+  tempo: { min: 0, max: 1000 },
+  duration_ms: { min: 0, max: 86_400_000, exclusiveMin: true },
+  time_signature: { min: 0, max: 12, integer: true },
+};
+
 /** The seven features that Spotify reports on a 0–1 scale. */
 export const UNIT_FEATURES = [
   'danceability',
