@@ -9,6 +9,9 @@
  * same folds: the original network and two simple baselines. Prints a markdown table and writes
  * JSON. A benchmark, not a test: it never fails on a number.
  *   --quick   the first playlist of each mood only (8 of 27 folds), for a fast look
+ *   --model-only   skip the original network and the baselines
+ *   --params='{"labelSmoothing":0.2}'   override hyper-parameters (to try a variant; the README
+ *                  records which variants were tried)
  */
 import { Logger } from '@nestjs/common';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -59,7 +62,11 @@ async function main(): Promise<void> {
   const results: ModelResult[] = [];
 
   // The mood model exactly as a run trains and deploys it, with its defaults.
-  const params = DEFAULT_HYPER_PARAMETERS;
+  const overrides = process.argv.find((a) => a.startsWith('--params='))?.slice(9);
+  const params = {
+    ...DEFAULT_HYPER_PARAMETERS,
+    ...(overrides ? (JSON.parse(overrides) as object) : {}),
+  };
   const model: ModelResult = {
     name: 'mood model (this service)',
     description: `MoodEngine.train with DEFAULT_HYPER_PARAMETERS: ${JSON.stringify(params)}`,
@@ -91,7 +98,8 @@ async function main(): Promise<void> {
   }
   results.push(model);
 
-  for (const baseline of BASELINES) results.push(await runBaseline(baseline, rows, folds, labels));
+  const baselines = process.argv.includes('--model-only') ? [] : BASELINES;
+  for (const baseline of baselines) results.push(await runBaseline(baseline, rows, folds, labels));
 
   const truth = scored.map((i) => rows[i].label);
   const scoredGroups = scored.map((i) => groups[i]);

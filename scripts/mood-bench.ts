@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       const ms = Date.now() - started;
       const m = trained.metrics;
       console.log(
-        `train ${backend}: ${ms} ms, ${trained.epochsRun} epochs; held-out playlists: track ${m.accuracy}, macro-F1 ${m.macro_f1}, 10-track listener ${m.listener_accuracy_10} (vote ${m.held_out_playlists?.listener_accuracy_10_majority_vote}); random split: track ${m.random_split.accuracy}`,
+        `train ${backend}: ${ms} ms, ${m.cross_validation.folds}-fold CV by ${m.cross_validation.grouping}, chose ${m.model.candidate} (${trained.epochsRun} epochs, T ${m.model.temperature}); CV: track ${m.accuracy}, top-2 ${m.top2_accuracy}, macro-F1 ${m.macro_f1}, ECE ${m.ece}, 10-track listener ${m.listener_accuracy_10}`,
       );
       artifact = trained.artifact;
     }

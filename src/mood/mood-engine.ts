@@ -272,7 +272,7 @@ export class MoodEngine {
 }
 
 /** Serialises to the standard layers format, with the metadata inside model.json. */
-async function saveArtifact(
+export async function saveArtifact(
   network: tf.LayersModel,
   metadata: MoodModelMetadata,
 ): Promise<MoodArtifact> {

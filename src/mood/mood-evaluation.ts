@@ -196,7 +196,9 @@ export function evaluateSplit(
   for (const set of sets) {
     const perTrack = set.map((i) => probabilities[i]);
     const rho =
-      typeof setCorrelation === 'number' ? setCorrelation : setCorrelation.get(groups[set[0]]) ?? 1;
+      typeof setCorrelation === 'number'
+        ? setCorrelation
+        : (setCorrelation.get(groups[set[0]]) ?? 1);
     combined.push(combineListener(perTrack, rho));
     setTruth.push(truth[set[0]]);
     if (majorityVote(perTrack) === truth[set[0]]) byVote++;
