@@ -20,7 +20,12 @@ import { dirname, resolve } from 'node:path';
 import { parseTracksBody } from '../src/common/tracks';
 import { type LabelledRow, leaveOneGroupOut } from '../src/mood/mood-dataset-split';
 import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from '../src/mood/mood-engine';
-import { evaluateSplit, type MoodSplitMetrics, round } from '../src/mood/mood-evaluation';
+import {
+  evaluateSplit,
+  type MoodSplitMetrics,
+  round,
+  type SetCalibration,
+} from '../src/mood/mood-evaluation';
 import { toLabelledRows } from '../src/mood/mood.service';
 import { BASELINES, type Baseline } from './mood-baselines';
 
@@ -32,7 +37,7 @@ interface ModelResult {
   description: string;
   /** Held-out probabilities of every scored row, in `rows` order of the scored set. */
   probabilities: number[][];
-  setCorrelation: Map<string, number>;
+  setCalibration: Map<string, SetCalibration>;
   seconds: number;
   choices: unknown[];
 }
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
     name: 'mood model (this service)',
     description: `MoodEngine.train with DEFAULT_HYPER_PARAMETERS: ${JSON.stringify(params)}`,
     probabilities: [],
-    setCorrelation: new Map(),
+    setCalibration: new Map(),
     seconds: 0,
     choices: [],
   };
@@ -83,7 +88,7 @@ async function main(): Promise<void> {
     const testTracks = fold.test.map((i) => parsed.tracks[i]);
     model.probabilities.push(...loaded.predict(testTracks));
     loaded.dispose();
-    model.setCorrelation.set(groups[fold.test[0]], trained.metrics.model.set_correlation);
+    model.setCalibration.set(groups[fold.test[0]], trained.metrics.model.set_calibration);
     model.seconds += (Date.now() - started) / 1000;
     model.choices.push({
       playlist: groups[fold.test[0]],
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
     });
     const m = trained.metrics.model;
     console.log(
-      `fold ${f + 1}/${folds.length} ${groups[fold.test[0]]} (${labels[rows[fold.test[0]].label]}): ${m.candidate}, ${m.epochs} epochs, T ${m.temperature}, rho ${m.set_correlation}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `fold ${f + 1}/${folds.length} ${groups[fold.test[0]]} (${labels[rows[fold.test[0]].label]}): ${m.candidate}, ${m.epochs} epochs, T ${m.temperature}, rho ${m.set_calibration.correlation}, eps ${m.set_calibration.shrinkage}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   }
   results.push(model);
@@ -108,7 +113,7 @@ async function main(): Promise<void> {
     description: result.description,
     seconds: round(result.seconds),
     metrics: evaluateSplit(result.probabilities, truth, labels, scoredGroups, {
-      setCorrelation: result.setCorrelation,
+      setCalibration: result.setCalibration,
       seed: 7,
     }),
     choices: result.choices,
@@ -162,7 +167,7 @@ async function runBaseline(
     name: baseline.name,
     description: baseline.description,
     probabilities,
-    setCorrelation: new Map(),
+    setCalibration: new Map(),
     seconds,
     choices,
   };
@@ -175,11 +180,11 @@ function markdownTable(
   labels: string[],
 ): string {
   const lines = [
-    '| model | per track | top-2 | 10-track listener | 10-track, majority vote | macro-F1 | ECE | listener ECE | time |',
+    '| model | per track | top-2 | 10-track listener | 10-track, majority vote | macro-F1 | ECE (mean confidence) | listener ECE (mean confidence) | time |',
     '|---|---|---|---|---|---|---|---|---|',
     ...models.map(
       ({ name, seconds, metrics: m }) =>
-        `| ${name} | ${pct(m.accuracy)} | ${pct(m.top2_accuracy)} | ${pct(m.listener_accuracy_10)} | ${pct(m.listener_accuracy_10_majority_vote)} | ${m.macro_f1.toFixed(3)} | ${m.ece.toFixed(3)} | ${m.listener_ece_10?.toFixed(3) ?? '–'} | ${seconds.toFixed(0)} s |`,
+        `| ${name} | ${pct(m.accuracy)} | ${pct(m.top2_accuracy)} | ${pct(m.listener_accuracy_10)} | ${pct(m.listener_accuracy_10_majority_vote)} | ${m.macro_f1.toFixed(3)} | ${m.ece.toFixed(3)} (${pct(m.mean_confidence)}) | ${m.listener_ece_10?.toFixed(3) ?? '–'} (${pct(m.listener_confidence_10)}) | ${seconds.toFixed(0)} s |`,
     ),
     '',
     `| recall per mood | ${labels.join(' | ')} |`,

@@ -85,7 +85,7 @@ describe('MoodEngine (real tfjs)', () => {
         aggregation: 'calibrated_log_pool',
         ensemble_size: 2,
         temperature: metrics.model.temperature,
-        set_correlation: metrics.model.set_correlation,
+        set_calibration: metrics.model.set_calibration,
         training_rows: rows.length,
       }),
     );

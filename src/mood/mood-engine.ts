@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledRow } from './mood-dataset-split';
-import { argmax, combineListener, ranked } from './mood-evaluation';
+import {
+  argmax,
+  combineListener,
+  GEOMETRIC_MEAN,
+  ranked,
+  type SetCalibration,
+} from './mood-evaluation';
 import {
   audioFeatureVector,
   type FeatureScaling,
@@ -45,13 +51,13 @@ export interface MoodModelMetadata {
   scaling: FeatureScaling;
   /**
    * How tracks combine into the listener's mood: `calibrated_log_pool` is combineListener with
-   * `set_correlation`; format 1's `sum_log_probabilities` is the geometric mean (ρ = 1).
+   * `set_calibration`; format 1's `sum_log_probabilities` is the geometric mean.
    */
   aggregation: 'calibrated_log_pool' | 'sum_log_probabilities';
   ensemble_size: number;
   /** Temperature already folded into the last layer (1 for format 1: uncalibrated). */
   temperature?: number;
-  set_correlation?: number;
+  set_calibration?: SetCalibration;
   /** Cross-validated candidate the run chose, and the epochs of the final fit. */
   candidate?: string;
   epochs?: number;
@@ -98,14 +104,16 @@ export interface ListenerMoodPrediction {
 
 /** A loaded network with its input pipeline; predicts calibrated mood probabilities. */
 export class LoadedMoodModel {
-  private readonly setCorrelation: number;
+  private readonly setCalibration: SetCalibration;
 
   constructor(
     private readonly network: tf.LayersModel,
     readonly metadata: MoodModelMetadata,
   ) {
-    this.setCorrelation =
-      metadata.aggregation === 'calibrated_log_pool' ? (metadata.set_correlation ?? 1) : 1;
+    this.setCalibration =
+      metadata.aggregation === 'calibrated_log_pool'
+        ? (metadata.set_calibration ?? GEOMETRIC_MEAN)
+        : GEOMETRIC_MEAN;
   }
 
   get labels(): string[] {
@@ -139,7 +147,7 @@ export class LoadedMoodModel {
     if (tracks.length === 0) throw new Error('predictListener needs at least one track');
     const { probabilities, filled } = this.predictTracks(tracks);
     const labels = this.labels;
-    const combined = combineListener(probabilities, this.setCorrelation);
+    const combined = combineListener(probabilities, this.setCalibration);
     const [best, ...others] = ranked(combined);
     return {
       mood: labels[best],
@@ -211,7 +219,7 @@ export class MoodEngine {
             ...stored,
             inputs: stored.inputs ?? [...LEGACY_MOOD_INPUTS],
             temperature: 1,
-            set_correlation: 1,
+            set_calibration: GEOMETRIC_MEAN,
           }
         : stored;
     const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
@@ -252,7 +260,7 @@ export class MoodEngine {
         aggregation: 'calibrated_log_pool',
         ensemble_size: fitted.heads.length,
         temperature: fitted.metrics.model.temperature,
-        set_correlation: fitted.metrics.model.set_correlation,
+        set_calibration: fitted.metrics.model.set_calibration,
         candidate: fitted.metrics.model.candidate,
         epochs: fitted.epochs,
         training_rows: rows.length,

@@ -1,5 +1,6 @@
 import {
   combineListener,
+  GEOMETRIC_MEAN,
   combineTrackProbabilities,
   evaluateSplit,
   expectedCalibrationError,
@@ -22,15 +23,24 @@ describe('combining track probabilities', () => {
 
   it('grows more confident with more tracks the less they are correlated, with the same winner', () => {
     const perTrack = Array.from({ length: 10 }, () => [0.6, 0.4]);
-    const independent = combineListener(perTrack, 0);
-    const correlated = combineListener(perTrack, 0.5);
-    const oneWitness = combineListener(perTrack, 1);
+    const independent = combineListener(perTrack, { correlation: 0, shrinkage: 0 });
+    const correlated = combineListener(perTrack, { correlation: 0.5, shrinkage: 0 });
+    const oneWitness = combineListener(perTrack, GEOMETRIC_MEAN);
     // ρ = 0: the full product; ρ = 1: the geometric mean (one track's worth of evidence).
     expect(independent[0]).toBeCloseTo(0.6 ** 10 / (0.6 ** 10 + 0.4 ** 10), 10);
     expect(oneWitness[0]).toBeCloseTo(0.6, 10);
     expect(correlated[0]).toBeGreaterThan(oneWitness[0]);
     expect(correlated[0]).toBeLessThan(independent[0]);
     expect(combineTrackProbabilities(perTrack)).toEqual(oneWitness);
+  });
+
+  it('shrinks a set towards uniform by ε·(n − 1)/n, leaving a single track as it is', () => {
+    const calibration = { correlation: 0, shrinkage: 0.2 };
+    expect(combineListener([[0.7, 0.3]], calibration)[0]).toBeCloseTo(0.7, 10);
+    const ten = Array.from({ length: 10 }, () => [0.9, 0.1]);
+    const product = combineListener(ten, { correlation: 0, shrinkage: 0 });
+    const shrunk = combineListener(ten, calibration);
+    expect(shrunk[0]).toBeCloseTo(0.82 * product[0] + 0.18 / 2, 10);
   });
 });
 

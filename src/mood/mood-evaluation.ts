@@ -27,6 +27,10 @@ export interface MoodSplitMetrics {
   listener_accuracy_10_majority_vote: number | null;
   /** Calibration error of the listener's confidence over the same 10-track sets. */
   listener_ece_10: number | null;
+  /** Mean listener confidence over those sets: above listener_accuracy_10 is over-confident. */
+  listener_confidence_10: number | null;
+  /** Mean per-track top probability: above `accuracy` is over-confident. */
+  mean_confidence: number;
   listener_sets: number;
 }
 
@@ -38,10 +42,10 @@ export const argmax = (values: ArrayLike<number>): number => {
 
 /**
  * The geometric mean of the per-track probabilities, renormalised: the listener's mood as models
- * saved before set-correlation calibration report it (combineListener with ρ = 1).
+ * saved before set calibration report it (combineListener with GEOMETRIC_MEAN).
  */
 export function combineTrackProbabilities(perTrack: number[][]): number[] {
-  return combineListener(perTrack, 1);
+  return combineListener(perTrack, GEOMETRIC_MEAN);
 }
 
 export function majorityVote(perTrack: number[][]): number {
@@ -72,16 +76,32 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   return copy;
 }
 
+/** How a set of tracks combines into the listener's mood (both fitted out of fold). */
+export interface SetCalibration {
+  /**
+   * ρ: tracks of one set share its mood and style, so n tracks carry the evidence of
+   * n_eff = n / (1 + (n − 1)·ρ) independent ones. ρ = 1 is the geometric mean, ρ = 0 the product.
+   */
+  correlation: number;
+  /**
+   * ε: a whole set can mislead the model (a playlist unlike any it learnt from), so a share
+   * ε·(n − 1)/n of the combined probability is spread evenly over the moods. 0 for one track, whose
+   * probabilities are already calibrated.
+   */
+  shrinkage: number;
+}
+
+/** Models saved without a set calibration combine by the geometric mean. */
+export const GEOMETRIC_MEAN: SetCalibration = { correlation: 1, shrinkage: 0 };
+
 /**
- * The listener's mood with a confidence that means what it says. Summing the tracks'
- * log-probabilities treats them as independent witnesses, but tracks of one set share its mood and
- * style, so n tracks carry the evidence of n_eff = n / (1 + (n − 1)·ρ) independent ones, with ρ the
- * within-set correlation (fitted out of fold, see fitSetCorrelation). ρ = 1 is the geometric mean
- * (combineTrackProbabilities); ρ = 0 the full product. The winner is the same for every ρ.
+ * The listener's mood with a confidence that means what it says: the tracks' log-probabilities
+ * summed with n_eff / n weight each (see SetCalibration), then shrunk towards uniform. The winner
+ * does not depend on either parameter.
  */
-export function combineListener(perTrack: number[][], setCorrelation: number): number[] {
+export function combineListener(perTrack: number[][], calibration: SetCalibration): number[] {
   const n = perTrack.length;
-  const effective = n / (1 + (n - 1) * setCorrelation);
+  const effective = n / (1 + (n - 1) * calibration.correlation);
   const width = perTrack[0].length;
   const logits = new Array<number>(width).fill(0);
   for (const probabilities of perTrack) {
@@ -89,7 +109,8 @@ export function combineListener(perTrack: number[][], setCorrelation: number): n
       logits[j] += (effective * Math.log(Math.max(probabilities[j], 1e-7))) / n;
     }
   }
-  return softmax(logits);
+  const shrinkage = (calibration.shrinkage * (n - 1)) / n;
+  return softmax(logits).map((p) => (1 - shrinkage) * p + shrinkage / width);
 }
 
 export function softmax(logits: readonly number[]): number[] {
@@ -149,8 +170,8 @@ export function sampleListenerSets(
 }
 
 export interface MoodSplitOptions {
-  /** Set correlation for the listener's confidence (combineListener); a map gives it per group. */
-  setCorrelation?: number | ReadonlyMap<string, number>;
+  /** How sets combine (combineListener); a map gives it per group. Default: GEOMETRIC_MEAN. */
+  setCalibration?: SetCalibration | ReadonlyMap<string, SetCalibration>;
   setsPerGroup?: number;
   seed?: number;
 }
@@ -168,7 +189,7 @@ export function evaluateSplit(
   groups: string[],
   options: MoodSplitOptions = {},
 ): MoodSplitMetrics {
-  const { setCorrelation = 1, setsPerGroup = 40, seed = 1 } = options;
+  const { setCalibration = GEOMETRIC_MEAN, setsPerGroup = 40, seed = 1 } = options;
   const k = labels.length;
   const matrix = labels.map(() => new Array<number>(k).fill(0));
   let topTwo = 0;
@@ -195,11 +216,11 @@ export function evaluateSplit(
   let byVote = 0;
   for (const set of sets) {
     const perTrack = set.map((i) => probabilities[i]);
-    const rho =
-      typeof setCorrelation === 'number'
-        ? setCorrelation
-        : (setCorrelation.get(groups[set[0]]) ?? 1);
-    combined.push(combineListener(perTrack, rho));
+    const calibration =
+      setCalibration instanceof Map
+        ? (setCalibration.get(groups[set[0]]) ?? GEOMETRIC_MEAN)
+        : (setCalibration as SetCalibration);
+    combined.push(combineListener(perTrack, calibration));
     setTruth.push(truth[set[0]]);
     if (majorityVote(perTrack) === truth[set[0]]) byVote++;
   }
@@ -216,8 +237,13 @@ export function evaluateSplit(
     listener_accuracy_10: sets.length ? round(byCombination / sets.length) : null,
     listener_accuracy_10_majority_vote: sets.length ? round(byVote / sets.length) : null,
     listener_ece_10: sets.length ? round(expectedCalibrationError(combined, setTruth)) : null,
+    listener_confidence_10: sets.length ? round(meanTop(combined)) : null,
+    mean_confidence: round(meanTop(probabilities)),
     listener_sets: sets.length,
   };
 }
+
+const meanTop = (probabilities: number[][]): number =>
+  probabilities.reduce((sum, p) => sum + Math.max(...p), 0) / Math.max(1, probabilities.length);
 
 export const round = (value: number): number => Math.round(value * 10000) / 10000;

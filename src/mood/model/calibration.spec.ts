@@ -1,5 +1,10 @@
-import { expectedCalibrationError, seededRandom, softmax } from '../mood-evaluation';
-import { fitSetCorrelation, fitTemperature } from './calibration';
+import {
+  combineListener,
+  expectedCalibrationError,
+  seededRandom,
+  softmax,
+} from '../mood-evaluation';
+import { fitSetCalibration, fitTemperature } from './calibration';
 
 /** Rows whose true probabilities come from `logits`, with moods drawn from them. */
 function synthetic(count: number, seed: number): { logits: number[][]; truth: number[] } {
@@ -39,38 +44,52 @@ describe('fitTemperature', () => {
   });
 });
 
-describe('fitSetCorrelation', () => {
-  const perTrack = (p: number[], n: number) => Array.from({ length: n }, () => p);
-
-  it('is near 1 when every track of a set says the same thing (one witness, repeated)', () => {
-    // Each group repeats one prediction, right 60 % of the time: summing its copies would be
-    // over-confident, so the fit must discount them completely.
+describe('fitSetCalibration', () => {
+  /** 50 groups of 20 tracks, all of mood 0; `track(g, t)` gives each track's probabilities. */
+  function groupsOf(track: (g: number, t: number) => number[]) {
     const probabilities: number[][] = [];
-    const truth: number[] = [];
-    const groups: string[] = [];
-    for (let g = 0; g < 50; g++) {
-      const right = g % 5 < 3;
-      const p = right ? [0.6, 0.4] : [0.4, 0.6];
-      probabilities.push(...perTrack(p, 20));
-      truth.push(...new Array<number>(20).fill(0));
-      groups.push(...new Array<string>(20).fill(`g${g}`));
-    }
-    expect(fitSetCorrelation(probabilities, truth, groups, 1)).toBeGreaterThan(0.9);
-  });
-
-  it('is near 0 when the tracks are independent witnesses', () => {
-    const random = seededRandom(3);
-    const probabilities: number[][] = [];
-    const truth: number[] = [];
     const groups: string[] = [];
     for (let g = 0; g < 50; g++) {
       for (let t = 0; t < 20; t++) {
-        // Each track independently right 60 % of the time, and says so.
-        probabilities.push(random() < 0.6 ? [0.6, 0.4] : [0.4, 0.6]);
-        truth.push(0);
+        probabilities.push(track(g, t));
         groups.push(`g${g}`);
       }
     }
-    expect(fitSetCorrelation(probabilities, truth, groups, 1)).toBeLessThan(0.15);
+    return { probabilities, truth: new Array<number>(1000).fill(0), groups };
+  }
+
+  it('finds ρ near 1 when every track of a set repeats one witness', () => {
+    // Each group repeats one prediction, right 60 % of the time: summing its copies would be
+    // over-confident, so the fit must discount them completely.
+    const { probabilities, truth, groups } = groupsOf((g) => (g % 5 < 3 ? [0.6, 0.4] : [0.4, 0.6]));
+    const fitted = fitSetCalibration(probabilities, truth, groups, 1);
+    expect(fitted.correlation).toBeGreaterThan(0.9);
+    expect(fitted.shrinkage).toBe(0);
+  });
+
+  it('finds ρ near 0 when the tracks are independent witnesses', () => {
+    const random = seededRandom(3);
+    const { probabilities, truth, groups } = groupsOf(() =>
+      random() < 0.6 ? [0.6, 0.4] : [0.4, 0.6],
+    );
+    const fitted = fitSetCalibration(probabilities, truth, groups, 1);
+    expect(fitted.correlation).toBeLessThan(0.15);
+    expect(fitted.shrinkage).toBeLessThanOrEqual(0.05);
+  });
+
+  it('shrinks towards uniform when whole sets mislead (a playlist unlike the training ones)', () => {
+    // Independent tracks, but one group in five points the wrong way throughout.
+    const random = seededRandom(5);
+    const { probabilities, truth, groups } = groupsOf((g) => {
+      const right = random() < 0.6;
+      const p = right ? [0.6, 0.4] : [0.4, 0.6];
+      return g % 5 === 0 ? [p[1], p[0]] : p;
+    });
+    const fitted = fitSetCalibration(probabilities, truth, groups, 1);
+    expect(fitted.shrinkage).toBeGreaterThanOrEqual(0.2);
+    const tenTracks = probabilities.slice(20, 30);
+    const confidence = Math.max(...combineListener(tenTracks, fitted));
+    // Four sets in five are right: the combined confidence must not claim more than that allows.
+    expect(confidence).toBeLessThan(0.95);
   });
 });

@@ -1,4 +1,10 @@
-import { combineListener, sampleListenerSets, softmax } from '../mood-evaluation';
+import {
+  combineListener,
+  GEOMETRIC_MEAN,
+  sampleListenerSets,
+  type SetCalibration,
+  softmax,
+} from '../mood-evaluation';
 
 /**
  * Minimises a function of one variable on [low, high] by golden-section search (the negative
@@ -56,28 +62,36 @@ export function fitTemperature(logits: number[][], truth: number[]): number {
 }
 
 /**
- * The within-set correlation ρ that makes the listener's combined confidence (combineListener)
- * best match held-out sets: random sets of 2, 5, 10 and 20 tracks of each group, scored by
- * negative log-likelihood of the group's mood.
+ * The set calibration (ρ, ε) that makes the listener's combined confidence (combineListener) best
+ * match held-out sets: random sets of 2, 5, 10 and 20 tracks of each group, scored by negative
+ * log-likelihood of the group's mood. ε on a grid of 0.05 steps, ρ by golden section for each.
  */
-export function fitSetCorrelation(
+export function fitSetCalibration(
   probabilities: number[][],
   truth: number[],
   groups: string[],
   seed: number,
-): number {
+): SetCalibration {
   const sets = [2, 5, 10, 20].flatMap((size) => sampleListenerSets(groups, size, 10, seed + size));
-  if (sets.length === 0) return 1;
+  if (sets.length === 0) return GEOMETRIC_MEAN;
   const setTruth = sets.map((set) => truth[set[0]]);
   const perTrack = sets.map((set) => set.map((i) => probabilities[i]));
-  return minimise(
-    (rho) =>
-      negativeLogLikelihood(
-        perTrack.map((p) => combineListener(p, rho)),
-        setTruth,
-      ),
-    0,
-    1,
-    30,
-  );
+  const loss = (calibration: SetCalibration) =>
+    negativeLogLikelihood(
+      perTrack.map((p) => combineListener(p, calibration)),
+      setTruth,
+    );
+  let best = GEOMETRIC_MEAN;
+  let bestLoss = loss(best);
+  for (let step = 0; step <= 8; step++) {
+    const shrinkage = step * 0.05;
+    const correlation = minimise((rho) => loss({ correlation: rho, shrinkage }), 0, 1, 25);
+    const candidate = { correlation, shrinkage };
+    const candidateLoss = loss(candidate);
+    if (candidateLoss < bestLoss) {
+      best = candidate;
+      bestLoss = candidateLoss;
+    }
+  }
+  return best;
 }

@@ -5,6 +5,7 @@ import {
   expectedCalibrationError,
   type MoodSplitMetrics,
   round,
+  type SetCalibration,
   softmax,
 } from '../mood-evaluation';
 import {
@@ -14,7 +15,7 @@ import {
   type MoodInputName,
   scaleInto,
 } from '../mood-features';
-import { fitSetCorrelation, fitTemperature, negativeLogLikelihood } from './calibration';
+import { fitSetCalibration, fitTemperature, negativeLogLikelihood } from './calibration';
 import {
   type DenseWeights,
   type EpochRecord,
@@ -170,7 +171,8 @@ export interface MoodMetrics {
     candidates: CandidateScore[];
     epochs: number;
     temperature: number;
-    set_correlation: number;
+    /** How tracks combine into the listener's mood (combineListener), fitted out of fold. */
+    set_calibration: SetCalibration;
     training_rows: number;
   };
 }
@@ -181,7 +183,7 @@ export interface FittedMoodModel {
   scaling: FeatureScaling;
   heads: DenseWeights[][];
   temperature: number;
-  setCorrelation: number;
+  setCalibration: SetCalibration;
   epochs: number;
   metrics: MoodMetrics;
   history: { cross_validation: Record<string, EpochRecord[]>; final_fit: EpochRecord[] };
@@ -190,7 +192,7 @@ export interface FittedMoodModel {
 /**
  * A training run: for each candidate, k-fold cross-validation grouped by playlist (the k models
  * side by side, one early-stopping decision); the candidate with the best out-of-fold log-loss;
- * temperature and set correlation fitted on its out-of-fold predictions; then the deployed model
+ * temperature and set calibration fitted on its out-of-fold predictions; then the deployed model
  * fitted on every usable row for the chosen number of epochs.
  */
 export function fitMoodModel(
@@ -265,8 +267,8 @@ export function fitMoodModel(
     };
   });
   const chosen = scored.reduce((a, b) => (b.score.cv_log_loss < a.score.cv_log_loss ? b : a));
-  const setCorrelation = fitSetCorrelation(chosen.calibrated, truth, split.groups, params.seed);
-  const metrics = crossValidationMetrics(rows, labels, split, chosen, setCorrelation, params);
+  const setCalibration = fitSetCalibration(chosen.calibrated, truth, split.groups, params.seed);
+  const metrics = crossValidationMetrics(rows, labels, split, chosen, setCalibration, params);
   metrics.model.candidates = scored.map((s) => s.score);
 
   const epochs = Math.max(1, chosen.bestEpoch);
@@ -294,7 +296,7 @@ export function fitMoodModel(
     scaling: chosen.scaling,
     heads: final.weights[0],
     temperature: chosen.temperature,
-    setCorrelation,
+    setCalibration,
     epochs,
     metrics,
     history,
@@ -329,11 +331,11 @@ function crossValidationMetrics(
     temperature: number;
     bestEpoch: number;
   },
-  setCorrelation: number,
+  setCalibration: SetCalibration,
   params: MoodHyperParameters,
 ): MoodMetrics {
   const truth = rows.map((row) => row.label);
-  const options = { setCorrelation, seed: params.seed };
+  const options = { setCalibration, seed: params.seed };
   const pooled = evaluateSplit(chosen.calibrated, truth, labels, split.groups, options);
   const perFold = split.folds.map((fold, f): FoldSummary => {
     const m = evaluateSplit(
@@ -382,7 +384,10 @@ function crossValidationMetrics(
       candidates: [],
       epochs: Math.max(1, chosen.bestEpoch),
       temperature: round(chosen.temperature),
-      set_correlation: round(setCorrelation),
+      set_calibration: {
+        correlation: round(setCalibration.correlation),
+        shrinkage: round(setCalibration.shrinkage),
+      },
       training_rows: rows.length,
     },
   };
