@@ -24,6 +24,7 @@ import {
   evaluateSplit,
   type MoodSplitMetrics,
   round,
+  seededRandom,
   type SetCalibration,
 } from '../src/mood/mood-evaluation';
 import { toLabelledRows } from '../src/mood/mood.service';
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
       setCalibration: result.setCalibration,
       seed: 7,
     }),
+    interval95: playlistBootstrap(result, truth, scoredGroups),
     choices: result.choices,
   }));
   const table = markdownTable(metrics, labels);
@@ -173,18 +175,76 @@ async function runBaseline(
   };
 }
 
+/**
+ * 95 % intervals of per-track and 10-track listener accuracy from resampling whole playlists (the
+ * unit the protocol generalises over), 2,000 times.
+ */
+function playlistBootstrap(
+  result: ModelResult,
+  truth: number[],
+  groups: string[],
+): { accuracy: [number, number]; listener_accuracy_10: [number, number] } {
+  const byPlaylist = new Map<string, number[]>();
+  groups.forEach((group, i) => byPlaylist.set(group, [...(byPlaylist.get(group) ?? []), i]));
+  const playlists = [...byPlaylist.values()].map((members) => {
+    const m = evaluateSplit(
+      members.map((i) => result.probabilities[i]),
+      members.map((i) => truth[i]),
+      result.probabilities[0].map((_, j) => String(j)),
+      members.map((i) => groups[i]),
+      { setCalibration: result.setCalibration, seed: 7 },
+    );
+    return {
+      tracks: members.length,
+      correct: m.accuracy * members.length,
+      sets: m.listener_sets,
+      setsCorrect: (m.listener_accuracy_10 ?? 0) * m.listener_sets,
+    };
+  });
+  const random = seededRandom(99);
+  const accuracy: number[] = [];
+  const listener: number[] = [];
+  for (let b = 0; b < 2000; b++) {
+    let tracks = 0;
+    let correct = 0;
+    let sets = 0;
+    let setsCorrect = 0;
+    for (let k = 0; k < playlists.length; k++) {
+      const p = playlists[Math.floor(random() * playlists.length)];
+      tracks += p.tracks;
+      correct += p.correct;
+      sets += p.sets;
+      setsCorrect += p.setsCorrect;
+    }
+    accuracy.push(correct / tracks);
+    listener.push(sets ? setsCorrect / sets : 0);
+  }
+  const interval = (values: number[]): [number, number] => {
+    values.sort((a, b) => a - b);
+    return [round(values[50]), round(values[1949])];
+  };
+  return { accuracy: interval(accuracy), listener_accuracy_10: interval(listener) };
+}
+
 const pct = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
+const range = ([low, high]: [number, number]) =>
+  `${(low * 100).toFixed(0)}–${(high * 100).toFixed(0)}`;
 
 function markdownTable(
-  models: Array<{ name: string; seconds: number; metrics: MoodSplitMetrics }>,
+  models: Array<{
+    name: string;
+    seconds: number;
+    metrics: MoodSplitMetrics;
+    interval95: ReturnType<typeof playlistBootstrap>;
+  }>,
   labels: string[],
 ): string {
   const lines = [
-    '| model | per track | top-2 | 10-track listener | 10-track, majority vote | macro-F1 | ECE (mean confidence) | listener ECE (mean confidence) | time |',
+    '| model | per track (95 % CI) | top-2 | 10-track listener (95 % CI) | 10-track, majority vote | macro-F1 | ECE (mean confidence) | listener ECE (mean confidence) | time |',
     '|---|---|---|---|---|---|---|---|---|',
     ...models.map(
-      ({ name, seconds, metrics: m }) =>
-        `| ${name} | ${pct(m.accuracy)} | ${pct(m.top2_accuracy)} | ${pct(m.listener_accuracy_10)} | ${pct(m.listener_accuracy_10_majority_vote)} | ${m.macro_f1.toFixed(3)} | ${m.ece.toFixed(3)} (${pct(m.mean_confidence)}) | ${m.listener_ece_10?.toFixed(3) ?? '–'} (${pct(m.listener_confidence_10)}) | ${seconds.toFixed(0)} s |`,
+      ({ name, seconds, metrics: m, interval95: ci }) =>
+        `| ${name} | ${pct(m.accuracy)} (${range(ci.accuracy)}) | ${pct(m.top2_accuracy)} | ${pct(m.listener_accuracy_10)} (${range(ci.listener_accuracy_10)}) | ${pct(m.listener_accuracy_10_majority_vote)} | ${m.macro_f1.toFixed(3)} | ${m.ece.toFixed(3)} (${pct(m.mean_confidence)}) | ${m.listener_ece_10?.toFixed(3) ?? '–'} (${pct(m.listener_confidence_10)}) | ${seconds.toFixed(0)} s |`,
     ),
     '',
     `| recall per mood | ${labels.join(' | ')} |`,
