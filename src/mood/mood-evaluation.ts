@@ -216,10 +216,9 @@ export function evaluateSplit(
   let byVote = 0;
   for (const set of sets) {
     const perTrack = set.map((i) => probabilities[i]);
-    const calibration =
-      setCalibration instanceof Map
-        ? (setCalibration.get(groups[set[0]]) ?? GEOMETRIC_MEAN)
-        : (setCalibration as SetCalibration);
+    const calibration: SetCalibration = isCalibrationMap(setCalibration)
+      ? (setCalibration.get(groups[set[0]]) ?? GEOMETRIC_MEAN)
+      : setCalibration;
     combined.push(combineListener(perTrack, calibration));
     setTruth.push(truth[set[0]]);
     if (majorityVote(perTrack) === truth[set[0]]) byVote++;
@@ -242,6 +241,10 @@ export function evaluateSplit(
     listener_sets: sets.length,
   };
 }
+
+const isCalibrationMap = (
+  value: SetCalibration | ReadonlyMap<string, SetCalibration>,
+): value is ReadonlyMap<string, SetCalibration> => value instanceof Map;
 
 const meanTop = (probabilities: number[][]): number =>
   probabilities.reduce((sum, p) => sum + Math.max(...p), 0) / Math.max(1, probabilities.length);

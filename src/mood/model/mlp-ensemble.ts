@@ -141,7 +141,7 @@ export function trainMembers(
                 const w = weights.slice([m, 0], [1, -1]).reshape([-1]);
                 const total = index ? tf.maximum(w.sum(), 1e-8) : tf.scalar(1);
                 return heads.map((network, h) => {
-                  const logits = forward(network, input as tf.Tensor2D, seed + m * 997 + h * 101);
+                  const logits = forward(network, input, seed + m * 997 + h * 101);
                   const ce = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
                   return tf.div(tf.sum(tf.mul(ce, w)), total);
                 });
@@ -153,7 +153,7 @@ export function trainMembers(
                       tf.addN(networks.flat(2).map((l) => tf.sum(tf.square(l.kernel)))),
                     )
                   : tf.scalar(0);
-              return tf.add(tf.addN(losses), penalty) as tf.Scalar;
+              return tf.add<tf.Scalar>(tf.addN(losses), penalty);
             }),
           false,
           variables,
@@ -247,7 +247,7 @@ function rowWeights(rows: number[], data: TrainingData, balance: boolean): numbe
 
 function glorot(inputs: number, units: number, seed: number): tf.Tensor2D {
   const limit = Math.sqrt(6 / (inputs + units));
-  return tf.randomUniform([inputs, units], -limit, limit, 'float32', seed) as tf.Tensor2D;
+  return tf.randomUniform<tf.Rank.R2>([inputs, units], -limit, limit, 'float32', seed);
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
