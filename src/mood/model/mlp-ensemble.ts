@@ -31,10 +31,13 @@ export interface Member {
 
 export interface EpochRecord {
   epoch: number;
-  /** Mean over members of the (unsmoothed) cross-entropy and accuracy on their training rows. */
+  /**
+   * Mean over members of the (unsmoothed, class-weighted) cross-entropy and accuracy on their
+   * training rows, from the epoch's last gradient step (dropout active, as Keras reports them).
+   */
   loss: number;
   accuracy: number;
-  /** Same on the validation rows, where members have them. */
+  /** Same on the validation rows (no dropout), where members have them. */
   val_loss: number | null;
   val_accuracy: number | null;
 }
@@ -115,8 +118,22 @@ export function trainMembers(
         : a;
     }, input as tf.Tensor) as tf.Tensor2D;
   /** Logits of every member (averaged over its heads) for every row: [members, rows, moods]. */
-  const memberLogits = () =>
-    tf.stack(networks.map((heads) => tf.mean(tf.stack(heads.map((n) => forward(n, x))), 0)));
+  /** Each member's validation rows, gathered once: measuring an epoch forwards only those. */
+  const validation = members.map((member) => {
+    const index = tf.tensor1d(member.validation, 'int32');
+    const gathered = {
+      x: tf.gather(x, index),
+      y: tf.gather(y, index),
+      w: tf.gather(validationWeights, index, 1).slice([members.indexOf(member), 0], [1, -1]),
+    };
+    index.dispose();
+    return gathered;
+  });
+  /** Logits of one member (averaged over its heads) for `input`. */
+  const memberLogits = (m: number, input: tf.Tensor2D) =>
+    tf.mean<tf.Tensor2D>(tf.stack(networks[m].map((network) => forward(network, input))), 0);
+  /** Training loss and accuracy per member from the last gradient step, as Keras reports them. */
+  let trainStats: tf.Tensor | undefined;
 
   let best = Number.POSITIVE_INFINITY;
   let bestEpoch = 0;
@@ -137,15 +154,21 @@ export function trainMembers(
               const input = index ? tf.gather(x, index) : x;
               const target = index ? tf.gather(smoothed, index) : smoothed;
               const weights = index ? tf.gather(trainWeights, index, 1) : trainWeights;
+              const stats: tf.Tensor[] = [];
               const losses = networks.flatMap((heads, m) => {
                 const w = weights.slice([m, 0], [1, -1]).reshape([-1]);
                 const total = index ? tf.maximum(w.sum(), 1e-8) : tf.scalar(1);
-                return heads.map((network, h) => {
-                  const logits = forward(network, input, seed + m * 997 + h * 101);
-                  const ce = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
+                const logits = heads.map((network, h) =>
+                  forward(network, input, seed + m * 997 + h * 101),
+                );
+                stats.push(weightedFit(tf.mean(tf.stack(logits), 0), truth(index), w));
+                return logits.map((z) => {
+                  const ce = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(z)), 1));
                   return tf.div(tf.sum(tf.mul(ce, w)), total);
                 });
               });
+              tf.dispose(trainStats);
+              trainStats = tf.keep(tf.stack(stats));
               const penalty =
                 options.l2 > 0
                   ? tf.mul(
@@ -176,19 +199,11 @@ export function trainMembers(
     if (bestValues) variables.forEach((v, i) => v.assign(bestValues![i]));
     else bestEpoch = epochsRun;
 
-    const validationLogits = tf.tidy(() => {
-      const logits = memberLogits();
-      return members.map((member, m) =>
-        member.validation.length
-          ? (tf
-              .gather(
-                logits.slice([m, 0, 0], [1, -1, -1]).reshape([rows, data.moods]),
-                member.validation,
-              )
-              .dataSync() as Float32Array)
-          : new Float32Array(0),
-      );
-    });
+    const validationLogits = members.map((member, m) =>
+      member.validation.length
+        ? (tf.tidy(() => memberLogits(m, validation[m].x).dataSync()) as Float32Array)
+        : new Float32Array(0),
+    );
     const weights = networks.map((heads) =>
       heads.map((network) =>
         network.map((layer) => ({
@@ -202,26 +217,34 @@ export function trainMembers(
     return { bestEpoch, epochsRun, history, weights, validationLogits };
   } finally {
     tf.dispose([x, y, smoothed, trainWeights, validationWeights, ...variables]);
-    tf.dispose(bestValues);
+    tf.dispose(validation.flatMap((v) => [v.x, v.y, v.w]));
+    tf.dispose([trainStats, ...(bestValues ?? [])]);
     optimizer.dispose();
+  }
+
+  /** Labels of the rows in a step: all rows, or one batch. */
+  function truth(index: tf.Tensor1D | null): tf.Tensor {
+    return index ? tf.gather(y, index) : y;
   }
 
   function measure(epoch: number): EpochRecord {
     const [trainLoss, trainAcc, valLoss, valAcc] = tf.tidy(() => {
-      const logits = memberLogits();
-      const logP = tf.logSoftmax(logits);
-      const ce = tf.neg(tf.sum(tf.mul(y, logP), 2)); // [members, rows]
-      const hit = tf.equal(tf.argMax(logits, 2), tf.argMax(y, 1)).toFloat();
-      const mean = (values: tf.Tensor, w: tf.Tensor) =>
-        tf.div(tf.sum(tf.mul(values, w), 1), tf.maximum(tf.sum(w, 1), 1e-8)).mean();
-      return tf
-        .stack([
-          mean(ce, trainWeights),
-          mean(hit, trainWeights),
-          mean(ce, validationWeights),
-          mean(hit, validationWeights),
-        ])
-        .dataSync();
+      const training = tf.mean(trainStats!, 0);
+      const validated = hasValidation
+        ? tf.mean(
+            tf.stack(
+              members.map((_, m) =>
+                weightedFit(
+                  memberLogits(m, validation[m].x),
+                  validation[m].y,
+                  validation[m].w.reshape([-1]),
+                ),
+              ),
+            ),
+            0,
+          )
+        : tf.zeros([2]);
+      return tf.concat([training, validated]).dataSync();
     });
     return {
       epoch,
@@ -231,6 +254,17 @@ export function trainMembers(
       val_accuracy: hasValidation ? round(valAcc) : null,
     };
   }
+}
+
+/** [cross-entropy, accuracy] of logits against one-hot labels, weighted per row. */
+function weightedFit(logits: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor): tf.Tensor {
+  const total = tf.maximum(tf.sum(weights), 1e-8);
+  const ce = tf.neg(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), 1));
+  const hit = tf.equal(tf.argMax(logits, 1), tf.argMax(labels, 1)).toFloat();
+  return tf.stack([
+    tf.div(tf.sum(tf.mul(ce, weights)), total),
+    tf.div(tf.sum(tf.mul(hit, weights)), total),
+  ]);
 }
 
 /** Per-row weights of one member, summing to 1 over its rows (0 elsewhere). */
