@@ -8,9 +8,8 @@ import {
   type SetCalibration,
 } from './mood-evaluation';
 import {
-  audioFeatureVector,
+  compileInputs,
   type FeatureScaling,
-  inputMatrix,
   LEGACY_MOOD_INPUTS,
   type MoodTrackFeatures,
   scaleInto,
@@ -105,11 +104,13 @@ export interface ListenerMoodPrediction {
 /** A loaded network with its input pipeline; predicts calibrated mood probabilities. */
 export class LoadedMoodModel {
   private readonly setCalibration: SetCalibration;
+  private readonly inputsOf: (track: MoodTrackFeatures) => number[];
 
   constructor(
     private readonly network: tf.LayersModel,
     readonly metadata: MoodModelMetadata,
   ) {
+    this.inputsOf = compileInputs(metadata.inputs);
     this.setCalibration =
       metadata.aggregation === 'calibrated_log_pool'
         ? (metadata.set_calibration ?? GEOMETRIC_MEAN)
@@ -132,7 +133,7 @@ export class LoadedMoodModel {
   predictTracks(tracks: MoodTrackFeatures[]): { probabilities: number[][]; filled: string[][] } {
     if (tracks.length === 0) return { probabilities: [], filled: [] };
     const { inputs, scaling } = this.metadata;
-    const scaled = scaleInto(inputMatrix(tracks.map(audioFeatureVector), inputs), scaling);
+    const scaled = scaleInto(tracks.map(this.inputsOf), scaling);
     const probabilities = tf.tidy(() => {
       const output = this.network.predict(
         tf.tensor2d(scaled.values, [tracks.length, inputs.length]),

@@ -97,19 +97,24 @@ export function audioFeatureVector(track: MoodTrackFeatures): number[] {
  */
 export const engineerFeatures = audioFeatureVector;
 
-/** Computes named inputs from audio-feature vectors; NaN where a needed feature is missing. */
-export function inputMatrix(vectors: number[][], inputs: readonly string[]): number[][] {
+/** A function from a track's features to the named inputs (NaN where a needed feature is missing). */
+export function compileInputs(inputs: readonly string[]): (track: MoodTrackFeatures) => number[] {
   const definitions = inputs.map(definitionOf);
-  return vectors.map((vector) => {
-    const track = Object.fromEntries(AUDIO_FEATURES.map((f, j) => [f, vector[j]])) as Record<
-      AudioFeature,
-      number
-    >;
-    return definitions.map((definition) =>
+  return (track) =>
+    definitions.map((definition) =>
       definition.from.every((feature) => Number.isFinite(track[feature]))
-        ? definition.compute(track)
+        ? definition.compute(track as Record<AudioFeature, number>)
         : Number.NaN,
     );
+}
+
+/** Computes named inputs from audio-feature vectors (see audioFeatureVector). */
+export function inputMatrix(vectors: number[][], inputs: readonly string[]): number[][] {
+  const inputsOf = compileInputs(inputs);
+  const track: MoodTrackFeatures = {};
+  return vectors.map((vector) => {
+    AUDIO_FEATURES.forEach((feature, j) => (track[feature] = vector[j]));
+    return inputsOf(track);
   });
 }
 
