@@ -2,17 +2,18 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import type { AppConfig } from './config';
 import { logLevelsFrom } from './common/http/log-levels';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
     bodyParser: false,
     logger: logLevelsFrom(process.env.LOG_LEVEL),
   });
-  configureApp(app);
+  await configureApp(app);
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const logger = new Logger('Bootstrap');
   if (config.adminApiKeyGenerated) {
@@ -20,7 +21,7 @@ async function bootstrap(): Promise<void> {
       `ADMIN_API_KEY is not set; admin calls for this run need X-API-Key: ${config.adminApiKey}`,
     );
   }
-  await app.listen(config.port);
+  await app.listen(config.port, config.host);
   logger.log(`Serving on ${await app.getUrl()} (API /api/v1, docs /docs, health /health)`);
 }
 

@@ -322,7 +322,9 @@ describe('admin calls without the right key', () => {
   let older: Body;
 
   beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
+    // These tests are about what each wrong key gets, many times over from one client; the lockout
+    // after repeated failures is tested on its own below.
+    testApp = await createTestApp({ ...SMALL_TRAINING, ADMIN_KEY_MAX_FAILURES: '1000' });
     older = (await http().get('/api/v1/default_train_mood').set(ADMIN).expect(200)).body;
     await http().post('/api/v1/retrain_mood').set(ADMIN).send(smallDataset()).expect(200);
   });
@@ -382,6 +384,35 @@ describe('admin calls without the right key', () => {
       .set(ADMIN)
       .expect(200);
     expect(response.body.id).toBe(older.model_id);
+  });
+});
+
+describe('repeated failed admin-key attempts from one client', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ ...SMALL_TRAINING, ADMIN_KEY_MAX_FAILURES: '3' });
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('are refused with 429 and Retry-After once over the limit, the right key included, and nothing runs', async () => {
+    const wrong = { 'X-API-Key': 'wrong-key-0123456789' };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await http().get('/api/v1/default_train_mood').set(wrong).expect(401);
+    }
+    const locked = await http().get('/api/v1/default_train_mood').set(wrong).expect(429);
+    expectErrorBody(locked.body, 429, 'TOO_MANY_REQUESTS');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+
+    // A right guess now looks like any other: the lockout says nothing about the key.
+    const right = await http().get('/api/v1/default_train_mood').set(ADMIN).expect(429);
+    expectErrorBody(right.body, 429, 'TOO_MANY_REQUESTS');
+    expect((await http().get('/api/v1/mood/runs').expect(200)).body.total).toBe(0);
+    // Calls that need no key are not limited.
+    await http().get('/health').expect(200);
   });
 });
 

@@ -23,6 +23,10 @@ class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
+  HOST?: string;
+
+  @IsOptional()
+  @IsString()
   DATA_DIR?: string;
 
   @IsOptional()
@@ -51,6 +55,25 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Matches(/^$|^(\*|https?:\/\/[^,\s]+)(\s*,\s*https?:\/\/[^,\s]+)*$/, {
+    message:
+      'CORS_ORIGINS must be empty, * or a comma-separated list of origins such as https://app.example.com',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  ADMIN_KEY_MAX_FAILURES?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  ADMIN_KEY_LOCKOUT_SECONDS?: number;
 
   @IsOptional()
   @IsInt()

@@ -21,7 +21,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
 import { ListRunsQueryDto } from './dto/list-runs-query.dto';
@@ -78,7 +78,7 @@ export class MoodController {
   async retrainMood(
     @Body() body: unknown,
     @Headers('prefer') prefer: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {
     return answerRun(await this.mood.startTraining(body), prefer, response);
   }
@@ -96,7 +96,7 @@ export class MoodController {
   })
   async defaultTrainMood(
     @Headers('prefer') prefer: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {
     return answerRun(await this.mood.trainDefault(), prefer, response);
   }
@@ -143,14 +143,14 @@ export class MoodController {
 async function answerRun(
   started: StartedRun,
   prefer: string | undefined,
-  response: Response,
+  response: FastifyReply,
 ): Promise<TrainingRunResponseDto> {
   const location = `/api/v1/mood/runs/${started.run.id}`;
-  response.setHeader('Location', location);
+  void response.header('Location', location);
   if (prefer && RESPOND_ASYNC.test(prefer)) {
-    response.status(HttpStatus.ACCEPTED).setHeader('Preference-Applied', 'respond-async');
+    void response.status(HttpStatus.ACCEPTED).header('Preference-Applied', 'respond-async');
     return started.run;
   }
-  response.status(HttpStatus.OK);
+  void response.status(HttpStatus.OK);
   return started.result();
 }

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,9 @@ export const SMALL_MOOD_TRAINING = {
 };
 
 export interface TestApp {
-  app: INestApplication;
+  app: NestFastifyApplication;
+  /** Every route the HTTP platform serves, as "METHOD /path" (recorded as Fastify registers them). */
+  routes: string[];
   dataDir: string;
   /** Closes the app and removes its throw-away database (SQLite file or PostgreSQL schema). */
   close(): Promise<void>;
@@ -63,19 +65,32 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   Object.assign(process.env, settings);
 
   // Imported only now: ConfigModule.forRoot() validates process.env when app.module is loaded.
-  const [{ AppModule }, { configureApp }, { logLevelsFrom }] = await Promise.all([
-    import('../../src/app.module'),
-    import('../../src/app.setup'),
-    import('../../src/common/http/log-levels'),
-  ]);
+  const [{ AppModule }, { configureApp, createHttpAdapter }, { logLevelsFrom }] = await Promise.all(
+    [
+      import('../../src/app.module'),
+      import('../../src/app.setup'),
+      import('../../src/common/http/log-levels'),
+    ],
+  );
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    bodyParser: false,
+  });
   app.useLogger(logLevelsFrom(process.env.LOG_LEVEL));
-  configureApp(app);
+  const routes: string[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', ({ method, url }) => {
+      for (const verb of [method].flat()) routes.push(`${verb} ${url}`);
+    });
+  await configureApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
 
   return {
     app,
+    routes,
     dataDir,
     close: async () => {
       await app.close();

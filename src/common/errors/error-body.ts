@@ -24,26 +24,27 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** Errors raised by body-parser carry a `type` and an HTTP status. */
-interface BodyParserError {
-  type: string;
-  status?: number;
-  statusCode?: number;
-  limit?: number;
+/** Fastify's own errors (FST_ERR_*) carry a client-facing message and an HTTP status. */
+interface FastifyError {
+  code: string;
+  statusCode: number;
+  message: string;
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
+function isFastifyClientError(error: unknown): error is FastifyError {
+  const candidate = error as Partial<FastifyError> | null;
   return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as BodyParserError).type === 'string' &&
-    typeof ((error as BodyParserError).status ?? (error as BodyParserError).statusCode) === 'number'
+    typeof candidate?.code === 'string' &&
+    candidate.code.startsWith('FST_') &&
+    typeof candidate.statusCode === 'number' &&
+    candidate.statusCode >= 400 &&
+    candidate.statusCode < 500
   );
 }
 
 /**
  * Maps anything thrown to its status and body. Only AppErrors, Nest's own HTTP exceptions and
- * body-parser's errors expose their message; everything else is a generic 500.
+ * Fastify's own client errors expose their message; everything else is a generic 500.
  */
 export function toErrorBody(
   error: unknown,
@@ -79,12 +80,17 @@ export function toErrorBody(
       unexpected: status >= 500,
     };
   }
-  if (isBodyParserError(error)) {
-    const status = error.status ?? error.statusCode ?? 400;
+  if (isFastifyClientError(error)) {
+    const status = error.statusCode;
     return {
       status,
-      body: bodyParserErrorBody(error, status, requestId),
-      unexpected: status >= 500,
+      body: {
+        statusCode: status,
+        code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST',
+        message: error.message,
+        requestId,
+      },
+      unexpected: false,
     };
   }
   return {
@@ -97,72 +103,4 @@ export function toErrorBody(
     },
     unexpected: true,
   };
-}
-
-/**
- * What the JSON body parser raised, as status and error body. Its own errors carry a `type`; a body
- * that does not decompress as its Content-Encoding (gzip, deflate, br) says arrives as zlib's own
- * error with only the status 400 body-parser set on it. That is the client's mistake like the
- * others, not a 500.
- */
-export function bodyParserFailure(
-  error: unknown,
-  requestId: string,
-): { status: number; body: ErrorBody; unexpected: boolean } {
-  if (!isBodyParserError(error) && isDecompressionError(error)) {
-    return {
-      status: 400,
-      body: {
-        statusCode: 400,
-        code: 'INVALID_CONTENT_ENCODING',
-        message:
-          'The request body could not be decompressed as its Content-Encoding says. Send it uncompressed, or correctly compressed with gzip, deflate or br.',
-        requestId,
-      },
-      unexpected: false,
-    };
-  }
-  return toErrorBody(error, requestId);
-}
-
-/** zlib's errors have codes such as Z_DATA_ERROR, brotli's such as ERR__ERROR_FORMAT_PADDING_1. */
-function isDecompressionError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, status } = error as { code?: unknown; status?: unknown };
-  return status === 400 && typeof code === 'string' && /^(Z_|ERR__ERROR_)/.test(code);
-}
-
-function bodyParserErrorBody(error: BodyParserError, status: number, requestId: string): ErrorBody {
-  switch (error.type) {
-    case 'entity.parse.failed':
-      return {
-        statusCode: 400,
-        code: 'INVALID_JSON',
-        message:
-          'The request body is not valid JSON. Send a JSON array or object (Content-Type: application/json).',
-        requestId,
-      };
-    case 'entity.too.large':
-      return {
-        statusCode: 413,
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `The request body is larger than the limit of ${error.limit ?? '?'} bytes (setting BODY_LIMIT).`,
-        requestId,
-      };
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return {
-        statusCode: 415,
-        code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: 'The request body must be UTF-8 JSON.',
-        requestId,
-      };
-    default:
-      return {
-        statusCode: status,
-        code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST',
-        message: 'The request body could not be read.',
-        requestId,
-      };
-  }
 }
