@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
 
@@ -92,6 +93,23 @@ describe('what a browser app calling the service needs', () => {
       .set('Origin', 'https://evil.example.com')
       .expect(200);
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('logs one line per request with its method, path, status, time and request id', async () => {
+    testApp = await createTestApp({ LOG_LEVEL: 'log' });
+    const logged = jest.spyOn(Logger.prototype, 'log');
+    try {
+      await http()
+        .post('/api/v1/predict_mood')
+        .set('x-request-id', 'log-me-1')
+        .send([])
+        .expect(400);
+      expect(logged.mock.calls.map(([message]) => String(message))).toContainEqual(
+        expect.stringMatching(/^POST \/api\/v1\/predict_mood 400 \d+\.\dms \[log-me-1\]$/),
+      );
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('sends security headers on every answer, errors included', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { engineerFeatures } from './mood-features';
+import { applyScaling, engineerFeatures } from './mood-features';
 import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from './mood-engine';
 import type { AudioFeatures } from '../common/tracks';
 
@@ -61,6 +61,13 @@ describe('MoodEngine (real tfjs)', () => {
     expect(first).toHaveLength(5);
     first.forEach((p) => expect(p[0] + p[1]).toBeCloseTo(1, 5));
     expect(again.predict(sample)).toEqual(first);
+    // The loaded ensemble is answered by the plain forward pass, with TensorFlow.js's numbers.
+    const viaTensorFlow = loaded.predictWithTensorFlow(
+      applyScaling(sample.map(engineerFeatures), loaded.metadata.scaling),
+    );
+    first.forEach((p, i) =>
+      p.forEach((value, j) => expect(value).toBeCloseTo(viaTensorFlow[i][j], 5)),
+    );
     loaded.dispose();
     again.dispose();
   });

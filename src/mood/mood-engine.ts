@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AudioFeatures } from '../common/tracks';
+import { compileForwardPass, type ForwardPass } from './dense-forward';
 import { type LabelledRow, splitForEvaluation } from './mood-dataset-split';
 import { evaluateSplit, type MoodSplitMetrics, seededRandom, shuffled } from './mood-evaluation';
 import {
@@ -87,10 +88,15 @@ export interface TrainedMoodModel {
 
 /** A loaded network with its feature pipeline; predicts per-track mood probabilities. */
 export class LoadedMoodModel {
+  /** The network's arithmetic without TensorFlow.js's per-call overhead, where its layers allow. */
+  private readonly forward: ForwardPass | undefined;
+
   constructor(
     private readonly network: tf.LayersModel,
     readonly metadata: MoodModelMetadata,
-  ) {}
+  ) {
+    this.forward = compileForwardPass(network);
+  }
 
   get labels(): string[] {
     return this.metadata.labels;
@@ -98,6 +104,12 @@ export class LoadedMoodModel {
 
   predict(tracks: AudioFeatures[]): number[][] {
     const inputs = applyScaling(tracks.map(engineerFeatures), this.metadata.scaling);
+    if (this.forward) return this.forward(inputs);
+    return this.predictWithTensorFlow(inputs);
+  }
+
+  /** TensorFlow.js's own predict: for layers the forward pass does not know, and to check it. */
+  predictWithTensorFlow(inputs: number[][]): number[][] {
     return tf.tidy(() => {
       const output = this.network.predict(tf.tensor2d(inputs, [inputs.length, MOOD_INPUTS.length]));
       return (output as tf.Tensor2D).arraySync();
