@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AudioFeatures } from '../common/tracks';
 import { type LabelledRow, splitForEvaluation } from './mood-dataset-split';
-import { evaluateSplit, type MoodSplitMetrics, seededRandom, shuffled } from './mood-evaluation';
+import { round, seededRandom, shuffled } from '../common/numeric';
+import { evaluateSplit, type MoodSplitMetrics } from './mood-evaluation';
 import {
   applyScaling,
   engineerFeatures,
@@ -395,5 +396,3 @@ async function saveArtifact(
   );
   return artifact!;
 }
-
-const round = (value: number): number => Math.round(value * 10000) / 10000;

@@ -31,7 +31,8 @@ import {
   type TrainingProgress,
   WEIGHTS_FILE,
 } from './mood-engine';
-import { argmax, combineTrackProbabilities } from './mood-evaluation';
+import { argmax, round } from '../common/numeric';
+import { combineTrackProbabilities } from './mood-evaluation';
 import { engineerFeatures } from './mood-features';
 import { MoodModel } from './mood-model.entity';
 import { MoodTrainer } from './mood-trainer';
@@ -541,5 +542,3 @@ function withoutBytes(row: MoodModel): ActiveModel['row'] {
   for (const key of MODEL_COLUMNS_WITHOUT_BYTES) view[key] = row[key];
   return view as ActiveModel['row'];
 }
-
-const round = (value: number): number => Math.round(value * 10000) / 10000;

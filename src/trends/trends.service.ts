@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors';
+import { round } from '../common/numeric';
 import type { ParsedTracks, SkippedRow, Track } from '../common/tracks';
 import { frequencySeconds, TrendsQueryDto } from './dto/trends-query.dto';
 import type { TrendMetricsDto, TrendsResponseDto } from './dto/trends-response.dto';
@@ -102,12 +103,7 @@ function spotifyQuery(
   for (const metric of TREND_METRICS) {
     const value = metrics[metric];
     query[`target_${metric}`] =
-      metric === 'mode' || metric === 'duration_ms' ? Math.round(value) : round(value, 4);
+      metric === 'mode' || metric === 'duration_ms' ? Math.round(value) : round(value);
   }
   return query;
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
