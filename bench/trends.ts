@@ -12,11 +12,12 @@ import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseTracksBody } from '../src/common/tracks';
 import { TrendsQueryDto } from '../src/trends/dto/trends-query.dto';
-import { defaultTrendWorkers, ProphetPool } from '../src/trends/prophet-pool';
+import { validateEnvironment } from '../src/config';
+import { ProphetPool } from '../src/trends/prophet-pool';
 import { TrendsService } from '../src/trends/trends.service';
 
 const CALLS = Number(process.env.CALLS ?? 10_000);
-const WORKERS = Number(process.env.TRENDS_WORKERS ?? defaultTrendWorkers());
+const WORKERS = validateEnvironment(process.env).TRENDS_WORKERS;
 const sample = JSON.parse(
   readFileSync(resolve(__dirname, '..', '..', 'shared', 'data', 'trendy_metrics.json'), 'utf8'),
 ) as Record<string, unknown>[];

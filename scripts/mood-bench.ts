@@ -7,7 +7,9 @@ import { Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseTracksBody, type Track } from '../src/common/tracks';
-import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from '../src/mood/mood-engine';
+import { loadEnvironment } from '../src/config';
+import { MoodEngine } from '../src/mood/mood-engine';
+import { moodConfig } from '../src/mood/mood.config';
 import { combineTrackProbabilities } from '../src/mood/mood-evaluation';
 import { MoodTrainer } from '../src/mood/mood-trainer';
 import { toLabelledRows } from '../src/mood/mood.service';
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
     process.argv[2] ?? resolve(__dirname, '..', '..', 'shared', 'data', 'playlist_metrics.json');
   const parsed = parseTracksBody(JSON.parse(readFileSync(path, 'utf8')), { labelled: true });
   const { rows, labels } = toLabelledRows(parsed);
-  const params = DEFAULT_HYPER_PARAMETERS;
+  const params = moodConfig(loadEnvironment()).hyperParameters;
   console.log(
     `dataset ${path}: ${rows.length} rows, ${labels.length} moods; hyper-parameters`,
     params,

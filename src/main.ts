@@ -4,13 +4,14 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import type { AppConfig } from './config';
+import { type AppConfig, loadEnvironment } from './config';
 import { logLevelsFrom } from './common/http/log-levels';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, {
+  const environment = loadEnvironment();
+  const app = await NestFactory.create(AppModule.register(environment), {
     bodyParser: false,
-    logger: logLevelsFrom(process.env.LOG_LEVEL),
+    logger: logLevelsFrom(environment.LOG_LEVEL),
   });
   configureApp(app);
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
 
 const URL = '/api/v1/favourite_artists';
-const sample: unknown[] = JSON.parse(readFileSync(sharedData('playlist_artists.json'), 'utf8'));
+const sample = readSharedJson<unknown[]>('playlist_artists.json');
 
 function row(trackId: string, artistId: string, artistName: string) {
   return {

@@ -1,14 +1,8 @@
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { toPandasColumns } from './helpers/pandas-columns';
-import {
-  createTestApp,
-  expectErrorBody,
-  sharedData,
-  TEST_ADMIN_KEY,
-  TestApp,
-} from './helpers/create-test-app';
+import { createTestApp, expectErrorBody, TEST_ADMIN_KEY, TestApp } from './helpers/create-test-app';
+import { readSharedJson, sharedDataPath } from './helpers/shared-data';
 
 /**
  * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid
@@ -17,12 +11,11 @@ import {
  */
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS_PER_ROUTE ?? 300);
 
-const sampleTracks: Record<string, unknown>[] = JSON.parse(
-  readFileSync(sharedData('trendy_metrics.json'), 'utf8'),
+const sampleTracks = readSharedJson<Record<string, unknown>[]>('trendy_metrics.json');
+const sampleArtists = readSharedJson<Record<string, unknown>[]>('playlist_artists.json').slice(
+  0,
+  8,
 );
-const sampleArtists: Record<string, unknown>[] = JSON.parse(
-  readFileSync(sharedData('playlist_artists.json'), 'utf8'),
-).slice(0, 8);
 
 const hostileValue = fc.oneof(
   fc.constantFrom(
@@ -119,7 +112,7 @@ describe('fuzzing every call', () => {
   beforeAll(async () => {
     // A small model trained at start-up, so predict_mood answers 200/4xx rather than 503.
     testApp = await createTestApp({
-      MOOD_DATASET_PATH: sharedData('playlist_metrics.json'),
+      MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
       MOOD_TRAIN_ON_START: 'true',
       MOOD_MAX_EPOCHS: '3',
       MOOD_ENSEMBLE_SIZE: '1',

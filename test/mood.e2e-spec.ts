@@ -7,11 +7,12 @@ import { TrainingRun } from '../src/mood/training-run.entity';
 import {
   createTestApp,
   expectErrorBody,
-  sharedData,
+  sameStoreAs,
   SMALL_MOOD_TRAINING,
   TEST_ADMIN_KEY,
   TestApp,
 } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
 
 interface Row {
   tag: string;
@@ -21,8 +22,7 @@ interface Row {
   [key: string]: unknown;
 }
 
-const DATASET_PATH = sharedData('playlist_metrics.json');
-const dataset: Row[] = JSON.parse(readFileSync(DATASET_PATH, 'utf8'));
+const dataset = readSharedJson<Row[]>('playlist_metrics.json');
 const SMALL_TRAINING = SMALL_MOOD_TRAINING;
 const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
 const tracksOf = (playlist: string, count: number) =>
@@ -356,8 +356,7 @@ describe('mood after a restart', () => {
 
     const second = await createTestApp({
       ...SMALL_TRAINING,
-      DATA_DIR: first.dataDir,
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL ?? '' } : {}),
+      ...sameStoreAs(first),
       MOOD_TRAIN_ON_START: 'true',
     });
     try {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
@@ -9,11 +9,12 @@ import { TrainingRun } from '../src/mood/training-run.entity';
 import {
   createTestApp,
   expectErrorBody,
-  sharedData,
+  sameStoreAs,
   SMALL_MOOD_TRAINING,
   TEST_ADMIN_KEY,
   TestApp,
 } from './helpers/create-test-app';
+import { readSharedText } from './helpers/shared-data';
 
 /**
  * Adversarial end-to-end checks: races between admin calls, a training worker that dies, a process
@@ -24,8 +25,7 @@ import {
 type Body = Record<string, unknown>;
 type Http = () => ReturnType<typeof request>;
 
-const DATASET_PATH = sharedData('playlist_metrics.json');
-const DATASET_TEXT = readFileSync(DATASET_PATH, 'utf8');
+const DATASET_TEXT = readSharedText('playlist_metrics.json');
 const dataset: Body[] = JSON.parse(DATASET_TEXT);
 const SMALL_TRAINING = SMALL_MOOD_TRAINING;
 const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
@@ -201,8 +201,7 @@ describe('restart after the process was killed mid-training', () => {
     // default dataset for thousands of epochs; SIGKILL it once an epoch has run.
     const service = await startService({
       ...SMALL_TRAINING,
-      DATA_DIR: first.dataDir,
-      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      ...sameStoreAs(first),
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       MOOD_MAX_EPOCHS: '5000',
       MOOD_PATIENCE: '1000',
@@ -228,8 +227,7 @@ describe('restart after the process was killed mid-training', () => {
 
     const second = await createTestApp({
       ...SMALL_TRAINING,
-      DATA_DIR: first.dataDir,
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL ?? '' } : {}),
+      ...sameStoreAs(first),
     });
     try {
       const http = () => request(second.app.getHttpServer());
@@ -399,7 +397,6 @@ describe('bodies over BODY_LIMIT', () => {
   });
   afterAll(async () => {
     await testApp.close();
-    delete process.env.BODY_LIMIT;
   });
 
   it('finds every POST route, the admin ones included', () => {
@@ -477,7 +474,6 @@ describe('the default BODY_LIMIT', () => {
   const http = () => request(testApp.app.getHttpServer());
 
   beforeAll(async () => {
-    delete process.env.BODY_LIMIT;
     testApp = await createTestApp(SMALL_TRAINING);
   });
   afterAll(async () => {

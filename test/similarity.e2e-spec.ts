@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
-import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
 
 const URL = '/api/v1/similarity';
 const FEATURES = [
@@ -21,8 +22,8 @@ const FEATURES = [
 ];
 
 /** The shared sample in its own pandas column-oriented form (596 rows, play times in `ts`). */
-const pandasSample: Record<string, Record<string, unknown>> = JSON.parse(
-  readFileSync(sharedData('playlist_example_json.json'), 'utf8'),
+const pandasSample = readSharedJson<Record<string, Record<string, unknown>>>(
+  'playlist_example_json.json',
 );
 const labels = Object.keys(pandasSample.danceability);
 /** The same rows as an array of Spotify audio-features objects. */

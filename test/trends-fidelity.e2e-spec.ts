@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProphetEngine } from '../src/trends/prophet-engine';
 import { METRIC_RANGES, TREND_METRICS, TrendMetric } from '../src/trends/trend-metrics';
-import { sharedData } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
 
 /**
  * The real Prophet engine (WebAssembly) against reference Prophet: golden forecasts from R's
@@ -38,10 +38,7 @@ const KNOWN_LBFGS_GAPS: Record<string, number> = {
 
 function inputsOf(testCase: GoldenCase): Record<'played_at' | TrendMetric, (string | number)[]> {
   if (testCase.tracks) return testCase.tracks;
-  const rows = JSON.parse(readFileSync(sharedData(testCase.source!), 'utf8')) as Record<
-    string,
-    string | number
-  >[];
+  const rows = readSharedJson<Record<string, string | number>[]>(testCase.source!);
   const columns = {} as Record<'played_at' | TrendMetric, (string | number)[]>;
   for (const key of ['played_at', ...TREND_METRICS] as const)
     columns[key] = rows.map((r) => r[key]);

@@ -4,11 +4,12 @@ import request from 'supertest';
 import { ProphetPool } from '../src/trends/prophet-pool';
 import { METRIC_RANGES, TREND_METRICS } from '../src/trends/trend-metrics';
 import { toPandasColumns } from './helpers/pandas-columns';
-import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
 
 const URL = '/api/v1/metrics';
 type Row = Record<string, unknown>;
-const sample = JSON.parse(readFileSync(sharedData('trendy_metrics.json'), 'utf8')) as Row[];
+const sample = readSharedJson<Row[]>('trendy_metrics.json');
 const golden = JSON.parse(
   readFileSync(join(__dirname, 'fixtures', 'trends', 'golden.json'), 'utf8'),
 ) as { cases: { source?: string; reference: Record<string, { yhat: number[] }> }[] };

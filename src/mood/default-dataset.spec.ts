@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultDataset, sha256Of } from './default-dataset';
-import type { MoodConfig } from '../config/mood.config';
+import type { MoodConfig } from './mood.config';
 
 describe('DefaultDataset', () => {
   const body = JSON.stringify([{ tag: 'Calm' }]);

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError, ServiceUnavailableError } from '../common/errors';
-import { moodConfig } from '../config/mood.config';
+import { moodConfig } from './mood.config';
 
 export interface DatasetFile {
   body: unknown;

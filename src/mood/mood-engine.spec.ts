@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { engineerFeatures } from './mood-features';
-import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from './mood-engine';
+import { MoodEngine, NETWORK_HYPER_PARAMETERS } from './mood-engine';
 import type { AudioFeatures } from '../common/tracks';
 
 /** The real TensorFlow.js engine, on a slice of the shared dataset, with few epochs. */
@@ -35,7 +35,7 @@ describe('MoodEngine (real tfjs)', () => {
     const trained = await engine.train(
       rows,
       labels,
-      { ...DEFAULT_HYPER_PARAMETERS, maxEpochs: 8, patience: 8, ensembleSize: 2 },
+      { ...NETWORK_HYPER_PARAMETERS, maxEpochs: 8, patience: 8, ensembleSize: 2, seed: 42 },
       (p) => progress.push(p.epoch),
     );
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DefaultDataset } from './default-dataset';
+import { moodConfig } from './mood.config';
 import { MoodController } from './mood.controller';
 import { MoodEngine } from './mood-engine';
 import { MoodModel } from './mood-model.entity';
@@ -11,7 +12,7 @@ import { TrainingRun } from './training-run.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([TrainingRun, MoodModel])],
   controllers: [MoodController],
-  providers: [MoodService, MoodEngine, MoodTrainer, DefaultDataset],
+  providers: [MoodService, MoodEngine, MoodTrainer, DefaultDataset, moodConfig.provider],
   exports: [MoodService],
 })
 export class MoodModule {}

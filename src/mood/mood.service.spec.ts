@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
-import type { MoodConfig } from '../config/mood.config';
+import type { MoodConfig } from './mood.config';
 import type { ParsedTracks, Track } from '../common/tracks';
 import type { DefaultDataset } from './default-dataset';
 import type { LoadedMoodModel, MoodEngine, MoodMetrics } from './mood-engine';
@@ -113,10 +113,7 @@ function setup() {
     modelsDir: MODELS_DIR,
     trainOnStart: true,
     backend: 'auto',
-    maxEpochs: 3,
-    patience: 3,
-    ensembleSize: 1,
-    seed: 1,
+    hyperParameters: { maxEpochs: 3, patience: 3, ensembleSize: 1, seed: 1 },
   } as MoodConfig;
   const service = new MoodService(
     runs,

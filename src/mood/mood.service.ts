@@ -19,11 +19,10 @@ import {
   ValidationFailedError,
 } from '../common/errors';
 import { type ParsedTracks, parseTracksBody } from '../common/tracks';
-import { moodConfig } from '../config/mood.config';
+import { moodConfig } from './mood.config';
 import { DefaultDataset, sha256Of } from './default-dataset';
 import { datasetProblems, type LabelledRow } from './mood-dataset-split';
 import {
-  DEFAULT_HYPER_PARAMETERS,
   type LoadedMoodModel,
   type MoodArtifact,
   MoodEngine,
@@ -252,7 +251,7 @@ export class MoodService implements OnApplicationBootstrap, BeforeApplicationShu
     const runId = randomUUID();
     const running: RunningTraining = { runId };
     this.running = running;
-    const params = this.hyperParameters();
+    const params = this.config.hyperParameters;
     let run: TrainingRun;
     try {
       run = await this.runs.save(
@@ -457,16 +456,6 @@ export class MoodService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.running
       ? `No mood model is active yet; training run ${this.running.runId} is in progress, retry when it has finished (GET /api/v1/mood/runs/${this.running.runId})`
       : 'No mood model is active yet; an admin can train one with GET /api/v1/default_train_mood or POST /api/v1/retrain_mood';
-  }
-
-  private hyperParameters(): MoodHyperParameters {
-    return {
-      ...DEFAULT_HYPER_PARAMETERS,
-      maxEpochs: this.config.maxEpochs,
-      patience: this.config.patience,
-      ensembleSize: this.config.ensembleSize,
-      seed: this.config.seed,
-    };
   }
 
   private toRunView(run: TrainingRun): TrainingRunResponseDto {

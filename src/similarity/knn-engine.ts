@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import KNN, { Distance } from 'ml-knn';
 import { createHash } from 'node:crypto';
-import { similarityConfig } from '../config/similarity.config';
+import { similarityConfig } from './similarity.config';
 import { buildKdTree } from './kd-tree-build';
 
 /** One stored point near a query: its position in the fitted matrix and its Euclidean distance. */

@@ -1,13 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnModuleDestroy,
-  OnModuleInit,
-  Optional,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ServiceUnavailableError } from '../common/errors';
@@ -15,8 +7,8 @@ import type { SeriesForecast, TimeSeries } from './prophet-engine';
 import type { FitJob, FitWorkerMessage } from './prophet-fit.protocol';
 
 export interface ProphetPoolOptions {
-  /** Worker threads fitting at once (default: one per core but one, at least one). */
-  workers?: number;
+  /** Worker threads fitting at once (TRENDS_WORKERS). */
+  workers: number;
   /** Series a worker fits before it is replaced (Prophet's WebAssembly memory only shrinks so). */
   recycleAfterFits?: number;
   /** A job not answered within this time counts as a crash (its worker is terminated). */
@@ -24,7 +16,6 @@ export interface ProphetPoolOptions {
 }
 
 export const PROPHET_POOL_OPTIONS = Symbol('PROPHET_POOL_OPTIONS');
-export const defaultTrendWorkers = (): number => Math.max(1, availableParallelism() - 1);
 const RECYCLE_AFTER_FITS = 11_000;
 const JOB_TIMEOUT_MS = 120_000;
 
@@ -63,8 +54,8 @@ export class ProphetPool implements OnModuleInit, OnModuleDestroy {
   private nextId = 1;
   private stopped = false;
 
-  constructor(@Optional() @Inject(PROPHET_POOL_OPTIONS) options: ProphetPoolOptions = {}) {
-    this.size = Math.max(1, options.workers ?? defaultTrendWorkers());
+  constructor(@Inject(PROPHET_POOL_OPTIONS) options: ProphetPoolOptions) {
+    this.size = Math.max(1, options.workers);
     this.recycleAfterFits = options.recycleAfterFits ?? RECYCLE_AFTER_FITS;
     this.jobTimeoutMs = options.jobTimeoutMs ?? JOB_TIMEOUT_MS;
   }
