@@ -12,7 +12,7 @@ import { MoodEngine } from '../src/mood/mood-engine';
 import { moodConfig } from '../src/mood/mood.config';
 import { combineTrackProbabilities } from '../src/mood/mood-evaluation';
 import { MoodTrainer } from '../src/mood/mood-trainer';
-import { toLabelledRows } from '../src/mood/mood.service';
+import { toLabelledRows } from '../src/mood/labelled-dataset';
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
