@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ProphetPool } from '../src/trends/prophet-pool';
 import { METRIC_RANGES, TREND_METRICS } from '../src/trends/trend-metrics';
 import { toPandasColumns } from './helpers/pandas-columns';
 import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
 import { readSharedJson } from './helpers/shared-data';
+import { type WatchedWorkers, watchWorkerThreads } from './helpers/worker-threads';
 
 const URL = '/api/v1/metrics';
 type Row = Record<string, unknown>;
@@ -18,12 +18,16 @@ const sampleReference = golden.cases.find((c) => c.source === 'trendy_metrics.js
 describe('POST /api/v1/metrics', () => {
   let testApp: TestApp;
   const http = () => request(testApp.app.getHttpServer());
+  let workers: WatchedWorkers;
 
   beforeAll(async () => {
+    // Watching from the start: the app's fit workers start with it.
+    workers = watchWorkerThreads();
     testApp = await createTestApp();
   });
   afterAll(async () => {
     await testApp.close();
+    workers.stop();
   });
 
   it('forecasts the shared sample 10 minutes ahead, as reference Prophet does, clamped', async () => {
@@ -167,12 +171,11 @@ describe('POST /api/v1/metrics', () => {
       played_at: new Date(start + i * 200_000).toISOString(),
       energy: 0.5 + 0.4 * Math.sin(i / 9),
     }));
-    const pool = testApp.app.get(ProphetPool);
     const crashed = http()
       .post(URL)
       .send(history)
       .then((response) => response);
-    for (let tries = 0; !pool.crashBusyWorker(); tries++) {
+    for (let tries = 0; !workers.crashBusyWorker(); tries++) {
       if (tries > 10_000) throw new Error('the fit never reached a worker');
       await new Promise((resolveWait) => setTimeout(resolveWait, 1));
     }

@@ -57,11 +57,6 @@ export class KnnEngine {
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     return index;
   }
-
-  /** Number of fitted trees held (for tests and diagnostics). */
-  get cachedIndexes(): number {
-    return this.cache.size;
-  }
 }
 
 function fitKdTree(rows: readonly (readonly number[])[], dimensions: number): NeighbourIndex {
