@@ -10,9 +10,11 @@ import { ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { seededRandom } from '../src/common/numeric';
+import { readSharedJson, readSharedText, sharedDataPath } from '../test/helpers/shared-data';
+import { randomFeatures } from '../test/helpers/tracks';
 
 const ROOT = resolve(__dirname, '..');
-const SHARED = resolve(ROOT, '..', 'shared', 'data');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ADMIN_KEY = 'bench-admin-key-0123456789';
@@ -32,32 +34,41 @@ interface LoadResult {
   errors: number;
 }
 
-const readShared = (file: string) => readFileSync(join(SHARED, file), 'utf8');
-
-function scenarios(): Scenario[] {
-  const playlistArtists = readShared('playlist_artists.json');
-  const playlist = readShared('playlist_example_json.json');
-  const trendy = readShared('trendy_metrics.json');
-  const moodRows = (JSON.parse(readShared('playlist_metrics.json')) as Record<string, unknown>[])
+/** Each call measured, on the shared sample data. */
+function scenarios(): Record<
+  'favouriteArtists' | 'similarity' | 'metrics' | 'predictMood',
+  Scenario
+> {
+  const moodRows = readSharedJson<Record<string, unknown>[]>('playlist_metrics.json')
     .filter((row) => row.danceability !== '')
     .slice(0, 10)
     .map(({ tag: _tag, playlist: _playlist, ...track }) => track);
-  return [
-    {
+  return {
+    favouriteArtists: {
       name: 'favourite_artists (73 rows)',
       method: 'POST',
       path: '/api/v1/favourite_artists',
-      body: playlistArtists,
+      body: readSharedText('playlist_artists.json'),
     },
-    { name: 'similarity (596 tracks)', method: 'POST', path: '/api/v1/similarity', body: playlist },
-    { name: 'metrics (5 tracks)', method: 'POST', path: '/api/v1/metrics', body: trendy },
-    {
+    similarity: {
+      name: 'similarity (596 tracks)',
+      method: 'POST',
+      path: '/api/v1/similarity',
+      body: readSharedText('playlist_example_json.json'),
+    },
+    metrics: {
+      name: 'metrics (5 tracks)',
+      method: 'POST',
+      path: '/api/v1/metrics',
+      body: readSharedText('trendy_metrics.json'),
+    },
+    predictMood: {
       name: 'predict_mood (10 tracks)',
       method: 'POST',
       path: '/api/v1/predict_mood',
       body: JSON.stringify(moodRows),
     },
-  ];
+  };
 }
 
 async function load(
@@ -100,7 +111,7 @@ function startService(dataDir: string, port: number): ChildProcess {
       DATABASE_URL: '',
       ADMIN_API_KEY: ADMIN_KEY,
       LOG_LEVEL: 'warn',
-      MOOD_DATASET_PATH: join(SHARED, 'playlist_metrics.json'),
+      MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -148,28 +159,14 @@ async function main(): Promise<void> {
       60_000,
       'the service',
     );
-    const moodProbe = await fetch(`${baseUrl}/api/v1/mood/model`);
-    const moodBody = (await moodProbe.json()) as { code?: string };
-    const hasMood = moodProbe.ok || moodBody.code === 'NO_ACTIVE_MODEL';
-    if (hasMood) {
-      await waitFor(
-        async () => (await fetch(`${baseUrl}/api/v1/mood/model`)).ok,
-        180_000,
-        'the first mood model',
-      );
-    }
+    await waitFor(
+      async () => (await fetch(`${baseUrl}/api/v1/mood/model`)).ok,
+      180_000,
+      'the first mood model',
+    );
 
     const calls: Record<string, unknown>[] = [];
-    for (const scenario of scenarios()) {
-      const probe = await fetch(baseUrl + scenario.path, {
-        method: scenario.method,
-        body: scenario.body,
-        headers: { 'content-type': 'application/json' },
-      });
-      if (probe.status === 404) {
-        calls.push({ call: scenario.name, status: 'absent' });
-        continue;
-      }
+    for (const scenario of Object.values(scenarios())) {
       await load(baseUrl, scenario, { duration: 1 }); // warm-up
       // Throughput at saturation (CONNECTIONS at once), latency of one client at a time.
       const service_ = await load(baseUrl, scenario);
@@ -191,7 +188,7 @@ async function main(): Promise<void> {
     }
     report.calls = calls;
 
-    if (hasMood) report.training = await measureTraining(baseUrl, scenarios()[3]);
+    report.training = await measureTraining(baseUrl, scenarios().predictMood);
     report.metricsMemory = await measureMetricsMemory(baseUrl, service.pid!);
     report.similarity10k = await measureSimilarity10k(baseUrl);
   } finally {
@@ -251,7 +248,7 @@ async function measureMetricsMemory(
   baseUrl: string,
   pid: number,
 ): Promise<Record<string, unknown>> {
-  const trendy = JSON.parse(readShared('trendy_metrics.json')) as Record<string, unknown>[];
+  const trendy = readSharedJson<Record<string, unknown>[]>('trendy_metrics.json');
   const constant = trendy.map((t) => ({ ...trendy[0], played_at: t.played_at, id: t.id }));
   const zero = trendy.map((t) => ({ ...t, instrumentalness: 0, speechiness: 0, liveness: 0 }));
   const bad = trendy.map((t, i) => (i === 2 ? { ...t, energy: 'NaN' } : t));
@@ -262,12 +259,6 @@ async function measureMetricsMemory(
     path: '/api/v1/metrics',
     body,
   }));
-  const probe = await fetch(`${baseUrl}/api/v1/metrics`, {
-    method: 'POST',
-    body: bodies[0],
-    headers: { 'content-type': 'application/json' },
-  });
-  if (probe.status === 404) return { status: 'absent' };
   const options = {
     url: baseUrl,
     connections: CONNECTIONS,
@@ -290,25 +281,12 @@ async function measureMetricsMemory(
 
 /** /similarity over HTTP on a generated 10,000-track playlist with 5 queries. */
 async function measureSimilarity10k(baseUrl: string): Promise<Record<string, unknown>> {
-  let seed = 42;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const random = seededRandom(42);
   const start = Date.parse('2024-01-01T00:00:00Z');
   const tracks = Array.from({ length: 10_000 }, (_, i) => ({
     id: `t${i}`,
     played_at: new Date(start + i * 60_000).toISOString(),
-    danceability: random(),
-    energy: random(),
-    key: Math.floor(random() * 12),
-    loudness: -random() * 30,
-    mode: random() < 0.5 ? 0 : 1,
-    speechiness: random(),
-    acousticness: random(),
-    instrumentalness: random(),
-    liveness: random(),
-    valence: random(),
-    tempo: 60 + random() * 120,
-    duration_ms: 120_000 + Math.floor(random() * 200_000),
-    time_signature: 4,
+    ...randomFeatures(random),
   }));
   const scenario: Scenario = {
     name: 'similarity 10k',
@@ -316,12 +294,6 @@ async function measureSimilarity10k(baseUrl: string): Promise<Record<string, unk
     path: '/api/v1/similarity',
     body: JSON.stringify(tracks),
   };
-  const probe = await fetch(baseUrl + scenario.path, {
-    method: 'POST',
-    body: scenario.body,
-    headers: { 'content-type': 'application/json' },
-  });
-  if (probe.status === 404) return { status: 'absent' };
   const result = await load(baseUrl, scenario, { connections: 1 });
   return { bodyBytes: Buffer.byteLength(scenario.body!), overHttp: result };
 }

@@ -1,13 +1,10 @@
+import { seededRandom } from '../common/numeric';
 import { KnnEngine } from './knn-engine';
 
 /** Seeded, so every run sees the same points. */
 function randomMatrix(rows: number, dimensions: number, seed: number): number[][] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return Array.from({ length: rows }, () => Array.from({ length: dimensions }, next));
+  const random = seededRandom(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: dimensions }, random));
 }
 
 const distance = (a: readonly number[], b: readonly number[]) =>
