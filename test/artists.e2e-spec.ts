@@ -100,7 +100,7 @@ describe('POST /api/v1/favourite_artists', () => {
     });
   });
 
-  it('counts seed rows of one track_id as one track with several artists', async () => {
+  it('counts artist rows of one track_id as one track with several artists', async () => {
     const body = [row('t1', 'a', 'Ana'), row('t1', 'b', 'Bea'), row('t2', 'a', 'Ana')];
     const response = await http().post(URL).send(body).expect(200);
     expect(response.body.total_tracks).toBe(2);

@@ -84,7 +84,7 @@ export class Environment {
   @IsString()
   MOOD_DATASET_PATH: string = '';
 
-  /** The original project's published labelled dataset. Empty: never download. */
+  /** Where the default labelled dataset is published. Empty: never download. */
   @Matches(/^$|^https?:\/\/.+/, { message: 'MOOD_DATASET_URL must be empty or an http(s) URL' })
   MOOD_DATASET_URL: string =
     'https://raw.githubusercontent.com/diegomggp/datadesaf2/main/static/playlist_metrics.json';

@@ -18,7 +18,7 @@ export interface MoodSplitMetrics {
   /**
    * Accuracy of the listener's mood from 10 random held-out tracks of one playlist (or one mood where
    * the data has no playlists), combined by summed log-probabilities (the service's method) and, for
-   * comparison, by the seed's majority vote of per-track winners.
+   * comparison, by a majority vote of per-track winners.
    */
   listener_accuracy_10: number | null;
   listener_accuracy_10_majority_vote: number | null;
@@ -30,7 +30,8 @@ export interface MoodSplitMetrics {
 /**
  * The listener's mood from several tracks: the product of the per-track probabilities (summed
  * log-probabilities), renormalised as a geometric mean so that the numbers stay readable. Measured
- * on held-out playlists it beats the seed's majority vote by about five points (README, "Mood").
+ * on held-out playlists it beats a majority vote of per-track winners by about five points
+ * (README, "Mood").
  */
 export function combineTrackProbabilities(perTrack: number[][]): number[] {
   const width = perTrack[0].length;

@@ -67,7 +67,7 @@ export class TrackFeaturesDto extends AudioFeaturesDto {
   @IsPlayTime()
   played_at?: string | number;
 
-  /** Play time as the original service's exports write it: `2023-08-12 19:28:48.750385` (UTC). */
+  /** Play time as some exports write it: `2023-08-12 19:28:48.750385` (UTC). */
   @IsOptional()
   @IsPlayTime()
   ts?: string | number;
