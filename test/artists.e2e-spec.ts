@@ -1,5 +1,4 @@
-import request from 'supertest';
-import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
+import { expectErrorBody, useTestApp } from './helpers/create-test-app';
 import { readSharedJson } from './helpers/shared-data';
 
 const URL = '/api/v1/favourite_artists';
@@ -15,15 +14,7 @@ function row(trackId: string, artistId: string, artistName: string) {
 }
 
 describe('POST /api/v1/favourite_artists', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp();
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp();
 
   it('ranks the shared sample: Extremoduro first with 21, Fito y Fitipaldis second with 17', async () => {
     const response = await http().post(URL).send(sample).expect(200);

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import request from 'supertest';
 import { toPandasColumns } from './helpers/pandas-columns';
-import { createTestApp, expectErrorBody, TEST_ADMIN_KEY, TestApp } from './helpers/create-test-app';
+import { expectErrorBody, TEST_ADMIN_KEY, useTestApp } from './helpers/create-test-app';
 import { readSharedJson, sharedDataPath } from './helpers/shared-data';
 
 /**
@@ -105,18 +104,16 @@ const randomQuery = fc.oneof(
 );
 
 describe('fuzzing every call', () => {
-  let testApp: TestApp;
+  // A small model trained at start-up, so predict_mood answers 200/4xx rather than 503.
+  const { http } = useTestApp({
+    MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
+    MOOD_TRAIN_ON_START: 'true',
+    MOOD_MAX_EPOCHS: '3',
+    MOOD_ENSEMBLE_SIZE: '1',
+  });
   let postRoutes: string[] = [];
-  const http = () => request(testApp.app.getHttpServer());
 
   beforeAll(async () => {
-    // A small model trained at start-up, so predict_mood answers 200/4xx rather than 503.
-    testApp = await createTestApp({
-      MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
-      MOOD_TRAIN_ON_START: 'true',
-      MOOD_MAX_EPOCHS: '3',
-      MOOD_ENSEMBLE_SIZE: '1',
-    });
     for (let attempt = 0; ; attempt++) {
       const model = await http().get('/api/v1/mood/model');
       if (model.status === 200) break;
@@ -127,9 +124,6 @@ describe('fuzzing every call', () => {
     postRoutes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
       .filter(([path, operations]) => operations.post && !path.includes('{'))
       .map(([path]) => path);
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   it('finds the POST calls to fuzz in the OpenAPI document', () => {

@@ -13,7 +13,9 @@ import {
   SMALL_MOOD_TRAINING,
   TEST_ADMIN_KEY,
   TestApp,
+  useTestApp,
 } from './helpers/create-test-app';
+import { ADMIN, finished, moodDataset, pollRun, smallDataset } from './helpers/mood-data';
 import { readSharedText } from './helpers/shared-data';
 
 /**
@@ -26,28 +28,10 @@ type Body = Record<string, unknown>;
 type Http = () => ReturnType<typeof request>;
 
 const DATASET_TEXT = readSharedText('playlist_metrics.json');
-const dataset: Body[] = JSON.parse(DATASET_TEXT);
+const dataset = moodDataset;
 const SMALL_TRAINING = SMALL_MOOD_TRAINING;
-const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
-/** 40 tracks of each of three moods: trains in a moment. */
-const smallDataset = (): Body[] =>
-  ['Calm', 'Energy', 'Sad'].flatMap((mood) =>
-    dataset.filter((row) => row.tag === mood && row.id).slice(0, 40),
-  );
 /** Tracks a listener played (one playlist), for predict_mood. */
 const listening = dataset.filter((row) => row.playlist === '37i9dQZF1DXcjpPPxCzYRE').slice(0, 10);
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Polls a run until `until` holds (bounded by the test timeout, not by an assertion on time). */
-async function pollRun(http: Http, id: string, until: (run: Body) => boolean): Promise<Body> {
-  for (;;) {
-    const response = await http().get(`/api/v1/mood/runs/${id}`).expect(200);
-    if (until(response.body as Body)) return response.body as Body;
-    await sleep(25);
-  }
-}
-const finished = (run: Body) => run.status === 'succeeded' || run.status === 'failed';
 
 /** The state admin calls must not change unless they are allowed: run count and active model. */
 async function snapshot(http: Http) {
@@ -62,15 +46,7 @@ async function snapshot(http: Http) {
 }
 
 describe('two retrains at once', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp(SMALL_TRAINING);
 
   it.each([
     [
@@ -114,18 +90,16 @@ describe('two retrains at once', () => {
 });
 
 describe('a training worker that dies mid-run', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  // Fifty epochs without early stopping: the default dataset is still training when it is killed.
+  const { http, testApp } = useTestApp({
+    ...SMALL_TRAINING,
+    MOOD_MAX_EPOCHS: '50',
+    MOOD_PATIENCE: '50',
+  });
   let before: Awaited<ReturnType<typeof snapshot>>;
   let killed: Body;
 
   beforeAll(async () => {
-    // Fifty epochs without early stopping: the default dataset is still training when it is killed.
-    testApp = await createTestApp({
-      ...SMALL_TRAINING,
-      MOOD_MAX_EPOCHS: '50',
-      MOOD_PATIENCE: '50',
-    });
     await http().post('/api/v1/retrain_mood').set(ADMIN).send(smallDataset()).expect(200);
     before = await snapshot(http);
 
@@ -136,11 +110,8 @@ describe('a training worker that dies mid-run', () => {
       .expect(202);
     // Mid-run: the worker has reported at least one epoch.
     await pollRun(http, started.body.id, (run) => run.progress !== null || finished(run));
-    await testApp.app.get(MoodTrainer).stopAll();
+    await testApp().app.get(MoodTrainer).stopAll();
     killed = await pollRun(http, started.body.id, finished);
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   it('marks the run failed with the cause, mid-way through its epochs', () => {
@@ -158,7 +129,7 @@ describe('a training worker that dies mid-run', () => {
   });
 
   it('leaves no model files behind for the killed run', () => {
-    const models = join(testApp.dataDir, 'models');
+    const models = join(testApp().dataDir, 'models');
     expect(existsSync(join(models, killed.id as string))).toBe(false);
     expect(readdirSync(models).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
   });
@@ -253,15 +224,10 @@ describe('restart after the process was killed mid-training', () => {
 });
 
 describe('retrains with bad data', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  const { http } = useTestApp(SMALL_TRAINING);
 
   beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
     await http().post('/api/v1/retrain_mood').set(ADMIN).send(smallDataset()).expect(200);
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   const withRow = (index: number, change: Body): Body[] => {
@@ -315,17 +281,12 @@ describe('retrains with bad data', () => {
 });
 
 describe('admin calls without the right key', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  const { http } = useTestApp(SMALL_TRAINING);
   let older: Body;
 
   beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
     older = (await http().get('/api/v1/default_train_mood').set(ADMIN).expect(200)).body;
     await http().post('/api/v1/retrain_mood').set(ADMIN).send(smallDataset()).expect(200);
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   const keys: Array<[string, Record<string, string | string[]>]> = [
@@ -384,19 +345,14 @@ describe('admin calls without the right key', () => {
 });
 
 describe('bodies over BODY_LIMIT', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  const { http } = useTestApp({ ...SMALL_TRAINING, BODY_LIMIT: '1mb' });
   let postRoutes: string[] = [];
 
   beforeAll(async () => {
-    testApp = await createTestApp({ ...SMALL_TRAINING, BODY_LIMIT: '1mb' });
     const { body: document } = await http().get('/docs-json').expect(200);
     postRoutes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
       .filter(([, operations]) => operations.post)
       .map(([path]) => path.replace('{id}', 'some-model-id'));
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   it('finds every POST route, the admin ones included', () => {
@@ -470,15 +426,7 @@ describe('bodies over BODY_LIMIT', () => {
 });
 
 describe('the default BODY_LIMIT', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp(SMALL_TRAINING);
 
   it('admits the whole default dataset posted to retrain_mood, and trains on every row', async () => {
     const started = await http()

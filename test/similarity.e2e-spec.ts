@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import request from 'supertest';
 import { AUDIO_FEATURES } from '../src/common/tracks';
-import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
+import { expectErrorBody, useTestApp } from './helpers/create-test-app';
 import { readSharedJson } from './helpers/shared-data';
 import { trackBody } from './helpers/tracks';
 
@@ -42,15 +41,7 @@ function track(fields: Record<string, unknown> = {}) {
 }
 
 describe('POST /api/v1/similarity', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp();
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp();
 
   describe('the shared 596-track sample', () => {
     it('answers the 5 most recently played distinct tracks, newest first, with their nearest other song', async () => {

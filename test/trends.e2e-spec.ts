@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { METRIC_RANGES, TREND_METRICS } from '../src/trends/trend-metrics';
 import { toPandasColumns } from './helpers/pandas-columns';
-import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
+import { expectErrorBody, useTestApp } from './helpers/create-test-app';
 import { readSharedJson } from './helpers/shared-data';
 import { type WatchedWorkers, watchWorkerThreads } from './helpers/worker-threads';
 
@@ -16,19 +15,13 @@ const golden = JSON.parse(
 const sampleReference = golden.cases.find((c) => c.source === 'trendy_metrics.json')!.reference;
 
 describe('POST /api/v1/metrics', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  // Watching before the app starts: its fit workers start with it.
   let workers: WatchedWorkers;
-
-  beforeAll(async () => {
-    // Watching from the start: the app's fit workers start with it.
+  beforeAll(() => {
     workers = watchWorkerThreads();
-    testApp = await createTestApp();
   });
-  afterAll(async () => {
-    await testApp.close();
-    workers.stop();
-  });
+  const { http } = useTestApp();
+  afterAll(() => workers.stop());
 
   it('forecasts the shared sample 10 minutes ahead, as reference Prophet does, clamped', async () => {
     const response = await http().post(URL).send(sample).expect(200);

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,10 +12,18 @@ export type LogLevelSetting = (typeof LOG_LEVELS)[number];
 export const TF_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type TfBackendSetting = (typeof TF_BACKENDS)[number];
 
-/** Settings arrive as text: whole numbers become numbers, anything else stays text and fails IsInt. */
-const WholeNumber = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value,
+/**
+ * A whole number from `min` to `max`. Settings arrive as text: whole numbers become numbers, anything
+ * else stays text and fails the integer check, which runs first.
+ */
+const WholeNumber = (min: number, max?: number) =>
+  applyDecorators(
+    IsInt(),
+    Min(min),
+    ...(max === undefined ? [] : [Max(max)]),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value,
+    ),
   );
 const TrueOrFalse = () =>
   Transform(({ value }: { value: unknown }) =>
@@ -29,10 +38,7 @@ const MUST_BE_TRUE_OR_FALSE = { message: '$property must be true or false' };
  * from it (each in its own `<domain>.config.ts`), never from process.env.
  */
 export class Environment {
-  @WholeNumber()
-  @Max(65535)
-  @Min(0)
-  @IsInt()
+  @WholeNumber(0, 65535)
   PORT: number = 3000;
 
   /** Runtime folder (SQLite file, models, cached dataset), resolved to an absolute path here, once. */
@@ -67,17 +73,11 @@ export class Environment {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelSetting = 'log';
 
-  @WholeNumber()
-  @Max(1000)
-  @Min(0)
-  @IsInt()
+  @WholeNumber(0, 1000)
   SIMILARITY_INDEX_CACHE_SIZE: number = 8;
 
   /** One Prophet fit worker per core but one (the main thread's), at least one. */
-  @WholeNumber()
-  @Max(64)
-  @Min(1)
-  @IsInt()
+  @WholeNumber(1, 64)
   TRENDS_WORKERS: number = Math.max(1, availableParallelism() - 1);
 
   /** Empty: `playlist_metrics.json` in DATA_DIR. */
@@ -102,27 +102,16 @@ export class Environment {
   @IsIn(TF_BACKENDS)
   MOOD_TF_BACKEND: TfBackendSetting = 'auto';
 
-  @WholeNumber()
-  @Max(5000)
-  @Min(1)
-  @IsInt()
+  @WholeNumber(1, 5000)
   MOOD_MAX_EPOCHS: number = 300;
 
-  @WholeNumber()
-  @Max(1000)
-  @Min(1)
-  @IsInt()
+  @WholeNumber(1, 1000)
   MOOD_PATIENCE: number = 15;
 
-  @WholeNumber()
-  @Max(10)
-  @Min(1)
-  @IsInt()
+  @WholeNumber(1, 10)
   MOOD_ENSEMBLE_SIZE: number = 3;
 
-  @WholeNumber()
-  @Min(0)
-  @IsInt()
+  @WholeNumber(0)
   MOOD_SEED: number = 42;
 }
 

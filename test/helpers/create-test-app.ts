@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { logLevelsFrom } from '../../src/common/http/log-levels';
@@ -87,6 +88,28 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       }
     },
   };
+}
+
+/**
+ * Boots a test app (see createTestApp) before the tests of the enclosing `describe` and closes it
+ * after them: `testApp()` is the app, `http()` a supertest request to it.
+ */
+export function useTestApp(env: Record<string, string> = {}): {
+  testApp: () => TestApp;
+  http: () => ReturnType<typeof request>;
+} {
+  let started: TestApp | undefined;
+  beforeAll(async () => {
+    started = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const testApp = () => {
+    if (!started) throw new Error('The test app starts in beforeAll; use it inside a test or hook');
+    return started;
+  };
+  return { testApp, http: () => request(testApp().app.getHttpServer()) };
 }
 
 async function withPg<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

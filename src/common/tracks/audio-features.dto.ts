@@ -31,7 +31,7 @@ function withAudioFeatureRules(): Type<AudioFeatures> {
  */
 function featureDecorators(rule: AudioFeatureRule): PropertyDecorator[] {
   const documented = ApiProperty({
-    type: Number,
+    type: rule.integer ? 'integer' : 'number',
     description: rule.description,
     example: rule.example,
     ...(rule.values
@@ -40,7 +40,6 @@ function featureDecorators(rule: AudioFeatureRule): PropertyDecorator[] {
           minimum: rule.min,
           maximum: rule.max,
           exclusiveMinimum: rule.exclusiveMin,
-          ...(rule.integer ? { format: 'int32' } : {}),
         }),
   });
   if (rule.values) return [IsIn([...rule.values]), documented];

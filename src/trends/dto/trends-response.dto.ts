@@ -8,7 +8,14 @@ import { TREND_METRICS } from '../trend-metrics';
  * where real tracks lie: 0–1 features and `mode` to 0…1 (`mode` unrounded), loudness to −60…0 dB,
  * tempo to 0…200 BPM, duration to 0…3 h.
  */
-export class TrendMetricsDto extends PickType(AudioFeaturesDto, TREND_METRICS) {}
+export class TrendMetricsDto extends PickType(
+  AudioFeaturesDto,
+  TREND_METRICS.filter((metric) => metric !== 'mode'),
+) {
+  /** Between minor (0) and major (1), unrounded. @example 0.2111 */
+  @ApiProperty({ minimum: 0, maximum: 1 })
+  mode!: number;
+}
 
 export class TrendHorizonDto {
   /** @example 10 */
