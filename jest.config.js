@@ -1,7 +1,6 @@
-/** Two tiers: unit specs beside the code, e2e specs in test/ on a real database. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }];
-
 /**
+ * Two tiers: unit specs beside the code, e2e specs in test/ on a real database.
+ *
  * @fastify/static (Swagger UI's files, the dashboard) depends on content-disposition 3, which ships
  * only as an ES module: Node 20 loads it, jest's CommonJS runtime does not, so jest compiles it.
  */
@@ -14,10 +13,10 @@ const compileEsmDependency = [
 const project = (displayName, testMatch) => ({
   displayName,
   rootDir: '.',
-  testEnvironment: '<rootDir>/test/helpers/esm-import.environment.js',
+  testEnvironment: 'node',
   testMatch: [testMatch],
   transform: {
-    '^.+\\.ts$': tsJest,
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }],
     [`/node_modules/(${esmOnlyDependencies.join('|')})/.+\\.js$`]: compileEsmDependency,
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyDependencies.join('|')})/)`],

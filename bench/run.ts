@@ -13,9 +13,11 @@ import { ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { seededRandom } from '../src/common/numeric';
+import { readSharedJson, readSharedText, sharedDataPath } from '../test/helpers/shared-data';
+import { randomFeatures } from '../test/helpers/tracks';
 
 const ROOT = resolve(__dirname, '..');
-const SHARED = resolve(ROOT, '..', 'shared', 'data');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 /** The predict_mood latency goal is stated at 16 connections. */
@@ -47,29 +49,27 @@ interface Service {
   dataDir: string;
 }
 
-const readShared = (file: string) => readFileSync(join(SHARED, file), 'utf8');
-
 const SCENARIOS = {
   favouriteArtists: (): Scenario => ({
     name: 'favourite_artists (73 rows)',
     method: 'POST',
     path: '/api/v1/favourite_artists',
-    body: readShared('playlist_artists.json'),
+    body: readSharedText('playlist_artists.json'),
   }),
   similarity: (): Scenario => ({
     name: 'similarity (596 tracks)',
     method: 'POST',
     path: '/api/v1/similarity',
-    body: readShared('playlist_example_json.json'),
+    body: readSharedText('playlist_example_json.json'),
   }),
   metrics: (): Scenario => ({
     name: 'metrics (5 tracks)',
     method: 'POST',
     path: '/api/v1/metrics',
-    body: readShared('trendy_metrics.json'),
+    body: readSharedText('trendy_metrics.json'),
   }),
   predictMood: (): Scenario => {
-    const moodRows = (JSON.parse(readShared('playlist_metrics.json')) as Record<string, unknown>[])
+    const moodRows = readSharedJson<Record<string, unknown>[]>('playlist_metrics.json')
       .filter((row) => row.danceability !== '')
       .slice(0, 10)
       .map(({ tag: _tag, playlist: _playlist, ...track }) => track);
@@ -137,7 +137,7 @@ async function startService(label: string, checkout: string): Promise<Service> {
       DATABASE_URL: '',
       ADMIN_API_KEY: ADMIN_KEY,
       LOG_LEVEL: 'warn',
-      MOOD_DATASET_PATH: join(SHARED, 'playlist_metrics.json'),
+      MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
       MOOD_DATASET_URL: '',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -299,7 +299,7 @@ async function measureMetricsMemory(
   baseUrl: string,
   pid: number,
 ): Promise<Record<string, unknown>> {
-  const trendy = JSON.parse(readShared('trendy_metrics.json')) as Record<string, unknown>[];
+  const trendy = readSharedJson<Record<string, unknown>[]>('trendy_metrics.json');
   const constant = trendy.map((t) => ({ ...trendy[0], played_at: t.played_at, id: t.id }));
   const zero = trendy.map((t) => ({ ...t, instrumentalness: 0, speechiness: 0, liveness: 0 }));
   const bad = trendy.map((t, i) => (i === 2 ? { ...t, energy: 'NaN' } : t));
@@ -332,25 +332,12 @@ async function measureMetricsMemory(
 
 /** /similarity over HTTP on a generated 10,000-track playlist with 5 queries. */
 async function measureSimilarity10k(baseUrl: string): Promise<Record<string, unknown>> {
-  let seed = 42;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const random = seededRandom(42);
   const start = Date.parse('2024-01-01T00:00:00Z');
   const tracks = Array.from({ length: 10_000 }, (_, i) => ({
     id: `t${i}`,
     played_at: new Date(start + i * 60_000).toISOString(),
-    danceability: random(),
-    energy: random(),
-    key: Math.floor(random() * 12),
-    loudness: -random() * 30,
-    mode: random() < 0.5 ? 0 : 1,
-    speechiness: random(),
-    acousticness: random(),
-    instrumentalness: random(),
-    liveness: random(),
-    valence: random(),
-    tempo: 60 + random() * 120,
-    duration_ms: 120_000 + Math.floor(random() * 200_000),
-    time_signature: 4,
+    ...randomFeatures(random),
   }));
   const scenario: Scenario = {
     name: 'similarity 10k',

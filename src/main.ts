@@ -5,14 +5,19 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
-import type { AppConfig } from './config';
+import { type AppConfig, loadEnvironment } from './config';
 import { logLevelsFrom } from './common/http/log-levels';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
-    bodyParser: false,
-    logger: logLevelsFrom(process.env.LOG_LEVEL),
-  });
+  const environment = loadEnvironment();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(environment),
+    createHttpAdapter(),
+    {
+      bodyParser: false,
+      logger: logLevelsFrom(environment.LOG_LEVEL),
+    },
+  );
   await configureApp(app);
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const logger = new Logger('Bootstrap');

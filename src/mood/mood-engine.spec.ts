@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readSharedJson } from '../../test/helpers/shared-data';
 import { applyScaling, engineerFeatures } from './mood-features';
-import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from './mood-engine';
+import { MoodEngine, NETWORK_HYPER_PARAMETERS } from './mood-engine';
 import type { AudioFeatures } from '../common/tracks';
 
 /** The real TensorFlow.js engine, on a slice of the shared dataset, with few epochs. */
 describe('MoodEngine (real tfjs)', () => {
-  const dataset = JSON.parse(
-    readFileSync(
-      resolve(__dirname, '..', '..', '..', 'shared', 'data', 'playlist_metrics.json'),
-      'utf8',
-    ),
-  ) as Array<AudioFeatures & { tag: string; playlist: string; id: string }>;
+  const dataset =
+    readSharedJson<Array<AudioFeatures & { tag: string; playlist: string; id: string }>>(
+      'playlist_metrics.json',
+    );
   const labels = ['Dream', 'Energy'];
   const usable = dataset.filter((row) => labels.includes(row.tag) && row.id);
   const rows = usable.map((row) => ({
@@ -35,7 +32,7 @@ describe('MoodEngine (real tfjs)', () => {
     const trained = await engine.train(
       rows,
       labels,
-      { ...DEFAULT_HYPER_PARAMETERS, maxEpochs: 8, patience: 8, ensembleSize: 2 },
+      { ...NETWORK_HYPER_PARAMETERS, maxEpochs: 8, patience: 8, ensembleSize: 2, seed: 42 },
       (p) => progress.push(p.epoch),
     );
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

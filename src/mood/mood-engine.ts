@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import type { TfBackendSetting } from '../config/environment';
 import type { AudioFeatures } from '../common/tracks';
 import { compileForwardPass, type ForwardPass } from './dense-forward';
 import { type LabelledRow, splitForEvaluation } from './mood-dataset-split';
-import { evaluateSplit, type MoodSplitMetrics, seededRandom, shuffled } from './mood-evaluation';
+import { round, seededRandom, shuffled } from '../common/numeric';
+import { evaluateSplit, type MoodSplitMetrics } from './mood-evaluation';
 import {
   applyScaling,
   engineerFeatures,
@@ -11,7 +13,8 @@ import {
   MOOD_INPUTS,
 } from './mood-features';
 
-export type TfBackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** MOOD_TF_BACKEND: `auto` picks the first that loads of tfjs-node, wasm, pure JS. */
+export type TfBackendPreference = TfBackendSetting;
 
 export interface MoodHyperParameters {
   maxEpochs: number;
@@ -28,18 +31,20 @@ export interface MoodHyperParameters {
   seed: number;
 }
 
-/** The measured defaults (README, "Mood"). Settings override epochs, patience, ensemble, seed. */
-export const DEFAULT_HYPER_PARAMETERS: MoodHyperParameters = {
-  maxEpochs: 300,
-  patience: 15,
-  ensembleSize: 3,
+/**
+ * The network's shape and optimiser, chosen by measurement (README, "Mood"). Training length,
+ * ensemble size and seed are settings (MOOD_MAX_EPOCHS, …: see mood.config.ts).
+ */
+export const NETWORK_HYPER_PARAMETERS: Omit<
+  MoodHyperParameters,
+  'maxEpochs' | 'patience' | 'ensembleSize' | 'seed'
+> = {
   hiddenUnits: 32,
   dropout: 0.2,
   l2: 0.001,
   batchSize: 256,
   learningRate: 0.01,
   validationFraction: 0.15,
-  seed: 42,
 };
 
 /** A saved model in the standard TF.js layers format: model.json text and weights.bin bytes. */
@@ -407,5 +412,3 @@ async function saveArtifact(
   );
   return artifact!;
 }
-
-const round = (value: number): number => Math.round(value * 10000) / 10000;

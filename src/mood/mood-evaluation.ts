@@ -1,4 +1,5 @@
 /** Held-out metrics of a mood model. Pure functions, shared by the trainer and its tests. */
+import { argmax, round, seededRandom, shuffled } from '../common/numeric';
 
 export interface MoodClassMetrics {
   precision: number;
@@ -17,7 +18,7 @@ export interface MoodSplitMetrics {
   /**
    * Accuracy of the listener's mood from 10 random held-out tracks of one playlist (or one mood where
    * the data has no playlists), combined by summed log-probabilities (the service's method) and, for
-   * comparison, by the seed's majority vote of per-track winners.
+   * comparison, by a majority vote of per-track winners.
    */
   listener_accuracy_10: number | null;
   listener_accuracy_10_majority_vote: number | null;
@@ -26,16 +27,11 @@ export interface MoodSplitMetrics {
   playlists?: string[];
 }
 
-export const argmax = (values: ArrayLike<number>): number => {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-};
-
 /**
  * The listener's mood from several tracks: the product of the per-track probabilities (summed
  * log-probabilities), renormalised as a geometric mean so that the numbers stay readable. Measured
- * on held-out playlists it beats the seed's majority vote by about five points (README, "Mood").
+ * on held-out playlists it beats a majority vote of per-track winners by about five points
+ * (README, "Mood").
  */
 export function combineTrackProbabilities(perTrack: number[][]): number[] {
   const width = perTrack[0].length;
@@ -53,28 +49,6 @@ export function majorityVote(perTrack: number[][]): number {
   const votes = new Array<number>(perTrack[0].length).fill(0);
   for (const probabilities of perTrack) votes[argmax(probabilities)]++;
   return argmax(votes);
-}
-
-/** Small deterministic generator (xorshift32) so that splits and samples repeat for one seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
-
-export function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = items.slice();
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 export function evaluateSplit(
@@ -129,5 +103,3 @@ export function evaluateSplit(
     listener_sets: sets,
   };
 }
-
-const round = (value: number): number => Math.round(value * 10000) / 10000;

@@ -1,21 +1,28 @@
 /**
  * In-process benchmark of POST /api/v1/similarity's work for a 10,000-track playlist and 5 queries
- * (the issue's target: ≤ 20 ms p50). No HTTP: it times the service call itself, and separately the
- * body parsing and validation every call that takes tracks shares.
+ * (aim: ≤ 20 ms p50). No HTTP: it times the service call itself, and separately the body parsing
+ * and validation every call that takes tracks shares.
  *
- *   npx ts-node --transpile-only scripts/similarity-bench.ts [--tracks 10000] [--runs 40]
+ *   npm run bench:similarity [-- --tracks 10000 --runs 40]
  *
  * Playlists (seeded, so every run measures the same data):
  *   resampled  rows of ../shared/data/playlist_example_json.json with small noise on the continuous
  *              features: a big playlist of songs that resemble each other, as real ones do;
  *   marginals  each feature drawn on its own from the sample's values: no correlations, spread out;
- *   uniform    every feature uniform over its valid range: the k-d tree's worst case.
+ *   uniform    every feature uniform over where real tracks lie: the k-d tree's worst case.
  */
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AUDIO_FEATURES, parseTracksBody } from '../src/common/tracks';
+import { seededRandom } from '../src/common/numeric';
+import {
+  AUDIO_FEATURE_RULES,
+  AUDIO_FEATURES,
+  type AudioFeature,
+  parseTracksBody,
+  type Track,
+} from '../src/common/tracks';
+import { readSharedJson } from '../test/helpers/shared-data';
+import { randomFeatures } from '../test/helpers/tracks';
 import { KnnEngine } from '../src/similarity/knn-engine';
 import { SimilarityService } from '../src/similarity/similarity.service';
 
@@ -29,63 +36,34 @@ const RUNS = option('runs', 40);
 const WARMUP = 5;
 const QUERY = { recent: 5, k: 1 };
 
-let seed = 20240601;
-const random = () => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
+const random = seededRandom(20240601);
 
-const samplePath = resolve(__dirname, '..', '..', 'shared', 'data', 'playlist_example_json.json');
-const sample = parseTracksBody(JSON.parse(readFileSync(samplePath, 'utf8'))).tracks;
-const CONTINUOUS = new Set([
-  'danceability',
-  'energy',
-  'loudness',
-  'speechiness',
-  'acousticness',
-  'instrumentalness',
-  'liveness',
-  'valence',
-  'tempo',
-  'duration_ms',
-]);
+const sample = parseTracksBody(readSharedJson('playlist_example_json.json')).tracks;
 const spread = Object.fromEntries(
   AUDIO_FEATURES.map((f) => {
     const values = sample.map((t) => t[f]);
     return [f, Math.max(...values) - Math.min(...values)];
   }),
 );
-const clampUnit = (f: string, v: number) =>
-  ['loudness', 'tempo', 'duration_ms'].includes(f) ? v : Math.min(1, Math.max(0, v));
 const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+
+/** A feature of `base` moved by up to ±2.5 % of the sample's spread (whole-number features kept). */
+function nudged(base: Track, feature: AudioFeature): number {
+  const { min, max, integer } = AUDIO_FEATURE_RULES[feature];
+  if (integer) return base[feature];
+  const noisy = base[feature] + (random() - 0.5) * 0.05 * spread[feature];
+  return feature === 'duration_ms'
+    ? Math.max(1, Math.round(noisy))
+    : Math.min(max, Math.max(min, noisy));
+}
 
 const generators: Record<string, () => Record<string, number>> = {
   resampled: () => {
     const base = pick(sample);
-    return Object.fromEntries(
-      AUDIO_FEATURES.map((f) => {
-        if (!CONTINUOUS.has(f)) return [f, base[f]];
-        const noisy = base[f] + (random() - 0.5) * 0.05 * spread[f];
-        return [f, f === 'duration_ms' ? Math.max(1, Math.round(noisy)) : clampUnit(f, noisy)];
-      }),
-    );
+    return Object.fromEntries(AUDIO_FEATURES.map((f) => [f, nudged(base, f)]));
   },
   marginals: () => Object.fromEntries(AUDIO_FEATURES.map((f) => [f, pick(sample)[f]])),
-  uniform: () => ({
-    danceability: random(),
-    energy: random(),
-    key: Math.floor(random() * 12),
-    loudness: -60 * random(),
-    mode: random() < 0.5 ? 0 : 1,
-    speechiness: random(),
-    acousticness: random(),
-    instrumentalness: random(),
-    liveness: random(),
-    valence: random(),
-    tempo: 40 + 180 * random(),
-    duration_ms: 30_000 + Math.floor(570_000 * random()),
-    time_signature: pick([3, 4, 4, 4, 5]),
-  }),
+  uniform: () => randomFeatures(random),
 };
 
 function playlistBody(generate: () => Record<string, number>) {

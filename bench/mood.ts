@@ -1,24 +1,25 @@
 /**
  * Mood benchmark: default-dataset training time per TensorFlow.js backend, and predict latency for
  * 10 tracks, idle and while a training run works in its worker thread.
- *   npx ts-node --transpile-only scripts/mood-bench.ts [path/to/playlist_metrics.json]
+ *   npm run bench:mood [-- path/to/playlist_metrics.json]    (default: ../shared/data's)
  */
 import { Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { sharedDataPath } from '../test/helpers/shared-data';
 import { parseTracksBody, type Track } from '../src/common/tracks';
-import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from '../src/mood/mood-engine';
+import { loadEnvironment } from '../src/config';
+import { MoodEngine } from '../src/mood/mood-engine';
+import { moodConfig } from '../src/mood/mood.config';
 import { combineTrackProbabilities } from '../src/mood/mood-evaluation';
 import { MoodTrainer } from '../src/mood/mood-trainer';
-import { toLabelledRows } from '../src/mood/mood.service';
+import { toLabelledRows } from '../src/mood/labelled-dataset';
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
-  const path =
-    process.argv[2] ?? resolve(__dirname, '..', '..', 'shared', 'data', 'playlist_metrics.json');
+  const path = process.argv[2] ?? sharedDataPath('playlist_metrics.json');
   const parsed = parseTracksBody(JSON.parse(readFileSync(path, 'utf8')), { labelled: true });
   const { rows, labels } = toLabelledRows(parsed);
-  const params = DEFAULT_HYPER_PARAMETERS;
+  const params = moodConfig(loadEnvironment()).hyperParameters;
   console.log(
     `dataset ${path}: ${rows.length} rows, ${labels.length} moods; hyper-parameters`,
     params,
