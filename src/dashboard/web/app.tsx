@@ -3,10 +3,12 @@ import { ServiceStatusProvider } from './components/service-status';
 import { StatusHeader } from './components/status-header';
 import { type Tab, Tabs } from './components/tabs';
 import { TrainingPanel } from './training/training-panel';
+import { TryItPanel } from './try-it/try-it-panel';
 
 /** The dashboard's panels, in tab order; each is its own folder. */
 const PANELS: Tab[] = [
   { id: 'training', label: 'Training', render: () => <TrainingPanel /> },
+  { id: 'try-it', label: 'Try it', render: () => <TryItPanel /> },
 ];
 
 export function App() {
