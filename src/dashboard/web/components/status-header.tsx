@@ -53,7 +53,7 @@ export function StatusHeader() {
             </dd>
           </div>
         )}
-        <div class="status-item">
+        <div class="status-item" data-testid="admin-key-state">
           <dt>Admin key</dt>
           <dd>
             {hasKey ? (

@@ -1,20 +1,12 @@
+import { toPandasColumns } from '../../../../test/helpers/pandas-columns';
 import sample from './sample-history.json';
 import { featureValues, historyRows, playedTracks } from './track-history';
-
-/** pandas `DataFrame.to_json()`: one object per column, row label → value. */
-function toColumns(rows: Record<string, unknown>[]): Record<string, Record<string, unknown>> {
-  const columns: Record<string, Record<string, unknown>> = {};
-  rows.forEach((row, index) => {
-    for (const [name, value] of Object.entries(row)) (columns[name] ??= {})[String(index)] = value;
-  });
-  return columns;
-}
 
 describe('the dashboard reads a listening history for its charts', () => {
   it('reads the three body shapes the service accepts into the same rows', () => {
     expect(historyRows({ tracks: sample })).toEqual(sample);
     expect(historyRows(sample)).toEqual(sample);
-    expect(historyRows(toColumns(sample))).toEqual(sample);
+    expect(historyRows(toPandasColumns(sample))).toEqual(sample);
   });
 
   it('orders pandas rows by their numeric label, not by key order', () => {
