@@ -31,6 +31,7 @@ export function HistoryInput(props: {
       <textarea
         id="history-text"
         rows={10}
+        wrap="off"
         spellcheck={false}
         value={props.text}
         aria-describedby={['history-help', props.describedBy].filter(Boolean).join(' ')}
