@@ -2,30 +2,49 @@ import { dateTime, percent, shortId } from '../format';
 import { useAdminKey } from './admin-key';
 import { useServiceStatus } from './service-status';
 
-/** Always on screen: is the service up, which model answers, is a training running, is a key kept. */
+/** What a status item says: the gist, and details a phone leaves out to keep the header small. */
+interface StatusText {
+  main: string;
+  detail?: string;
+}
+
+/**
+ * Always on screen (sticky): is the service up, which model answers, is a training running, is an
+ * admin key kept for this tab.
+ */
 export function StatusHeader() {
   const { health, healthError, activeModel, activeModelError } = useServiceStatus();
   const { hasKey, forgetKey } = useAdminKey();
   const mood = health?.details.mood;
   const database = health?.details.database;
 
-  let service: { state: 'up' | 'down' | 'unknown'; text: string };
-  if (healthError) service = { state: 'down', text: healthError.message };
-  else if (!health) service = { state: 'unknown', text: 'asking…' };
+  let state: 'up' | 'down' | 'unknown';
+  let service: StatusText;
+  if (healthError) [state, service] = ['down', { main: 'no answer', detail: healthError.message }];
+  else if (!health) [state, service] = ['unknown', { main: 'asking…' }];
   else if (health.status === 'ok')
-    service = { state: 'up', text: `up · database up · ${mood?.backend ?? '?'} backend` };
+    [state, service] = [
+      'up',
+      { main: 'up', detail: `database up · ${mood?.backend ?? '?'} backend` },
+    ];
   else
-    service = {
-      state: 'down',
-      text: `down · database ${database?.status ?? '?'}${database?.message ? ` (${database.message})` : ''}`,
-    };
+    [state, service] = [
+      'down',
+      {
+        main: 'down',
+        detail: `database ${database?.status ?? '?'}${database?.message ? ` (${database.message})` : ''}`,
+      },
+    ];
 
-  let model: string;
-  if (activeModelError) model = `unknown (${activeModelError.message})`;
-  else if (activeModel === undefined) model = 'asking…';
-  else if (activeModel === null) model = 'none yet: train one in Training';
+  let model: StatusText;
+  if (activeModelError) model = { main: 'unknown', detail: activeModelError.message };
+  else if (activeModel === undefined) model = { main: 'asking…' };
+  else if (activeModel === null) model = { main: 'none yet', detail: 'train one in Training' };
   else
-    model = `${shortId(activeModel.id)} · ${activeModel.labels.length} moods · accuracy ${percent(activeModel.metrics.accuracy)} · trained ${dateTime(activeModel.trained_at)}`;
+    model = {
+      main: `${shortId(activeModel.id)} · accuracy ${percent(activeModel.metrics.accuracy)}`,
+      detail: `${activeModel.labels.length} moods · trained ${dateTime(activeModel.trained_at)}`,
+    };
 
   return (
     <header class="status-header">
@@ -37,13 +56,15 @@ export function StatusHeader() {
         <div class="status-item" data-testid="service-health">
           <dt>Service</dt>
           <dd>
-            <span class={`dot dot-${service.state}`} aria-hidden="true" />
-            {service.text}
+            <span class={`dot dot-${state}`} aria-hidden="true" />
+            <Status text={service} />
           </dd>
         </div>
         <div class="status-item" data-testid="active-model">
           <dt>Active model</dt>
-          <dd>{model}</dd>
+          <dd>
+            <Status text={model} />
+          </dd>
         </div>
         {mood?.training_run_id && (
           <div class="status-item" data-testid="training-now">
@@ -64,11 +85,20 @@ export function StatusHeader() {
                 </button>
               </>
             ) : (
-              'not set (asked when needed)'
+              <Status text={{ main: 'not set', detail: '(asked when needed)' }} />
             )}
           </dd>
         </div>
       </dl>
     </header>
+  );
+}
+
+function Status({ text }: { text: StatusText }) {
+  return (
+    <>
+      {text.main}
+      {text.detail && <span class="status-detail"> · {text.detail}</span>}
+    </>
   );
 }
