@@ -29,6 +29,11 @@ export class ApiError extends Error {
   get code(): string | undefined {
     return this.body?.code;
   }
+
+  /** Whatever a call threw, as an ApiError (a bug in the page becomes one without a status). */
+  static from(thrown: unknown): ApiError {
+    return thrown instanceof ApiError ? thrown : new ApiError(0, null, String(thrown));
+  }
 }
 
 interface RequestOptions {

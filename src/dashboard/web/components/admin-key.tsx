@@ -1,7 +1,8 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { adminKeyStore } from '../api/admin-key';
 import { ApiError } from '../api/client';
+import { requiredContext } from './required-context';
 
 interface AdminKeyContextValue {
   /**
@@ -16,11 +17,7 @@ interface AdminKeyContextValue {
 
 const AdminKeyContext = createContext<AdminKeyContextValue | null>(null);
 
-export function useAdminKey(): AdminKeyContextValue {
-  const value = useContext(AdminKeyContext);
-  if (!value) throw new Error('useAdminKey needs an <AdminKeyProvider> above it');
-  return value;
-}
+export const useAdminKey = requiredContext(AdminKeyContext, 'AdminKeyProvider');
 
 interface Question {
   purpose: string;

@@ -1,7 +1,8 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api/client';
 import type { Health, MoodModel } from '../api/types';
+import { requiredContext } from './required-context';
 import { usePoll } from './use-poll';
 
 /** Polled every few seconds, faster while a training runs so its new model shows up at once. */
@@ -20,11 +21,7 @@ export interface ServiceStatus {
 
 const ServiceStatusContext = createContext<ServiceStatus | null>(null);
 
-export function useServiceStatus(): ServiceStatus {
-  const value = useContext(ServiceStatusContext);
-  if (!value) throw new Error('useServiceStatus needs a <ServiceStatusProvider> above it');
-  return value;
-}
+export const useServiceStatus = requiredContext(ServiceStatusContext, 'ServiceStatusProvider');
 
 /** The service's health and active model, shared by the header and every panel. */
 export function ServiceStatusProvider({ children }: { children: ComponentChildren }) {

@@ -37,7 +37,7 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, key?: unk
         setError(undefined);
       } catch (caught) {
         if (cancelled) return;
-        setError(caught instanceof ApiError ? caught : new ApiError(0, null, String(caught)));
+        setError(ApiError.from(caught));
       } finally {
         inFlight = false;
       }

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import type { TrainingRun } from '../api/types';
 import { useAdminKey } from '../components/admin-key';
 import { ErrorMessage } from '../components/error-message';
 import { useServiceStatus } from '../components/service-status';
+import { TableHead } from '../components/table-head';
+import { useAction } from '../components/use-action';
 import { dateTime, percent, shortId } from '../format';
 
 /**
@@ -13,29 +15,20 @@ import { dateTime, percent, shortId } from '../format';
 export function ModelVersions(props: { runs: TrainingRun[]; onActivated: () => void }) {
   const { activeModel } = useServiceStatus();
   const { asAdmin } = useAdminKey();
-  const [busyModelId, setBusyModelId] = useState<string>();
-  const [error, setError] = useState<ApiError>();
+  const activation = useAction();
   const [notice, setNotice] = useState('');
   const versions = props.runs.filter(
     (run): run is TrainingRun & { model_id: string } => run.model_id !== null,
   );
 
   const activate = async (modelId: string) => {
-    setError(undefined);
     setNotice('');
-    setBusyModelId(modelId);
-    try {
-      const model = await asAdmin(`Activating model ${shortId(modelId)}`, (key) =>
-        api.activateModel(modelId, key),
-      );
-      if (model) {
-        setNotice(`Model ${shortId(model.id)} is now the active model.`);
-        props.onActivated();
-      }
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, null, String(caught)));
-    } finally {
-      setBusyModelId(undefined);
+    const model = await activation.run(modelId, () =>
+      asAdmin(`Activating model ${shortId(modelId)}`, (key) => api.activateModel(modelId, key)),
+    );
+    if (model) {
+      setNotice(`Model ${shortId(model.id)} is now the active model.`);
+      props.onActivated();
     }
   };
 
@@ -46,17 +39,15 @@ export function ModelVersions(props: { runs: TrainingRun[]; onActivated: () => v
         <p>No model yet.</p>
       ) : (
         <table class="data-table stack-on-phone">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Trained</th>
-              <th scope="col">Accuracy</th>
-              <th scope="col">Macro-F1</th>
-              <th scope="col">
-                <span class="visually-hidden">State or action</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Model',
+              'Trained',
+              'Accuracy',
+              'Macro-F1',
+              { label: 'State or action', hidden: true },
+            ]}
+          />
           <tbody>
             {versions.map((run) => {
               const active = run.model_id === activeModel?.id;
@@ -75,11 +66,11 @@ export function ModelVersions(props: { runs: TrainingRun[]; onActivated: () => v
                       <button
                         type="button"
                         class="secondary"
-                        disabled={busyModelId !== undefined}
+                        disabled={activation.busy !== undefined}
                         aria-label={`Activate model ${shortId(run.model_id)}`}
                         onClick={() => void activate(run.model_id)}
                       >
-                        {busyModelId === run.model_id ? 'Activating…' : 'Activate'}
+                        {activation.busy === run.model_id ? 'Activating…' : 'Activate'}
                       </button>
                     )}
                   </td>
@@ -92,7 +83,9 @@ export function ModelVersions(props: { runs: TrainingRun[]; onActivated: () => v
       <p role="status" class="notice">
         {notice}
       </p>
-      {error && <ErrorMessage error={error} context="The model was not activated" />}
+      {activation.error && (
+        <ErrorMessage error={activation.error} context="The model was not activated" />
+      )}
     </section>
   );
 }

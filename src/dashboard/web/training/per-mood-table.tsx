@@ -1,4 +1,5 @@
 import type { MoodSplitMetrics } from '../api/types';
+import { TableHead } from '../components/table-head';
 import { percent } from '../format';
 
 /** Precision and recall of each mood, as numbers with a bar beside each (the bars only repeat them). */
@@ -11,14 +12,7 @@ export function PerMoodTable({ split }: { split: MoodSplitMetrics }) {
         tracks, the share found.
       </p>
       <table class="data-table per-mood" data-testid="per-mood" aria-labelledby="per-mood-heading">
-        <thead>
-          <tr>
-            <th scope="col">Mood</th>
-            <th scope="col">Precision</th>
-            <th scope="col">Recall</th>
-            <th scope="col">Tracks</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Mood', 'Precision', 'Recall', 'Tracks']} />
         <tbody>
           {Object.entries(split.per_mood).map(([mood, scores]) => (
             <tr key={mood}>

@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import type { TrainingRun } from '../api/types';
 import { useAdminKey } from '../components/admin-key';
 import { ErrorMessage } from '../components/error-message';
+import { useAction } from '../components/use-action';
 import { decimal, shortId } from '../format';
 
 /**
@@ -16,20 +16,14 @@ export function RetrainControl(props: {
   onStarted: () => void;
 }) {
   const { asAdmin } = useAdminKey();
-  const [error, setError] = useState<ApiError>();
-  const [starting, setStarting] = useState(false);
+  const start = useAction();
+  const starting = start.busy !== undefined;
 
   const retrain = async () => {
-    setError(undefined);
-    setStarting(true);
-    try {
-      const run = await asAdmin('Retraining', (key) => api.retrainOnDefaultDataset(key));
-      if (run) props.onStarted();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, null, String(caught)));
-    } finally {
-      setStarting(false);
-    }
+    const run = await start.run('retrain', () =>
+      asAdmin('Retraining', (key) => api.retrainOnDefaultDataset(key)),
+    );
+    if (run) props.onStarted();
   };
 
   return (
@@ -51,7 +45,7 @@ export function RetrainControl(props: {
       <p role="status" class="notice">
         {props.finished}
       </p>
-      {error && <ErrorMessage error={error} context="Retraining was not started" />}
+      {start.error && <ErrorMessage error={start.error} context="Retraining was not started" />}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import type { TrainingRun } from '../api/types';
+import { TableHead } from '../components/table-head';
 import { dateTime, duration, percent, shortId } from '../format';
 
 export function StatusBadge({ run }: { run: TrainingRun }) {
@@ -22,17 +23,7 @@ export function RunsTable(props: {
 }) {
   return (
     <table class="data-table stack-on-phone" data-testid="runs-table">
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Status</th>
-          <th scope="col">Started</th>
-          <th scope="col">Dataset</th>
-          <th scope="col">Epochs</th>
-          <th scope="col">Accuracy</th>
-          <th scope="col">Took</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Run', 'Status', 'Started', 'Dataset', 'Epochs', 'Accuracy', 'Took']} />
       <tbody>
         {props.runs.map((run) => {
           const shown = run.id === props.shownRunId;

@@ -1,4 +1,5 @@
 import type { MoodPrediction } from '../api/types';
+import { TableHead } from '../components/table-head';
 import { percent, shortId } from '../format';
 
 /** The listener's mood, every mood's probability as a bar, and each track's own prediction. */
@@ -30,14 +31,7 @@ export function MoodResult({ prediction }: { prediction: MoodPrediction }) {
       <details>
         <summary>Each track&apos;s mood</summary>
         <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Row</th>
-              <th scope="col">Track</th>
-              <th scope="col">Mood</th>
-              <th scope="col">Probability</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Row', 'Track', 'Mood', 'Probability']} />
           <tbody>
             {prediction.tracks.map((track) => (
               <tr key={track.row}>

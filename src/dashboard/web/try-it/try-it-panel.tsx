@@ -22,8 +22,7 @@ async function outcomeOf<T>(call: Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await call };
   } catch (caught) {
-    const error = caught instanceof ApiError ? caught : new ApiError(0, null, String(caught));
-    return { ok: false, error };
+    return { ok: false, error: ApiError.from(caught) };
   }
 }
 
