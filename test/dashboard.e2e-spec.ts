@@ -39,6 +39,12 @@ const trendyHistory: unknown[] = JSON.parse(
   readFileSync(sharedData('trendy_metrics.json'), 'utf8'),
 );
 
+/** A full-page screenshot from the top (the sticky header would be drawn where it was scrolled). */
+async function screenshot(page: Page, file: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true });
+}
+
 /** A page with everything it asked for and every console error it printed, recorded. */
 interface WatchedPage {
   page: Page;
@@ -176,7 +182,7 @@ if (!existsSync(CHROMIUM)) {
         await page.locator(`[data-testid=runs-table] tr[data-run-id="${run.id}"]`).waitFor();
       }
       await expect(page.title()).resolves.toBe('SpotifyRecommender dashboard');
-      await page.screenshot({ path: join(ARTIFACTS, 'desktop-training.png'), fullPage: true });
+      await screenshot(page, 'desktop-training.png');
 
       expect(watched.consoleErrors).toEqual([]);
       expectOnlyOwnRequests(watched);
@@ -309,7 +315,7 @@ if (!existsSync(CHROMIUM)) {
           (url) => url.includes('/api/v1/metrics?') && url.includes('interval=0.8'),
         ),
       ).toBe(true);
-      await page.screenshot({ path: join(ARTIFACTS, 'desktop-try-it.png'), fullPage: true });
+      await screenshot(page, 'desktop-try-it.png');
 
       // The same history as pandas columns, pasted.
       await page
@@ -378,14 +384,14 @@ if (!existsSync(CHROMIUM)) {
 
       await page.getByTestId('run-details').getByTestId('confusion-matrix').waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: join(ARTIFACTS, 'phone-training.png'), fullPage: true });
+      await screenshot(page, 'phone-training.png');
 
       await page.getByRole('tab', { name: 'Try it' }).click();
       await page.getByRole('button', { name: 'Load sample history' }).click();
       await page.getByRole('button', { name: 'Analyse' }).click();
       await page.getByTestId('trend-charts').locator('canvas').first().waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: join(ARTIFACTS, 'phone-try-it.png'), fullPage: true });
+      await screenshot(page, 'phone-try-it.png');
       expect(watched.consoleErrors).toEqual([]);
     });
   });
