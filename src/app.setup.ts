@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { flattenValidationErrors, ValidationFailedError } from './common/errors';
 import { registerBodyParsing } from './common/http/body-parsing';
 import { registerRequestLogging, requestIdFor } from './common/http/request-id';
+import { serveDashboard } from './dashboard/serve-dashboard';
 
 export const API_PREFIX = 'api/v1';
 
@@ -30,7 +31,7 @@ export function createHttpAdapter(): FastifyAdapter {
  * Everything main.ts and the e2e tests must do alike to a freshly created app (created with
  * `bodyParser: false` on createHttpAdapter()): body parsing with its limit, request ids and the
  * per-request log line, security headers, CORS, the admin-key rate limit, the URL prefix, the one
- * validation pipe, the one exception filter, Swagger, shutdown hooks.
+ * validation pipe, the one exception filter, Swagger, the dashboard, shutdown hooks.
  */
 export async function configureApp(app: NestFastifyApplication): Promise<OpenAPIObject> {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
@@ -85,5 +86,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveDashboard(app);
   return document;
 }

@@ -27,7 +27,9 @@ async function bootstrap(): Promise<void> {
     );
   }
   await app.listen(config.port, config.host);
-  logger.log(`Serving on ${await app.getUrl()} (API /api/v1, docs /docs, health /health)`);
+  logger.log(
+    `Serving on ${await app.getUrl()} (API /api/v1, docs /docs, dashboard /dashboard, health /health)`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

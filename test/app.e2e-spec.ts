@@ -2,10 +2,13 @@ import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { createTestApp, expectErrorBody, TestApp } from './helpers/create-test-app';
 
-/** Every API route Fastify serves, as "METHOD /path" with OpenAPI-style {params}. */
+/**
+ * Every API route Fastify serves, as "METHOD /path" with OpenAPI-style {params}; the static pages
+ * (Swagger UI at /docs, the dashboard at /dashboard) are files, not API routes.
+ */
 function servedRoutes(testApp: TestApp): string[] {
   return testApp.routes
-    .filter((route) => !route.startsWith('HEAD ') && !route.includes(' /docs'))
+    .filter((route) => !route.startsWith('HEAD ') && !/ \/(docs|dashboard)\b/.test(route))
     .map((route) => route.replace(/:(\w+)/g, '{$1}'));
 }
 

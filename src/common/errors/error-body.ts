@@ -18,33 +18,35 @@ const CODE_BY_STATUS: Record<number, string> = {
   405: 'METHOD_NOT_ALLOWED',
   408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  416: 'RANGE_NOT_SATISFIABLE',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** Fastify's own errors (FST_ERR_*) carry a client-facing message and an HTTP status. */
-interface FastifyError {
-  code: string;
-  statusCode: number;
-  message: string;
-}
-
-function isFastifyClientError(error: unknown): error is FastifyError {
-  const candidate = error as Partial<FastifyError> | null;
-  return (
-    typeof candidate?.code === 'string' &&
-    candidate.code.startsWith('FST_') &&
-    typeof candidate.statusCode === 'number' &&
-    candidate.statusCode >= 400 &&
-    candidate.statusCode < 500
-  );
+/**
+ * The 4xx status of an error that is the client's doing and whose message is written for it:
+ * Fastify's own (FST_ERR_*), and http-errors marked `expose` (what @fastify/send throws while serving
+ * /docs and /dashboard files: a path out of the root, an unsatisfiable Range, a failed If-Match).
+ */
+function clientErrorStatus(error: unknown): number | undefined {
+  const candidate = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    status?: unknown;
+    expose?: unknown;
+  } | null;
+  const status = candidate?.statusCode ?? candidate?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const fromFastify = typeof candidate?.code === 'string' && candidate.code.startsWith('FST_');
+  return fromFastify || candidate?.expose === true ? status : undefined;
 }
 
 /**
- * Maps anything thrown to its status and body. Only AppErrors, Nest's own HTTP exceptions and
- * Fastify's own client errors expose their message; everything else is a generic 500.
+ * Maps anything thrown to its status and body. Only AppErrors, Nest's own HTTP exceptions and the
+ * client errors above expose their message; everything else is a generic 500.
  */
 export function toErrorBody(
   error: unknown,
@@ -80,14 +82,14 @@ export function toErrorBody(
       unexpected: status >= 500,
     };
   }
-  if (isFastifyClientError(error)) {
-    const status = error.statusCode;
+  const clientStatus = clientErrorStatus(error);
+  if (clientStatus !== undefined) {
     return {
-      status,
+      status: clientStatus,
       body: {
-        statusCode: status,
-        code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST',
-        message: error.message,
+        statusCode: clientStatus,
+        code: CODE_BY_STATUS[clientStatus] ?? 'BAD_REQUEST',
+        message: (error as Error).message,
         requestId,
       },
       unexpected: false,
