@@ -31,8 +31,16 @@ const REPOSITORY = resolve(__dirname, '..');
 const ARTIFACTS = join(__dirname, 'artifacts');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-/** Few epochs, through the settings, but enough that a run is seen training for a few polls. */
-const DASHBOARD_TRAINING = { ...SMALL_MOOD_TRAINING, MOOD_MAX_EPOCHS: '40', MOOD_PATIENCE: '40' };
+/**
+ * Few epochs, through the settings, but enough that a run trains for several of the page's one-second
+ * polls (a run of 40 epochs can finish between two of them).
+ */
+const DASHBOARD_EPOCHS = 200;
+const DASHBOARD_TRAINING = {
+  ...SMALL_MOOD_TRAINING,
+  MOOD_MAX_EPOCHS: String(DASHBOARD_EPOCHS),
+  MOOD_PATIENCE: String(DASHBOARD_EPOCHS),
+};
 const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
 const shortId = (id: string) => id.split('-')[0];
 const trendyHistory = readSharedJson<unknown[]>('trendy_metrics.json');
@@ -232,7 +240,10 @@ if (!existsSync(CHROMIUM)) {
       expect((await started).status()).toBe(202);
 
       const progress = page.getByTestId('run-progress');
-      await progress.getByText(/epoch \d+ of at most 40/).waitFor();
+      // The worker first loads TensorFlow.js (from source under jest): slow on a busy machine.
+      await progress
+        .getByText(new RegExp(`epoch \\d+ of at most ${DASHBOARD_EPOCHS}`))
+        .waitFor({ timeout: 60_000 });
       await page.getByText(/Run \w+ succeeded: accuracy/).waitFor({ timeout: 60_000 });
       const after = await activeModelId();
       expect(after).not.toBe(before);
@@ -295,6 +306,8 @@ if (!existsSync(CHROMIUM)) {
       await page
         .getByLabel('Or read a JSON file')
         .setInputFiles(sharedDataPath('trendy_metrics.json'));
+      // The page reads the file asynchronously; it says so when it has.
+      await page.getByText(/^Read trendy_metrics\.json/).waitFor();
       await expect(page.getByLabel('Tracks as JSON').inputValue()).resolves.toContain('played_at');
       await page.getByRole('button', { name: 'Analyse' }).click();
       const mood = results.getByTestId('mood-result');
