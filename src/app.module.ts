@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArtistsModule } from './artists/artists.module';
+import { catalogConfig } from './catalog/catalog.config';
+import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
 import {
   appConfig,
@@ -22,7 +24,7 @@ import { TrendsModule } from './trends/trends.module';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, similarityConfig, moodConfig, trendsConfig],
+      load: [appConfig, databaseConfig, similarityConfig, moodConfig, trendsConfig, catalogConfig],
       validate: validateEnvironment,
     }),
     TypeOrmModule.forRootAsync({
@@ -40,6 +42,7 @@ import { TrendsModule } from './trends/trends.module';
     SimilarityModule,
     MoodModule,
     TrendsModule,
+    CatalogModule,
   ],
 })
 export class AppModule {}

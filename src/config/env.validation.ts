@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -106,6 +107,42 @@ class EnvironmentVariables {
   @IsInt()
   @Min(0)
   MOOD_SEED?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  CATALOG_HARVEST?: string;
+
+  @IsOptional()
+  @Matches(/^$|^\d+(b|kb|mb|gb|tb)?$/i, {
+    message: 'CATALOG_IMPORT_LIMIT must be a size such as 1gb or 500mb',
+  })
+  CATALOG_IMPORT_LIMIT?: string;
+
+  @IsOptional()
+  @Matches(/^$|^\d+(b|kb|mb|gb)?$/i, { message: 'CATALOG_JSON_LIMIT must be a size such as 100mb' })
+  CATALOG_JSON_LIMIT?: string;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  CATALOG_MAX_BAD_ROWS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  CATALOG_WATCH_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  CATALOG_HARVEST_BATCH_SIZE?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  CATALOG_HARVEST_FLUSH_MS?: number;
 }
 
 export function validateEnvironment(config: Record<string, unknown>): Record<string, unknown> {
