@@ -29,18 +29,16 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
   constructor(private readonly db: Database) {}
 
   begin(): Promise<void> {
-    const columns = TRACK_VALUE_COLUMNS.filter((column) => column !== 'id').join(', ');
+    const columns = TRACK_VALUE_COLUMNS.join(', ');
+    // Append-only (no key to keep in order while rows arrive); duplicates are settled at commit.
     this.db.exec(
-      `CREATE TABLE ${this.staged} (id TEXT PRIMARY KEY, line INTEGER, ${columns});` +
-        `CREATE TABLE ${this.stagedGenres} (id TEXT, genre TEXT, PRIMARY KEY (id, genre)) WITHOUT ROWID;`,
+      `CREATE TABLE ${this.staged} (${columns});` +
+        `CREATE TABLE ${this.stagedGenres} (id, genre);`,
     );
     this.open = true;
     const placeholders = TRACK_VALUE_COLUMNS.map(() => '?').join(', ');
-    // A later row of the same id replaces the earlier one (its genres stay in the genre table).
-    this.insertTrack = this.db.prepare(
-      `INSERT OR REPLACE INTO ${this.staged} (${TRACK_VALUE_COLUMNS.join(', ')}, line) VALUES (${placeholders}, ?)`,
-    );
-    this.insertGenre = this.db.prepare(`INSERT OR IGNORE INTO ${this.stagedGenres} VALUES (?, ?)`);
+    this.insertTrack = this.db.prepare(`INSERT INTO ${this.staged} VALUES (${placeholders})`);
+    this.insertGenre = this.db.prepare(`INSERT INTO ${this.stagedGenres} VALUES (?, ?)`);
     return Promise.resolve();
   }
 
@@ -48,8 +46,8 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
     const insertTrack = this.insertTrack!;
     const insertGenre = this.insertGenre!;
     this.db.transaction(() => {
-      for (const { line, track } of rows) {
-        insertTrack.run(...trackValues(track, Number), line);
+      for (const { track } of rows) {
+        insertTrack.run(trackValues(track, Number));
         for (const genre of track.genres) insertGenre.run(track.id, genre);
       }
     })();
@@ -62,26 +60,30 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
     also?: (counts: MergeCounts) => SqlStatement,
   ): Promise<MergeCounts> {
     const time = DateUtils.mixedDateToUtcDatetimeString(now) as string;
+    const last = `${this.staged}_last`;
+    const genres = `${this.staged}_set`;
     const changed = `${this.staged}_changed`;
+    const columns = TRACK_VALUE_COLUMNS.join(', ');
     const counts = this.db.transaction((): MergeCounts => {
+      // The last row of each id (rows are appended in file order, so the highest rowid): SQLite
+      // takes a bare column's value from the row that max() picked. Grouping also sorts by id, so
+      // the merge below inserts in key order.
       this.db.exec(
-        `CREATE TABLE ${changed} AS ${changedTracksSql(this.staged, this.stagedGenres)}`,
+        `CREATE TABLE ${last} AS SELECT ${columns} FROM ` +
+          `(SELECT ${columns}, max(rowid) FROM ${this.staged} GROUP BY id);` +
+          `CREATE TABLE ${genres} AS SELECT DISTINCT id, genre FROM ${this.stagedGenres};` +
+          `CREATE INDEX ${genres}_id ON ${genres.replace('temp.', '')} (id);` +
+          `CREATE TABLE ${changed} AS ${changedTracksSql(last, genres)};`,
       );
-      const tracks = (
-        this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.staged}`).get() as {
-          n: number;
-        }
-      ).n;
-      const { added, total } = this.db
-        .prepare(`SELECT COALESCE(SUM(added), 0) AS added, COUNT(*) AS total FROM ${changed}`)
-        .get() as { added: number; total: number };
+      const tracks = this.count(`SELECT COUNT(*) FROM ${last}`);
+      const total = this.count(`SELECT COUNT(*) FROM ${changed}`);
+      const added = this.count(`SELECT COUNT(*) FROM ${changed} WHERE added = 1`);
       const changedIds =
         total <= MAX_LISTED_CHANGES
           ? (this.db.prepare(`SELECT id FROM ${changed}`).pluck().all() as string[])
           : null;
-      this.db.prepare(mergeTracksSql(this.staged, ['?', '?', '?'])).run(source, time, time);
-      this.db.exec(mergeGenresSql(this.stagedGenres));
-      this.db.exec(`DROP TABLE ${changed}`);
+      this.db.prepare(mergeTracksSql(last, ['?', '?', '?'])).run(source, time, time);
+      this.db.exec(mergeGenresSql(genres));
       const counts = {
         tracks,
         added,
@@ -97,6 +99,10 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
     })();
     await this.abort();
     return counts;
+  }
+
+  private count(sql: string): number {
+    return this.db.prepare(sql).pluck().get() as number;
   }
 
   abort(): Promise<void> {
