@@ -12,7 +12,7 @@ import {
   knownFormatsMessage,
 } from './catalog-formats';
 import { BadValue } from './field-values';
-import { jsonDocumentRows, jsonSourceRow } from './json-rows';
+import { isPandasColumns, jsonDocumentRows, jsonSourceRow } from './json-rows';
 import { toCatalogRecord, type SourceRow } from './source-row';
 
 /** One row of a file: its track, or why it was skipped. Lines are 1-based; a CSV header is line 1. */
@@ -108,11 +108,16 @@ function detectFormat(firstLine: string, contentType = ''): CatalogFormat {
   return csv.name;
 }
 
-/** NDJSON's first line is a whole object; a pretty-printed JSON document's is not. */
+/**
+ * NDJSON's first line is a whole track object; a pretty-printed JSON document's first line is not
+ * whole, and a one-line document is `{"tracks": [...]}` or pandas columns.
+ */
 function isWholeJsonObject(line: string): boolean {
   try {
     const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !('tracks' in value);
+    return (
+      typeof value === 'object' && value !== null && !('tracks' in value) && !isPandasColumns(value)
+    );
   } catch {
     return false;
   }

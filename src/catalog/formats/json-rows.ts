@@ -62,6 +62,17 @@ function cell(value: unknown): string | number | boolean | null | undefined {
   throw new BadValue(`${JSON.stringify(value).slice(0, 40)} is not a plain value`);
 }
 
+/** pandas' column-oriented object: every member an object of row label → value, features among them. */
+export function isPandasColumns(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const columns = Object.values(value);
+  return (
+    columns.length > 0 &&
+    columns.every(isObject) &&
+    AUDIO_FEATURES.some((feature) => feature in value)
+  );
+}
+
 /**
  * The rows of a whole JSON document, in the shapes every call of the service reads: an array of
  * tracks, `{"tracks": [...]}`, or pandas' column-oriented object (`{column: {rowLabel: value}}`).
@@ -71,12 +82,8 @@ export function jsonDocumentRows(document: unknown): unknown[] | null {
   if (Array.isArray(document)) return document as unknown[];
   if (!isObject(document)) return null;
   if (Array.isArray(document.tracks)) return document.tracks as unknown[];
+  if (!isPandasColumns(document)) return null;
   const columns = Object.entries(document);
-  const looksLikePandas =
-    columns.length > 0 &&
-    columns.every(([, column]) => isObject(column)) &&
-    AUDIO_FEATURES.some((feature) => feature in document);
-  if (!looksLikePandas) return null;
   const rows = new Map<string, Json>();
   for (const [name, column] of columns) {
     for (const [label, cellValue] of Object.entries(column as Json)) {

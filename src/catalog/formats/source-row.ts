@@ -73,8 +73,8 @@ function artistsOf(names: string[], ids: string[]): CatalogArtist[] {
   const artists: CatalogArtist[] = [];
   const count = Math.max(names.length, ids.length);
   for (let i = 0; i < count; i += 1) {
-    const name = names[i]?.trim() ?? '';
-    const id = ids[i]?.trim() || null;
+    const name = value.isMissing(names[i]) ? '' : names[i].trim();
+    const id = value.isMissing(ids[i]) ? null : ids[i].trim() || null;
     if (name === '' && !id) continue;
     artists.push({ id, name });
   }
