@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { AppError, ValidationFailedError } from '../../common/errors';
 import type { CatalogTrackRecord } from '../catalog-track';
 import {
@@ -143,9 +143,11 @@ async function* readCsv(
   source: AsyncIterable<Buffer>,
   read: (cell: (column: string) => string | undefined) => SourceRow,
 ): AsyncIterable<RowOutcome[]> {
-  const parser = Readable.from(source).pipe(
-    parse({ relax_column_count: true, bom: true, skip_empty_lines: false }),
-  );
+  const parser = parse({ relax_column_count: true, bom: true, skip_empty_lines: false });
+  const input = Readable.from(source);
+  // pipe() alone would leave the parser waiting when the input fails (limit, cancel).
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
   let header: string[] | undefined;
   let index = new Map<string, number>();
   let line = 1;
@@ -193,10 +195,9 @@ function newlinesIn(record: string[]): number {
 }
 
 async function* readNdjson(source: AsyncIterable<Buffer>): AsyncIterable<RowOutcome[]> {
-  const lines = createInterface({ input: Readable.from(source), crlfDelay: Infinity });
   let line = 0;
   let batch: RowOutcome[] = [];
-  for await (const text of lines) {
+  for await (const text of lines(source)) {
     line += 1;
     if (text.trim() === '') continue;
     batch.push(
@@ -216,6 +217,19 @@ async function* readNdjson(source: AsyncIterable<Buffer>): AsyncIterable<RowOutc
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/** The UTF-8 lines of a byte stream (\n or \r\n), characters split across chunks kept whole. */
+async function* lines(source: AsyncIterable<Buffer>): AsyncIterable<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of source) {
+    const parts = (rest + decoder.write(chunk)).split('\n');
+    rest = parts.pop()!;
+    for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
+  }
+  rest += decoder.end();
+  if (rest !== '') yield rest;
 }
 
 /**

@@ -46,6 +46,7 @@ export async function readIntoStaging(
     encoding: options.contentEncoding,
     limit: options.limit,
     signal: options.signal,
+    onBytes: (arrived) => (state.bytesRead = arrived),
   });
   try {
     const file = await openCatalogFile(source.chunks, options);

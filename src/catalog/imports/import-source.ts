@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { AppError } from '../../common/errors';
 import {
   ImportCancelledError,
   ImportTooLargeError,
@@ -26,7 +27,13 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  */
 export function decodeImportSource(
   stream: Readable,
-  options: { encoding?: string; limit: number; signal?: AbortSignal },
+  options: {
+    encoding?: string;
+    limit: number;
+    signal?: AbortSignal;
+    /** Told the bytes arrived so far, as they arrive. */
+    onBytes?: (arrived: number) => void;
+  },
 ): DecodedSource {
   const encoding = (options.encoding ?? 'identity').trim().toLowerCase();
   if (!['identity', '', 'gzip', 'x-gzip', 'auto'].includes(encoding)) {
@@ -35,13 +42,28 @@ export function decodeImportSource(
   let arrived = 0;
   const hash = createHash('sha256');
 
+  // Cancelling ends the stream at once, even while it waits for a client that sends nothing.
+  const { signal } = options;
+  signal?.addEventListener(
+    'abort',
+    () => stream.destroy(new ImportCancelledError(String(signal.reason))),
+    { once: true },
+  );
+
   async function* raw(): AsyncIterable<Buffer> {
-    for await (const chunk of stream) {
-      if (options.signal?.aborted) throw new ImportCancelledError(String(options.signal.reason));
-      arrived += (chunk as Buffer).length;
-      if (arrived > options.limit)
-        throw new ImportTooLargeError(options.limit, 'CATALOG_IMPORT_LIMIT');
-      yield chunk as Buffer;
+    try {
+      for await (const chunk of stream) {
+        arrived += (chunk as Buffer).length;
+        if (arrived > options.limit) {
+          throw new ImportTooLargeError(options.limit, 'CATALOG_IMPORT_LIMIT');
+        }
+        options.onBytes?.(arrived);
+        yield chunk as Buffer;
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      // The client went away, or the file could not be read.
+      throw new ImportCancelledError(`the input broke off: ${(error as Error).message}`);
     }
   }
 
