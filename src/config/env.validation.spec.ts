@@ -22,4 +22,24 @@ describe('validateEnvironment', () => {
       /Invalid environment[\s\S]*PORT="eighty"[\s\S]*DATABASE_URL="mysql:\/\/x"[\s\S]*ADMIN_API_KEY="short"/,
     );
   });
+
+  it('checks the catalog settings: a share, sizes and intervals', () => {
+    expect(() =>
+      validateEnvironment({
+        CATALOG_HARVEST: 'false',
+        CATALOG_IMPORT_LIMIT: '500mb',
+        CATALOG_MAX_BAD_ROWS: '0.25',
+        CATALOG_WATCH_INTERVAL_MS: '0',
+      }),
+    ).not.toThrow();
+    expect(() =>
+      validateEnvironment({
+        CATALOG_HARVEST: 'yes',
+        CATALOG_IMPORT_LIMIT: 'a lot',
+        CATALOG_MAX_BAD_ROWS: '2',
+      }),
+    ).toThrow(
+      /CATALOG_HARVEST="yes"[\s\S]*CATALOG_IMPORT_LIMIT="a lot"[\s\S]*CATALOG_MAX_BAD_ROWS="2"/,
+    );
+  });
 });
