@@ -104,6 +104,17 @@ describe('catalog file readers', () => {
     );
   });
 
+  it('refuses a CSV file whose quotes never close, naming the line', async () => {
+    const [header, row] = CATALOG_FILES['tracks-600k'].body.split('\n');
+    const opened = await openCatalogFile(
+      chunked(`${header}\n${row}\n"7xPhfUan2yNtyFG0cUWkt8,unclosed\n`),
+      OPTIONS,
+    );
+    const error = await readAll(opened).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, code: 'INVALID_CSV' });
+    expect((error as Error).message).toMatch(/at line \d+/);
+  });
+
   it('refuses a named format whose columns the header lacks', async () => {
     const error = await openCatalogFile(chunked(CATALOG_FILES['tracks-600k'].body), {
       ...OPTIONS,

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -38,6 +38,17 @@ export interface OpenOptions {
 const BATCH_SIZE = 2000;
 /** A first line longer than this is no header of any known format. */
 const HEAD_LIMIT = 1 << 20;
+
+export class InvalidCsvError extends AppError {
+  constructor(message: string, line: number | undefined) {
+    super(
+      400,
+      'INVALID_CSV',
+      `The CSV file is malformed${line ? ` at line ${line}` : ''}: ${message}`,
+      line ? { line } : undefined,
+    );
+  }
+}
 
 export class UnknownFormatError extends AppError {
   constructor(detail: string) {
@@ -152,35 +163,42 @@ async function* readCsv(
   let index = new Map<string, number>();
   let line = 1;
   let batch: RowOutcome[] = [];
-  for await (const record of parser as AsyncIterable<string[]>) {
-    const start = line;
-    line += 1 + newlinesIn(record);
-    if (!header) {
-      header = record.map((column) => column.trim());
-      index = new Map(header.map((column, i) => [column, i]));
-      continue;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const start = line;
+      line += 1 + newlinesIn(record);
+      if (!header) {
+        header = record.map((column) => column.trim());
+        index = new Map(header.map((column, i) => [column, i]));
+        continue;
+      }
+      if (record.length === 1 && record[0] === '') continue; // a blank line
+      if (record.length !== header.length) {
+        const reason =
+          record.length < header.length
+            ? `has ${record.length} columns, the header has ${header.length}`
+            : `has ${record.length} columns, more than the header's ${header.length}`;
+        batch.push({ line: start, reason });
+      } else {
+        batch.push(
+          outcome(start, () =>
+            read((column) => {
+              const i = index.get(column);
+              return i === undefined ? undefined : record[i];
+            }),
+          ),
+        );
+      }
+      if (batch.length >= BATCH_SIZE) {
+        yield batch;
+        batch = [];
+      }
     }
-    if (record.length === 1 && record[0] === '') continue; // a blank line
-    if (record.length !== header.length) {
-      const reason =
-        record.length < header.length
-          ? `has ${record.length} columns, the header has ${header.length}`
-          : `has ${record.length} columns, more than the header's ${header.length}`;
-      batch.push({ line: start, reason });
-    } else {
-      batch.push(
-        outcome(start, () =>
-          read((column) => {
-            const i = index.get(column);
-            return i === undefined ? undefined : record[i];
-          }),
-        ),
-      );
+  } catch (error) {
+    if (error instanceof CsvError) {
+      throw new InvalidCsvError(error.message, (error as unknown as { lines?: number }).lines);
     }
-    if (batch.length >= BATCH_SIZE) {
-      yield batch;
-      batch = [];
-    }
+    throw error;
   }
   if (batch.length > 0) yield batch;
 }

@@ -46,14 +46,3 @@ export class UnsupportedContentEncodingError extends AppError {
     );
   }
 }
-
-export class InvalidCsvError extends AppError {
-  constructor(message: string, line: number | undefined) {
-    super(
-      400,
-      'INVALID_CSV',
-      `The CSV file is malformed${line ? ` at line ${line}` : ''}: ${message}`,
-      line ? { line } : undefined,
-    );
-  }
-}

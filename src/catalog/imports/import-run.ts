@@ -1,11 +1,10 @@
 import type { Readable } from 'node:stream';
-import { CsvError } from 'csv-parse';
 import type { CatalogFormat } from '../formats/catalog-formats';
 import { openCatalogFile } from '../formats/catalog-file';
 import type { SkippedLine } from '../catalog-import.entity';
 import type { CatalogBulkWriter, StagedRow } from '../storage/catalog-sql';
 import { decodeImportSource } from './import-source';
-import { InvalidCsvError, TooManyBadRowsError } from './import-errors';
+import { TooManyBadRowsError } from './import-errors';
 
 export const MAX_REPORTED_SKIPS = 100;
 
@@ -48,32 +47,25 @@ export async function readIntoStaging(
     signal: options.signal,
     onBytes: (arrived) => (state.bytesRead = arrived),
   });
-  try {
-    const file = await openCatalogFile(source.chunks, options);
-    state.format = file.format;
-    await onFormat(file.format);
-    for await (const batch of file.batches) {
-      const good: StagedRow[] = [];
-      for (const row of batch) {
-        if (row.track) {
-          good.push(row);
-        } else {
-          state.rowsSkipped += 1;
-          if (state.skipped.length < MAX_REPORTED_SKIPS) {
-            state.skipped.push({ line: row.line, reason: row.reason });
-          }
+  const file = await openCatalogFile(source.chunks, options);
+  state.format = file.format;
+  await onFormat(file.format);
+  for await (const batch of file.batches) {
+    const good: StagedRow[] = [];
+    for (const row of batch) {
+      if (row.track) {
+        good.push(row);
+      } else {
+        state.rowsSkipped += 1;
+        if (state.skipped.length < MAX_REPORTED_SKIPS) {
+          state.skipped.push({ line: row.line, reason: row.reason });
         }
       }
-      if (good.length > 0) await writer.stage(good);
-      state.rowsRead += batch.length;
-      state.bytesRead = source.bytesRead();
-      onBatch();
     }
-  } catch (error) {
-    if (error instanceof CsvError) {
-      throw new InvalidCsvError(error.message, (error as unknown as { lines?: number }).lines);
-    }
-    throw error;
+    if (good.length > 0) await writer.stage(good);
+    state.rowsRead += batch.length;
+    state.bytesRead = source.bytesRead();
+    onBatch();
   }
   state.bytesRead = source.bytesRead();
   state.sha256 = source.sha256();
