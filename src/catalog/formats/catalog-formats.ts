@@ -37,9 +37,9 @@ interface CsvFormat {
 }
 
 function featuresFrom(cell: CellGetter, columns: readonly AudioFeature[] = AUDIO_FEATURES) {
-  return Object.fromEntries(
-    columns.map((feature) => [feature, cell(feature)]),
-  ) as SourceRow['features'];
+  const features: SourceRow['features'] = {};
+  for (const feature of columns) features[feature] = cell(feature);
+  return features;
 }
 
 const WITHOUT_TIME_SIGNATURE = AUDIO_FEATURES.filter((feature) => feature !== 'time_signature');

@@ -10,7 +10,8 @@ export class BadValue extends Error {}
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'None', 'null', 'NULL']);
 
 export function isMissing(value: string | undefined | null): boolean {
-  return value === undefined || value === null || MISSING.has(value);
+  // Every missing marker is at most four characters: most cells skip the set lookup.
+  return value === undefined || value === null || (value.length <= 4 && MISSING.has(value));
 }
 
 export function text(value: string | undefined): string | null {

@@ -83,6 +83,7 @@ function artistsOf(names: string[], ids: string[]): CatalogArtist[] {
 
 /** Genres as a sorted set of lower-case names. */
 export function genresOf(cells: Cell[]): string[] {
+  if (cells.length === 0) return [];
   const genres = new Set<string>();
   for (const cell of cells) {
     const genre = value.text(asText(cell) ?? undefined);
