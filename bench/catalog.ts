@@ -32,6 +32,8 @@ interface Run {
   rowsPerSecond: number;
   wallMs: number;
   peakRssMb: number | null;
+  /** CPU time of the CLI process (start-up included; PostgreSQL's own work is not in it). */
+  cliCpuSeconds: number | null;
   added: number;
   unchanged: number;
 }
@@ -39,7 +41,12 @@ interface Run {
 async function runCli(
   file: string,
   env: Record<string, string>,
-): Promise<{ out: string; wallMs: number; peakRssMb: number | null }> {
+): Promise<{
+  out: string;
+  wallMs: number;
+  peakRssMb: number | null;
+  cliCpuSeconds: number | null;
+}> {
   const cli = [
     process.execPath,
     '-r',
@@ -49,7 +56,7 @@ async function runCli(
   ];
   // GNU time reports the child's peak RSS (%M, KiB) where it is installed.
   const withTime = existsSync(TIME);
-  const [command, ...args] = withTime ? [TIME, '-f', 'PEAK_RSS_KB=%M', ...cli] : cli;
+  const [command, ...args] = withTime ? [TIME, '-f', 'PEAK_RSS_KB=%M CPU_S=%U+%S', ...cli] : cli;
   const started = Date.now();
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -62,7 +69,13 @@ async function runCli(
   const wallMs = Date.now() - started;
   if (code !== 0) throw new Error(`catalog:import exited ${code}:\n${out}`);
   const rss = /PEAK_RSS_KB=(\d+)/.exec(out);
-  return { out, wallMs, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : null };
+  const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(out);
+  return {
+    out,
+    wallMs,
+    peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : null,
+    cliCpuSeconds: cpu ? Math.round((Number(cpu[1]) + Number(cpu[2])) * 10) / 10 : null,
+  };
 }
 
 function parseSummary(out: string): {
@@ -89,7 +102,7 @@ async function measure(
 ): Promise<Run[]> {
   const runs: Run[] = [];
   for (const pass of ['new catalog', 'same file again'] as const) {
-    const { out, wallMs, peakRssMb } = await runCli(file, env);
+    const { out, wallMs, peakRssMb, cliCpuSeconds } = await runCli(file, env);
     const summary = parseSummary(out);
     runs.push({
       database,
@@ -98,6 +111,7 @@ async function measure(
       rowsPerSecond: Math.round(summary.rows / (summary.importMs / 1000)),
       wallMs,
       peakRssMb,
+      cliCpuSeconds,
     });
     console.log(`  ${database}, ${pass}: ${runs.at(-1)!.rowsPerSecond} rows/s`);
   }
@@ -156,11 +170,13 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const target = join(ROOT, 'bench', 'results', `catalog-${date}.json`);
   writeFileSync(target, JSON.stringify({ date, rows: ROWS, machine, runs }, null, 2) + '\n');
-  console.log(`\n| database | pass | rows | import rows/s | import s | CLI wall s | peak RSS MB |`);
-  console.log(`|---|---|---|---|---|---|---|`);
+  console.log(
+    `\n| database | pass | rows | import rows/s | import s | CLI wall s | CLI CPU s | peak RSS MB |`,
+  );
+  console.log(`|---|---|---|---|---|---|---|---|`);
   for (const run of runs) {
     console.log(
-      `| ${run.database} | ${run.pass} | ${run.rows} | ${run.rowsPerSecond} | ${(run.importMs / 1000).toFixed(1)} | ${(run.wallMs / 1000).toFixed(1)} | ${run.peakRssMb ?? '?'} |`,
+      `| ${run.database} | ${run.pass} | ${run.rows} | ${run.rowsPerSecond} | ${(run.importMs / 1000).toFixed(1)} | ${(run.wallMs / 1000).toFixed(1)} | ${run.cliCpuSeconds ?? '?'} | ${run.peakRssMb ?? '?'} |`,
     );
   }
   console.log(
