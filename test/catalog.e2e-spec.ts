@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { CatalogChanges, type CatalogChange } from '../src/catalog/catalog-changes';
 import { CatalogHarvester } from '../src/catalog/catalog-harvester';
 import type { CatalogTrackRecord } from '../src/catalog/catalog-track';
@@ -79,6 +80,15 @@ describe('catalog imports of every format, and the catalog routes', () => {
       tracks_updated: 0,
       tracks_unchanged: 2,
     });
+  });
+
+  it('leaves no staging tables behind', async () => {
+    const dataSource = testApp.app.get(DataSource);
+    const staging =
+      dataSource.options.type === 'postgres'
+        ? "SELECT relname AS name FROM pg_class WHERE relname LIKE 'catalog_stage%'"
+        : "SELECT name FROM sqlite_temp_master WHERE name LIKE 'catalog_stage%'";
+    expect(await dataSource.query(staging)).toEqual([]);
   });
 
   it('imports pandas columns and gzip-encoded files', async () => {

@@ -19,6 +19,47 @@ export interface CatalogFileCase {
   check: { id: string; expected: Record<string, unknown> };
 }
 
+/** A Spotify audio-features object, as both JSON shapes carry it. */
+const AUDIO_FEATURES_OBJECT = {
+  id: '4uLU6hMCjMI75M1A2tKUQC',
+  danceability: 0.5,
+  energy: 0.6,
+  key: 5,
+  loudness: -5,
+  mode: 1,
+  speechiness: 0.05,
+  acousticness: 0.1,
+  instrumentalness: 0,
+  liveness: 0.1,
+  valence: 0.4,
+  tempo: 120,
+  duration_ms: 200000,
+  time_signature: 4,
+};
+
+/** The real TidyTuesday sample: its rows and tracks, and a track that sits in seven playlists. */
+export const SAMPLE_FACTS = {
+  rows: 22_802,
+  tracks: 20_579,
+  tusa: {
+    id: '7k4t7uLgtOxPwTpFmtJNTY',
+    genres: [
+      'dance pop',
+      'edm',
+      'hip pop',
+      'latin',
+      'latin hip hop',
+      'latin pop',
+      'pop',
+      'pop edm',
+      'r&b',
+      'rap',
+      'reggaeton',
+      'trap',
+    ],
+  },
+};
+
 const FEATURES = '0.748,0.916,6,-2.634,1,0.0583,0.102,0,0.0653,0.518,122.036,194754';
 
 export const CATALOG_FILES: Record<string, CatalogFileCase> = {
@@ -160,20 +201,7 @@ Lines",Someone,50,,,1999-01-01,P,p,pop,pop,0.5,0.5,1,-5,1,0.1,0.1,0,0.1,0.5,120,
     body: JSON.stringify({
       tracks: [
         {
-          id: '4uLU6hMCjMI75M1A2tKUQC',
-          danceability: 0.5,
-          energy: 0.6,
-          key: 5,
-          loudness: -5,
-          mode: 1,
-          speechiness: 0.05,
-          acousticness: 0.1,
-          instrumentalness: 0,
-          liveness: 0.1,
-          valence: 0.4,
-          tempo: 120,
-          duration_ms: 200000,
-          time_signature: 4,
+          ...AUDIO_FEATURES_OBJECT,
           type: 'audio_features',
         },
         {
@@ -207,22 +235,7 @@ Lines",Someone,50,,,1999-01-01,P,p,pop,pop,0.5,0.5,1,-5,1,0.1,0.1,0,0.1,0.5,120,
     format: 'ndjson',
     contentType: 'application/x-ndjson',
     body: [
-      JSON.stringify({
-        id: '4uLU6hMCjMI75M1A2tKUQC',
-        danceability: 0.5,
-        energy: 0.6,
-        key: 5,
-        loudness: -5,
-        mode: 1,
-        speechiness: 0.05,
-        acousticness: 0.1,
-        instrumentalness: 0,
-        liveness: 0.1,
-        valence: 0.4,
-        tempo: 120,
-        duration_ms: 200000,
-        time_signature: 4,
-      }),
+      JSON.stringify(AUDIO_FEATURES_OBJECT),
       JSON.stringify({
         id: '3n3Ppam7vgaVa1iaRUc9Lp',
         name: 'Mr. Brightside',

@@ -1,6 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { CATALOG_FILES, pandasColumnsBody } from '../../../test/helpers/catalog-files';
+import {
+  CATALOG_FILES,
+  pandasColumnsBody,
+  SAMPLE_FACTS,
+} from '../../../test/helpers/catalog-files';
 import { sharedData } from '../../../test/helpers/create-test-app';
 import type { CatalogTrackRecord } from '../catalog-track';
 import {
@@ -131,28 +135,15 @@ describe('catalog file readers', () => {
     );
     expect(opened.format).toBe('tidytuesday');
     const rows = await readAll(opened);
-    expect(rows).toHaveLength(22_802);
+    expect(rows).toHaveLength(SAMPLE_FACTS.rows);
     expect(rows.filter((row) => row.reason)).toEqual([]);
     const tracks = merge(rows);
-    expect(tracks.size).toBe(20_579);
+    expect(tracks.size).toBe(SAMPLE_FACTS.tracks);
     // "Tusa" sits in seven playlists of four genres.
-    expect(tracks.get('7k4t7uLgtOxPwTpFmtJNTY')).toMatchObject({
+    expect(tracks.get(SAMPLE_FACTS.tusa.id)).toMatchObject({
       name: 'Tusa',
       artists: [{ id: null, name: 'KAROL G' }],
-      genres: [
-        'dance pop',
-        'edm',
-        'hip pop',
-        'latin',
-        'latin hip hop',
-        'latin pop',
-        'pop',
-        'pop edm',
-        'r&b',
-        'rap',
-        'reggaeton',
-        'trap',
-      ],
+      genres: SAMPLE_FACTS.tusa.genres,
     });
   });
 });

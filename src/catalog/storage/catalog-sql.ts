@@ -101,6 +101,16 @@ export interface MergeCounts {
   changedIds: string[] | null;
 }
 
+/** `tracks` staged, of which `changed` new or changed, of which `added` new. */
+export function mergeCounts(
+  tracks: number,
+  changed: number,
+  added: number,
+  changedIds: string[] | null,
+): MergeCounts {
+  return { tracks, added, updated: changed - added, unchanged: tracks - changed, changedIds };
+}
+
 /** Above this many changed tracks a merge announces a reset rather than listing the ids. */
 export const MAX_LISTED_CHANGES = 50_000;
 

@@ -8,6 +8,7 @@ import {
   type CatalogBulkWriter,
   changedTracksSql,
   MAX_LISTED_CHANGES,
+  mergeCounts,
   type MergeCounts,
   mergeGenresSql,
   mergeTracksSql,
@@ -111,14 +112,7 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
           : null;
       await client.query(mergeTracksSql(last, ['$1', '$2', '$3']), [source, now, now]);
       await client.query(mergeGenresSql(genres));
-      const count = Number(tracks.rows[0].n);
-      const counts = {
-        tracks: count,
-        added,
-        updated: total - added,
-        unchanged: count - total,
-        changedIds,
-      };
+      const counts = mergeCounts(Number(tracks.rows[0].n), total, added, changedIds);
       if (also) {
         const statement = also(counts);
         await client.query(numberedPlaceholders(statement.sql), statement.params);

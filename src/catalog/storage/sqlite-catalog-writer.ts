@@ -5,6 +5,7 @@ import {
   type CatalogBulkWriter,
   changedTracksSql,
   MAX_LISTED_CHANGES,
+  mergeCounts,
   type MergeCounts,
   mergeGenresSql,
   mergeTracksSql,
@@ -84,13 +85,7 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
           : null;
       this.db.prepare(mergeTracksSql(last, ['?', '?', '?'])).run(source, time, time);
       this.db.exec(mergeGenresSql(genres));
-      const counts = {
-        tracks,
-        added,
-        updated: total - added,
-        unchanged: tracks - total,
-        changedIds,
-      };
+      const counts = mergeCounts(tracks, total, added, changedIds);
       if (also) {
         const statement = also(counts);
         this.db.prepare(statement.sql).run(...statement.params.map(sqliteValue));
@@ -108,9 +103,10 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
   abort(): Promise<void> {
     if (this.open) {
       this.open = false;
-      this.db.exec(
-        `DROP TABLE IF EXISTS ${this.staged}; DROP TABLE IF EXISTS ${this.stagedGenres};`,
+      const tables = ['', '_genres', '_last', '_set', '_changed'].map(
+        (suffix) => this.staged + suffix,
       );
+      this.db.exec(tables.map((table) => `DROP TABLE IF EXISTS ${table};`).join(''));
     }
     return Promise.resolve();
   }
