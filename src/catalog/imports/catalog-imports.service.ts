@@ -161,7 +161,7 @@ export class CatalogImportsService implements OnApplicationBootstrap, BeforeAppl
     return row ? this.toView(row) : null;
   }
 
-  /** For /health and the watcher: the import this process runs, if any. */
+  /** For /health: the import this process runs, if any. */
   runningImportId(): string | null {
     return this.running?.id ?? null;
   }
