@@ -95,6 +95,33 @@ function parseSummary(out: string): {
   };
 }
 
+interface StreamRun {
+  database: Run['database'];
+  tracks: number;
+  wallMs: number;
+  cpuMs: number;
+  rssMb: number;
+}
+
+/** CatalogStore.streamAll over the whole catalog, in its own process, as the index reads it. */
+async function measureStreamAll(
+  database: Run['database'],
+  env: Record<string, string>,
+): Promise<StreamRun> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'bench/catalog-stream.ts'],
+    { cwd: ROOT, env: { ...process.env, ...env } },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  if (code !== 0) throw new Error(`catalog-stream exited ${code}:\n${out}`);
+  const line = out.trim().split('\n').at(-1)!;
+  return { database, ...(JSON.parse(line) as Omit<StreamRun, 'database'>) };
+}
+
 async function measure(
   database: Run['database'],
   file: string,
@@ -136,10 +163,13 @@ async function main(): Promise<void> {
     await writeTracksFeaturesCsv(SAMPLE, file, ROWS);
   }
   const runs: Run[] = [];
+  const streams: StreamRun[] = [];
 
   const dataDir = join(TMP, `sqlite-${randomBytes(4).toString('hex')}`);
   try {
-    runs.push(...(await measure('sqlite', file, { DATA_DIR: dataDir, DATABASE_URL: '' })));
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+    runs.push(...(await measure('sqlite', file, env)));
+    streams.push(await measureStreamAll('sqlite', env));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -149,9 +179,9 @@ async function main(): Promise<void> {
     await withPg((client) => client.query(`CREATE SCHEMA ${schema}`));
     const url = new URL(PG_URL);
     url.searchParams.set('options', `-c search_path=${schema}`);
-    runs.push(
-      ...(await measure('postgres', file, { DATABASE_URL: url.toString(), DATA_DIR: TMP })),
-    );
+    const env = { DATABASE_URL: url.toString(), DATA_DIR: TMP };
+    runs.push(...(await measure('postgres', file, env)));
+    streams.push(await measureStreamAll('postgres', env));
   } catch (error) {
     console.log(`PostgreSQL not measured: ${(error as Error).message}`);
   } finally {
@@ -169,7 +199,10 @@ async function main(): Promise<void> {
   };
   const date = new Date().toISOString().slice(0, 10);
   const target = join(ROOT, 'bench', 'results', `catalog-${date}.json`);
-  writeFileSync(target, JSON.stringify({ date, rows: ROWS, machine, runs }, null, 2) + '\n');
+  writeFileSync(
+    target,
+    JSON.stringify({ date, rows: ROWS, machine, runs, streamAll: streams }, null, 2) + '\n',
+  );
   console.log(
     `\n| database | pass | rows | import rows/s | import s | CLI wall s | CLI CPU s | peak RSS MB |`,
   );
@@ -177,6 +210,13 @@ async function main(): Promise<void> {
   for (const run of runs) {
     console.log(
       `| ${run.database} | ${run.pass} | ${run.rows} | ${run.rowsPerSecond} | ${(run.importMs / 1000).toFixed(1)} | ${(run.wallMs / 1000).toFixed(1)} | ${run.cliCpuSeconds ?? '?'} | ${run.peakRssMb ?? '?'} |`,
+    );
+  }
+  console.log(`\n| streamAll (the index's start-up read) | tracks | wall s | CPU s | RSS MB |`);
+  console.log(`|---|---|---|---|---|`);
+  for (const run of streams) {
+    console.log(
+      `| ${run.database} | ${run.tracks} | ${(run.wallMs / 1000).toFixed(1)} | ${(run.cpuMs / 1000).toFixed(1)} | ${run.rssMb} |`,
     );
   }
   console.log(
