@@ -1,15 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArtistsModule } from './artists/artists.module';
+import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
-import {
-  appConfig,
-  type DatabaseConfig,
-  databaseConfig,
-  type Environment,
-  EnvironmentModule,
-} from './config';
-import { buildDataSourceOptions } from './database/typeorm.options';
+import { appConfig, databaseConfig, type Environment, EnvironmentModule } from './config';
+import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MoodModule } from './mood/mood.module';
 import { SimilarityModule } from './similarity/similarity.module';
@@ -26,21 +20,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         EnvironmentModule.forRoot(environment, [appConfig, databaseConfig]),
-        TypeOrmModule.forRootAsync({
-          inject: [databaseConfig.KEY],
-          useFactory: (database: DatabaseConfig) => ({
-            ...buildDataSourceOptions(database),
-            autoLoadEntities: true,
-            retryAttempts: 3,
-            retryDelay: 1000,
-          }),
-        }),
+        DatabaseModule,
         CommonModule,
         HealthModule,
         ArtistsModule,
         SimilarityModule,
         MoodModule,
         TrendsModule,
+        CatalogModule,
       ],
     };
   }

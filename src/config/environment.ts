@@ -1,6 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -23,6 +33,16 @@ const WholeNumber = (min: number, max?: number) =>
     ...(max === undefined ? [] : [Max(max)]),
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value,
+    ),
+  );
+/** A decimal number from `min` to `max` (`0.25`, `1`), read from text like WholeNumber. */
+const DecimalNumber = (min: number, max: number) =>
+  applyDecorators(
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(min),
+    Max(max),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(value) ? Number(value) : value,
     ),
   );
 const TrueOrFalse = () =>
@@ -131,6 +151,36 @@ export class Environment {
 
   @WholeNumber(0)
   MOOD_SEED: number = 42;
+
+  /** Add tracks (ids and features) that clients post to other calls to the catalog. */
+  @TrueOrFalse()
+  @IsBoolean(MUST_BE_TRUE_OR_FALSE)
+  CATALOG_HARVEST: boolean = true;
+
+  /** Largest catalog import: of what arrives and, for gzip, of what it decodes to. */
+  @Matches(/^\d+(b|kb|mb|gb|tb)?$/i, {
+    message: 'CATALOG_IMPORT_LIMIT must be a size such as 1gb or 500mb',
+  })
+  CATALOG_IMPORT_LIMIT: string = '1gb';
+
+  /** A JSON catalog document (not NDJSON or CSV) is parsed whole, up to this size. */
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'CATALOG_JSON_LIMIT must be a size such as 100mb' })
+  CATALOG_JSON_LIMIT: string = '100mb';
+
+  /** An import fails when more than this share of its rows is bad. */
+  @DecimalNumber(0, 1)
+  CATALOG_MAX_BAD_ROWS: number = 0.1;
+
+  /** How often the service looks for imports another process finished (ms; 0: never). */
+  @WholeNumber(0, 3_600_000)
+  CATALOG_WATCH_INTERVAL_MS: number = 5000;
+
+  /** Harvested tracks are written in batches of at most this many, at most this often (ms). */
+  @WholeNumber(1, 100_000)
+  CATALOG_HARVEST_BATCH_SIZE: number = 1000;
+
+  @WholeNumber(0, 3_600_000)
+  CATALOG_HARVEST_FLUSH_MS: number = 1000;
 }
 
 type SettingName = keyof Environment;
