@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's front end runs in the browser, as ES modules (built by Vite).
+    files: ['src/dashboard/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'module' },
+  },
+  {
     // supertest bodies and jest matchers are untyped by nature
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {

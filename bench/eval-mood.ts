@@ -19,19 +19,21 @@ import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseTracksBody } from '../src/common/tracks';
 import { type LabelledRow, leaveOneGroupOut } from '../src/mood/mood-dataset-split';
-import { DEFAULT_HYPER_PARAMETERS, MoodEngine } from '../src/mood/mood-engine';
+import { round, seededRandom } from '../src/common/numeric';
+import { loadEnvironment } from '../src/config';
+import { toLabelledRows } from '../src/mood/labelled-dataset';
+import { MoodEngine } from '../src/mood/mood-engine';
 import {
   evaluateSplit,
   type MoodSplitMetrics,
-  round,
-  seededRandom,
   type SetCalibration,
 } from '../src/mood/mood-evaluation';
-import { toLabelledRows } from '../src/mood/mood.service';
+import { moodConfig } from '../src/mood/mood.config';
+import { sharedDataPath } from '../test/helpers/shared-data';
 import { BASELINES, type Baseline } from './mood-baselines';
 
 const ROOT = resolve(__dirname, '..');
-const DATASET = resolve(ROOT, '..', 'shared', 'data', 'playlist_metrics.json');
+const DATASET = sharedDataPath('playlist_metrics.json');
 
 interface ModelResult {
   name: string;
@@ -67,15 +69,15 @@ async function main(): Promise<void> {
   const backend = await engine.useBackend('wasm');
   const results: ModelResult[] = [];
 
-  // The mood model exactly as a run trains and deploys it, with its defaults.
+  // The mood model exactly as a run trains and deploys it, with the service's settings.
   const overrides = process.argv.find((a) => a.startsWith('--params='))?.slice(9);
   const params = {
-    ...DEFAULT_HYPER_PARAMETERS,
+    ...moodConfig(loadEnvironment()).hyperParameters,
     ...(overrides ? (JSON.parse(overrides) as object) : {}),
   };
   const model: ModelResult = {
     name: 'mood model (this service)',
-    description: `MoodEngine.train with DEFAULT_HYPER_PARAMETERS: ${JSON.stringify(params)}`,
+    description: `MoodEngine.train with the service's hyper-parameters: ${JSON.stringify(params)}`,
     probabilities: [],
     setCalibration: new Map(),
     seconds: 0,

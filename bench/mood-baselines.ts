@@ -3,7 +3,7 @@
  * none looks at the held-out playlist. Inputs are computed from the same audio-feature vectors.
  */
 import { groupedFolds, type LabelledRow } from '../src/mood/mood-dataset-split';
-import { argmax } from '../src/mood/mood-evaluation';
+import { argmax } from '../src/common/numeric';
 import {
   fitScaling,
   inputMatrix,

@@ -1,20 +1,28 @@
 /**
  * npm run bench: starts the built service on a throw-away SQLite file, waits for its mood model, and
- * drives each call with autocannon on loopback, bounded in time. In the same run it measures a bare
- * node:http JSON echo server with the same body (the ceiling for any Node HTTP service here), plus
- * training time, predict_mood p99 during training, and RSS over 10,000 /metrics calls.
- * Writes bench/results/<date>.json and prints a table. A benchmark, not a test: it never fails on a number.
+ * drives each call with autocannon on loopback, bounded in time. In the same run, call by call and
+ * interleaved, it measures a bare node:http server that parses and echoes the same JSON body (the
+ * ceiling for any Node HTTP service on this machine) and, with BENCH_BASELINE=<another checkout,
+ * built>, that checkout's service too (before/after on the same machine, same minutes). Then training
+ * time, predict_mood p99 during training, RSS over 10,000 /metrics calls and /similarity on 10,000
+ * tracks. Writes bench/results/<date>.json and prints tables. A benchmark, not a test: it never fails
+ * on a number.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { seededRandom } from '../src/common/numeric';
+import { readSharedJson, readSharedText, sharedDataPath } from '../test/helpers/shared-data';
+import { randomFeatures } from '../test/helpers/tracks';
 
 const ROOT = resolve(__dirname, '..');
-const SHARED = resolve(ROOT, '..', 'shared', 'data');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** The predict_mood latency goal is stated at 16 connections. */
+const HEAVY_CONNECTIONS = 16;
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined;
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 
 interface Scenario {
@@ -25,40 +33,54 @@ interface Scenario {
 }
 
 interface LoadResult {
-  requestsPerSecond: number;
+  rps: number;
   p50: number;
   p99: number;
   non2xx: number;
   errors: number;
 }
 
-const readShared = (file: string) => readFileSync(join(SHARED, file), 'utf8');
+/** A running copy of the service under test. */
+interface Service {
+  label: string;
+  platform: string;
+  url: string;
+  process: ChildProcess;
+  dataDir: string;
+}
 
-function scenarios(): Scenario[] {
-  const playlistArtists = readShared('playlist_artists.json');
-  const playlist = readShared('playlist_example_json.json');
-  const trendy = readShared('trendy_metrics.json');
-  const moodRows = (JSON.parse(readShared('playlist_metrics.json')) as Record<string, unknown>[])
-    .filter((row) => row.danceability !== '')
-    .slice(0, 10)
-    .map(({ tag: _tag, playlist: _playlist, ...track }) => track);
-  return [
-    {
-      name: 'favourite_artists (73 rows)',
-      method: 'POST',
-      path: '/api/v1/favourite_artists',
-      body: playlistArtists,
-    },
-    { name: 'similarity (596 tracks)', method: 'POST', path: '/api/v1/similarity', body: playlist },
-    { name: 'metrics (5 tracks)', method: 'POST', path: '/api/v1/metrics', body: trendy },
-    {
+const SCENARIOS = {
+  favouriteArtists: (): Scenario => ({
+    name: 'favourite_artists (73 rows)',
+    method: 'POST',
+    path: '/api/v1/favourite_artists',
+    body: readSharedText('playlist_artists.json'),
+  }),
+  similarity: (): Scenario => ({
+    name: 'similarity (596 tracks)',
+    method: 'POST',
+    path: '/api/v1/similarity',
+    body: readSharedText('playlist_example_json.json'),
+  }),
+  metrics: (): Scenario => ({
+    name: 'metrics (5 tracks)',
+    method: 'POST',
+    path: '/api/v1/metrics',
+    body: readSharedText('trendy_metrics.json'),
+  }),
+  predictMood: (): Scenario => {
+    const moodRows = readSharedJson<Record<string, unknown>[]>('playlist_metrics.json')
+      .filter((row) => row.danceability !== '')
+      .slice(0, 10)
+      .map(({ tag: _tag, playlist: _playlist, ...track }) => track);
+    return {
       name: 'predict_mood (10 tracks)',
       method: 'POST',
       path: '/api/v1/predict_mood',
       body: JSON.stringify(moodRows),
-    },
-  ];
-}
+    };
+  },
+};
 
 async function load(
   baseUrl: string,
@@ -75,7 +97,7 @@ async function load(
     ...extra,
   });
   return {
-    requestsPerSecond: Math.round(result.requests.average),
+    rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -91,20 +113,51 @@ async function startEchoServer(): Promise<{ child: ChildProcess; url: string }> 
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-function startService(dataDir: string, port: number): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+/** The HTTP platform a checkout serves on, from its own package.json. */
+function platformOf(checkout: string): string {
+  const manifest = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const fastify = manifest.dependencies['@nestjs/platform-fastify'];
+  return fastify
+    ? `NestJS on Fastify (${fastify})`
+    : `NestJS on Express (${manifest.dependencies['@nestjs/platform-express']})`;
+}
+
+async function startService(label: string, checkout: string): Promise<Service> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'spotify-recommender-bench-'));
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [join(checkout, 'dist', 'src', 'main.js')], {
+    cwd: checkout,
     env: {
       ...process.env,
       PORT: String(port),
+      HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DATABASE_URL: '',
       ADMIN_API_KEY: ADMIN_KEY,
       LOG_LEVEL: 'warn',
-      MOOD_DATASET_PATH: join(SHARED, 'playlist_metrics.json'),
+      MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
+      MOOD_DATASET_URL: '',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  return child;
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/health`)).status < 500, 60_000, label);
+  // Every service measured here trains its first mood model at start-up.
+  await waitFor(
+    async () => (await fetch(`${url}/api/v1/mood/model`)).ok,
+    180_000,
+    `${label}'s model`,
+  );
+  return { label, platform: platformOf(checkout), url, process: child, dataDir };
+}
+
+async function stopService(service: Service): Promise<void> {
+  const exited = new Promise((done) => service.process.once('exit', done));
+  service.process.kill('SIGTERM');
+  await exited;
+  rmSync(service.dataDir, { recursive: true, force: true });
 }
 
 async function waitFor(
@@ -126,12 +179,48 @@ function rssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+const percent = (part: number, whole: number) => Math.round((part / whole) * 1000) / 10;
+
+/**
+ * One call on every target, interleaved so that they share the machine's state: throughput at
+ * CONNECTIONS, latency of one client, and (predict_mood) latency at 16 connections.
+ */
+async function measureCall(
+  scenario: Scenario,
+  echoUrl: string,
+  services: Service[],
+): Promise<Record<string, unknown>[]> {
+  for (const service of services) await load(service.url, scenario, { duration: 1 }); // warm-up
+  const heavy = scenario.path.endsWith('predict_mood');
+  const rows: Record<string, unknown>[] = [];
+  const ceiling = await load(echoUrl, { ...scenario, path: '/' });
+  for (const service of services) {
+    const saturated = await load(service.url, scenario);
+    const oneClient = await load(service.url, scenario, { connections: 1 });
+    const sixteen = heavy
+      ? await load(service.url, scenario, { connections: HEAVY_CONNECTIONS })
+      : undefined;
+    rows.push({
+      call: scenario.name,
+      service: service.label,
+      [`rps@${CONNECTIONS}`]: saturated.rps,
+      [`bare rps@${CONNECTIONS}`]: ceiling.rps,
+      '% of bare': percent(saturated.rps, ceiling.rps),
+      'p50/p99 ms (1 client)': `${oneClient.p50} / ${oneClient.p99}`,
+      [`p50/p99 ms @${CONNECTIONS}`]: `${saturated.p50} / ${saturated.p99}`,
+      [`p99 ms @${HEAVY_CONNECTIONS}`]: sixteen?.p99 ?? '',
+      'non-2xx/errors': `${saturated.non2xx + oneClient.non2xx + (sixteen?.non2xx ?? 0)} / ${
+        saturated.errors + oneClient.errors + (sixteen?.errors ?? 0)
+      }`,
+    });
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'spotify-recommender-bench-'));
-  const port = 30000 + Math.floor(Math.random() * 20000);
-  const baseUrl = `http://127.0.0.1:${port}`;
   const echo = await startEchoServer();
-  const service = startService(dataDir, port);
+  const services: Service[] = [await startService('this checkout', ROOT)];
+  if (BASELINE) services.push(await startService(`baseline ${BASELINE}`, BASELINE));
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: {
@@ -139,72 +228,31 @@ async function main(): Promise<void> {
       cores: cpus().length,
       memoryGb: Math.round(totalmem() / 2 ** 30),
       node: process.version,
+      loadAverageAtStart: loadavg().map((value) => Math.round(value * 10) / 10),
     },
+    platforms: Object.fromEntries(services.map((s) => [s.label, s.platform])),
     settings: { durationSeconds: DURATION, connections: CONNECTIONS },
   };
+  const [main_] = services;
   try {
-    await waitFor(
-      async () => (await fetch(`${baseUrl}/health`)).status < 500,
-      60_000,
-      'the service',
-    );
-    const moodProbe = await fetch(`${baseUrl}/api/v1/mood/model`);
-    const moodBody = (await moodProbe.json()) as { code?: string };
-    const hasMood = moodProbe.ok || moodBody.code === 'NO_ACTIVE_MODEL';
-    if (hasMood) {
-      await waitFor(
-        async () => (await fetch(`${baseUrl}/api/v1/mood/model`)).ok,
-        180_000,
-        'the first mood model',
-      );
-    }
-
     const calls: Record<string, unknown>[] = [];
-    for (const scenario of scenarios()) {
-      const probe = await fetch(baseUrl + scenario.path, {
-        method: scenario.method,
-        body: scenario.body,
-        headers: { 'content-type': 'application/json' },
-      });
-      if (probe.status === 404) {
-        calls.push({ call: scenario.name, status: 'absent' });
-        continue;
-      }
-      await load(baseUrl, scenario, { duration: 1 }); // warm-up
-      // Throughput at saturation (CONNECTIONS at once), latency of one client at a time.
-      const service_ = await load(baseUrl, scenario);
-      const oneClient = await load(baseUrl, scenario, { connections: 1 });
-      const ceiling = await load(echo.url, { ...scenario, path: '/' });
-      calls.push({
-        call: scenario.name,
-        bodyBytes: Buffer.byteLength(scenario.body ?? ''),
-        rps: service_.requestsPerSecond,
-        ceilingRps: ceiling.requestsPerSecond,
-        ratioPct: Math.round((service_.requestsPerSecond / ceiling.requestsPerSecond) * 1000) / 10,
-        p50ms: oneClient.p50,
-        p99ms: oneClient.p99,
-        [`p50ms@${CONNECTIONS}`]: service_.p50,
-        [`p99ms@${CONNECTIONS}`]: service_.p99,
-        non2xx: service_.non2xx + oneClient.non2xx,
-        errors: service_.errors + oneClient.errors,
-      });
+    for (const scenario of Object.values(SCENARIOS)) {
+      calls.push(...(await measureCall(scenario(), echo.url, services)));
     }
     report.calls = calls;
-
-    if (hasMood) report.training = await measureTraining(baseUrl, scenarios()[3]);
-    report.metricsMemory = await measureMetricsMemory(baseUrl, service.pid!);
-    report.similarity10k = await measureSimilarity10k(baseUrl);
+    report.training = await measureTraining(main_.url, SCENARIOS.predictMood());
+    report.metricsMemory = await measureMetricsMemory(main_.url, main_.process.pid!);
+    report.similarity10k = await measureSimilarity10k(main_.url);
   } finally {
-    service.kill('SIGTERM');
+    await Promise.all(services.map(stopService));
     echo.child.kill('SIGTERM');
-    await new Promise((r) => service.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
   }
 
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   const file = join(__dirname, 'results', `${new Date().toISOString().slice(0, 10)}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nMachine: ${JSON.stringify(report.machine)}`);
+  console.log(`Platforms: ${JSON.stringify(report.platforms)}`);
   console.table(report.calls);
   for (const key of ['training', 'metricsMemory', 'similarity10k']) {
     if (report[key]) console.log(`${key}: ${JSON.stringify(report[key])}`);
@@ -251,7 +299,7 @@ async function measureMetricsMemory(
   baseUrl: string,
   pid: number,
 ): Promise<Record<string, unknown>> {
-  const trendy = JSON.parse(readShared('trendy_metrics.json')) as Record<string, unknown>[];
+  const trendy = readSharedJson<Record<string, unknown>[]>('trendy_metrics.json');
   const constant = trendy.map((t) => ({ ...trendy[0], played_at: t.played_at, id: t.id }));
   const zero = trendy.map((t) => ({ ...t, instrumentalness: 0, speechiness: 0, liveness: 0 }));
   const bad = trendy.map((t, i) => (i === 2 ? { ...t, energy: 'NaN' } : t));
@@ -262,12 +310,6 @@ async function measureMetricsMemory(
     path: '/api/v1/metrics',
     body,
   }));
-  const probe = await fetch(`${baseUrl}/api/v1/metrics`, {
-    method: 'POST',
-    body: bodies[0],
-    headers: { 'content-type': 'application/json' },
-  });
-  if (probe.status === 404) return { status: 'absent' };
   const options = {
     url: baseUrl,
     connections: CONNECTIONS,
@@ -282,7 +324,7 @@ async function measureMetricsMemory(
     calls: 10_000,
     rssBeforeMb: before,
     rssAfterMb: after,
-    changePercent: Math.round(((after - before) / before) * 1000) / 10,
+    changePercent: percent(after - before, before),
     non2xx: result.non2xx,
     errors: result.errors,
   };
@@ -290,25 +332,12 @@ async function measureMetricsMemory(
 
 /** /similarity over HTTP on a generated 10,000-track playlist with 5 queries. */
 async function measureSimilarity10k(baseUrl: string): Promise<Record<string, unknown>> {
-  let seed = 42;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const random = seededRandom(42);
   const start = Date.parse('2024-01-01T00:00:00Z');
   const tracks = Array.from({ length: 10_000 }, (_, i) => ({
     id: `t${i}`,
     played_at: new Date(start + i * 60_000).toISOString(),
-    danceability: random(),
-    energy: random(),
-    key: Math.floor(random() * 12),
-    loudness: -random() * 30,
-    mode: random() < 0.5 ? 0 : 1,
-    speechiness: random(),
-    acousticness: random(),
-    instrumentalness: random(),
-    liveness: random(),
-    valence: random(),
-    tempo: 60 + random() * 120,
-    duration_ms: 120_000 + Math.floor(random() * 200_000),
-    time_signature: 4,
+    ...randomFeatures(random),
   }));
   const scenario: Scenario = {
     name: 'similarity 10k',
@@ -316,12 +345,6 @@ async function measureSimilarity10k(baseUrl: string): Promise<Record<string, unk
     path: '/api/v1/similarity',
     body: JSON.stringify(tracks),
   };
-  const probe = await fetch(baseUrl + scenario.path, {
-    method: 'POST',
-    body: scenario.body,
-    headers: { 'content-type': 'application/json' },
-  });
-  if (probe.status === 404) return { status: 'absent' };
   const result = await load(baseUrl, scenario, { connections: 1 });
   return { bodyBytes: Buffer.byteLength(scenario.body!), overHttp: result };
 }

@@ -4,22 +4,20 @@
  * calls/s with 10 in flight, the longest event-loop stall while fitting, and RSS over 10,000 calls
  * that mix the sample, constant and all-zero series, a 150-track history (the L-BFGS path) and
  * inputs that fail with a 400.
- *   npx ts-node --transpile-only bench/trends.ts      (CALLS=10000, TRENDS_WORKERS by default)
+ *   npm run bench:trends      (CALLS=10000 and TRENDS_WORKERS to change)
  * A benchmark, not a test: it prints numbers and never fails on them.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseTracksBody } from '../src/common/tracks';
 import { TrendsQueryDto } from '../src/trends/dto/trends-query.dto';
-import { defaultTrendWorkers, ProphetPool } from '../src/trends/prophet-pool';
+import { validateEnvironment } from '../src/config';
+import { ProphetPool } from '../src/trends/prophet-pool';
 import { TrendsService } from '../src/trends/trends.service';
+import { readSharedJson } from '../test/helpers/shared-data';
 
 const CALLS = Number(process.env.CALLS ?? 10_000);
-const WORKERS = Number(process.env.TRENDS_WORKERS ?? defaultTrendWorkers());
-const sample = JSON.parse(
-  readFileSync(resolve(__dirname, '..', '..', 'shared', 'data', 'trendy_metrics.json'), 'utf8'),
-) as Record<string, unknown>[];
+const WORKERS = validateEnvironment(process.env).TRENDS_WORKERS;
+const sample = readSharedJson<Record<string, unknown>[]>('trendy_metrics.json');
 
 function longHistory(n: number): Record<string, unknown>[] {
   const start = Date.parse('2023-08-10T08:00:00Z');

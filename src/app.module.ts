@@ -1,45 +1,34 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule, ConfigType } from '@nestjs/config';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ArtistsModule } from './artists/artists.module';
+import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
-import {
-  appConfig,
-  databaseConfig,
-  moodConfig,
-  similarityConfig,
-  trendsConfig,
-  validateEnvironment,
-} from './config';
-import { buildDataSourceOptions } from './database/typeorm.options';
+import { appConfig, databaseConfig, type Environment, EnvironmentModule } from './config';
+import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MoodModule } from './mood/mood.module';
 import { SimilarityModule } from './similarity/similarity.module';
 import { TrendsModule } from './trends/trends.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      cache: true,
-      load: [appConfig, databaseConfig, similarityConfig, moodConfig, trendsConfig],
-      validate: validateEnvironment,
-    }),
-    TypeOrmModule.forRootAsync({
-      inject: [databaseConfig.KEY],
-      useFactory: (database: ConfigType<typeof databaseConfig>) => ({
-        ...buildDataSourceOptions(database),
-        autoLoadEntities: true,
-        retryAttempts: 3,
-        retryDelay: 1000,
-      }),
-    }),
-    CommonModule,
-    HealthModule,
-    ArtistsModule,
-    SimilarityModule,
-    MoodModule,
-    TrendsModule,
-  ],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  /**
+   * The whole service for one validated environment. main.ts and the e2e tests build it alike, each
+   * from the environment it validated (see loadEnvironment), so nothing is read at import time.
+   */
+  static register(environment: Environment): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EnvironmentModule.forRoot(environment, [appConfig, databaseConfig]),
+        DatabaseModule,
+        CommonModule,
+        HealthModule,
+        ArtistsModule,
+        SimilarityModule,
+        MoodModule,
+        TrendsModule,
+        CatalogModule,
+      ],
+    };
+  }
+}

@@ -2,17 +2,23 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
-import type { AppConfig } from './config';
+import { configureApp, createHttpAdapter } from './app.setup';
+import { type AppConfig, loadEnvironment } from './config';
 import { logLevelsFrom } from './common/http/log-levels';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, {
-    bodyParser: false,
-    logger: logLevelsFrom(process.env.LOG_LEVEL),
-  });
-  configureApp(app);
+  const environment = loadEnvironment();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(environment),
+    createHttpAdapter(),
+    {
+      bodyParser: false,
+      logger: logLevelsFrom(environment.LOG_LEVEL),
+    },
+  );
+  await configureApp(app);
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const logger = new Logger('Bootstrap');
   if (config.adminApiKeyGenerated) {
@@ -20,8 +26,10 @@ async function bootstrap(): Promise<void> {
       `ADMIN_API_KEY is not set; admin calls for this run need X-API-Key: ${config.adminApiKey}`,
     );
   }
-  await app.listen(config.port);
-  logger.log(`Serving on ${await app.getUrl()} (API /api/v1, docs /docs, health /health)`);
+  await app.listen(config.port, config.host);
+  logger.log(
+    `Serving on ${await app.getUrl()} (API /api/v1, docs /docs, dashboard /dashboard, health /health)`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import request from 'supertest';
-import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+import { expectErrorBody, useTestApp } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
 
 const URL = '/api/v1/favourite_artists';
-const sample: unknown[] = JSON.parse(readFileSync(sharedData('playlist_artists.json'), 'utf8'));
+const sample = readSharedJson<unknown[]>('playlist_artists.json');
 
 function row(trackId: string, artistId: string, artistName: string) {
   return {
@@ -15,15 +14,7 @@ function row(trackId: string, artistId: string, artistName: string) {
 }
 
 describe('POST /api/v1/favourite_artists', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp();
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp();
 
   it('ranks the shared sample: Extremoduro first with 21, Fito y Fitipaldis second with 17', async () => {
     const response = await http().post(URL).send(sample).expect(200);
@@ -100,7 +91,7 @@ describe('POST /api/v1/favourite_artists', () => {
     });
   });
 
-  it('counts seed rows of one track_id as one track with several artists', async () => {
+  it('counts artist rows of one track_id as one track with several artists', async () => {
     const body = [row('t1', 'a', 'Ana'), row('t1', 'b', 'Bea'), row('t2', 'a', 'Ana')];
     const response = await http().post(URL).send(body).expect(200);
     expect(response.body.total_tracks).toBe(2);

@@ -7,57 +7,22 @@ import { TrainingRun } from '../src/mood/training-run.entity';
 import {
   createTestApp,
   expectErrorBody,
-  sharedData,
+  sameStoreAs,
   SMALL_MOOD_TRAINING,
-  TEST_ADMIN_KEY,
-  TestApp,
+  useTestApp,
 } from './helpers/create-test-app';
+import { ADMIN, moodDataset, pollRun, smallDataset } from './helpers/mood-data';
 
-interface Row {
-  tag: string;
-  playlist: string;
-  id: string;
-  danceability: unknown;
-  [key: string]: unknown;
-}
-
-const DATASET_PATH = sharedData('playlist_metrics.json');
-const dataset: Row[] = JSON.parse(readFileSync(DATASET_PATH, 'utf8'));
+const dataset = moodDataset;
 const SMALL_TRAINING = SMALL_MOOD_TRAINING;
-const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
 const tracksOf = (playlist: string, count: number) =>
   dataset.filter((row) => row.playlist === playlist && row.id).slice(0, count);
-/** A small labelled dataset: 40 tracks of each of three moods. */
-const smallDataset = () =>
-  ['Calm', 'Energy', 'Sad'].flatMap((mood) =>
-    dataset.filter((row) => row.tag === mood && row.id).slice(0, 40),
-  );
-
-async function waitForRun(testApp: TestApp, id: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const response = await request(testApp.app.getHttpServer())
-      .get(`/api/v1/mood/runs/${id}`)
-      .expect(200);
-    if (response.body.status === 'succeeded' || response.body.status === 'failed') {
-      return response.body as Record<string, unknown>;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('mood without a model', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp({
-      ...SMALL_TRAINING,
-      MOOD_TRAIN_ON_START: 'true',
-      MOOD_DATASET_PATH: join(__dirname, 'no-such-dataset.json'),
-    });
-  });
-  afterAll(async () => {
-    await testApp.close();
+  const { http } = useTestApp({
+    ...SMALL_TRAINING,
+    MOOD_TRAIN_ON_START: 'true',
+    MOOD_DATASET_PATH: join(__dirname, 'no-such-dataset.json'),
   });
 
   it('answers predict_mood with 503 MODEL_NOT_READY and a hint, and does not train without the dataset on disk', async () => {
@@ -90,16 +55,11 @@ describe('mood without a model', () => {
 });
 
 describe('mood lifecycle', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  const { http, testApp } = useTestApp(SMALL_TRAINING);
   let firstRun: Record<string, unknown>;
 
   beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
     firstRun = (await http().get('/api/v1/default_train_mood').set(ADMIN).expect(200)).body;
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   describe('admin calls need X-API-Key', () => {
@@ -146,7 +106,7 @@ describe('mood lifecycle', () => {
   });
 
   it('writes the model as model.json + weights.bin under data/models/<run id>/', () => {
-    const folder = join(testApp.dataDir, 'models', firstRun.id as string);
+    const folder = join(testApp().dataDir, 'models', firstRun.id as string);
     expect(existsSync(join(folder, 'model.json'))).toBe(true);
     expect(existsSync(join(folder, 'weights.bin'))).toBe(true);
     const modelJson = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
@@ -272,7 +232,7 @@ describe('mood lifecycle', () => {
       expectErrorBody(conflict.body, 409, 'TRAINING_IN_PROGRESS');
       expect(conflict.body.details.run_id).toBe(started.body.id);
 
-      secondRun = await waitForRun(testApp, started.body.id);
+      secondRun = await pollRun(http, started.body.id);
     });
 
     it('the async run succeeds and its model becomes active', async () => {
@@ -356,8 +316,7 @@ describe('mood after a restart', () => {
 
     const second = await createTestApp({
       ...SMALL_TRAINING,
-      DATA_DIR: first.dataDir,
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL ?? '' } : {}),
+      ...sameStoreAs(first),
       MOOD_TRAIN_ON_START: 'true',
     });
     try {

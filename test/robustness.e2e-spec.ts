@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
@@ -9,11 +9,14 @@ import { TrainingRun } from '../src/mood/training-run.entity';
 import {
   createTestApp,
   expectErrorBody,
-  sharedData,
+  sameStoreAs,
   SMALL_MOOD_TRAINING,
   TEST_ADMIN_KEY,
   TestApp,
+  useTestApp,
 } from './helpers/create-test-app';
+import { ADMIN, finished, moodDataset, pollRun, smallDataset } from './helpers/mood-data';
+import { readSharedText } from './helpers/shared-data';
 
 /**
  * Adversarial end-to-end checks: races between admin calls, a training worker that dies, a process
@@ -24,30 +27,11 @@ import {
 type Body = Record<string, unknown>;
 type Http = () => ReturnType<typeof request>;
 
-const DATASET_PATH = sharedData('playlist_metrics.json');
-const DATASET_TEXT = readFileSync(DATASET_PATH, 'utf8');
-const dataset: Body[] = JSON.parse(DATASET_TEXT);
+const DATASET_TEXT = readSharedText('playlist_metrics.json');
+const dataset = moodDataset;
 const SMALL_TRAINING = SMALL_MOOD_TRAINING;
-const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
-/** 40 tracks of each of three moods: trains in a moment. */
-const smallDataset = (): Body[] =>
-  ['Calm', 'Energy', 'Sad'].flatMap((mood) =>
-    dataset.filter((row) => row.tag === mood && row.id).slice(0, 40),
-  );
 /** Tracks a listener played (one playlist), for predict_mood. */
 const listening = dataset.filter((row) => row.playlist === '37i9dQZF1DXcjpPPxCzYRE').slice(0, 10);
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Polls a run until `until` holds (bounded by the test timeout, not by an assertion on time). */
-async function pollRun(http: Http, id: string, until: (run: Body) => boolean): Promise<Body> {
-  for (;;) {
-    const response = await http().get(`/api/v1/mood/runs/${id}`).expect(200);
-    if (until(response.body as Body)) return response.body as Body;
-    await sleep(25);
-  }
-}
-const finished = (run: Body) => run.status === 'succeeded' || run.status === 'failed';
 
 /** The state admin calls must not change unless they are allowed: run count and active model. */
 async function snapshot(http: Http) {
@@ -62,15 +46,7 @@ async function snapshot(http: Http) {
 }
 
 describe('two retrains at once', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp(SMALL_TRAINING);
 
   it.each([
     [
@@ -114,18 +90,16 @@ describe('two retrains at once', () => {
 });
 
 describe('a training worker that dies mid-run', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  // Fifty epochs without early stopping: the default dataset is still training when it is killed.
+  const { http, testApp } = useTestApp({
+    ...SMALL_TRAINING,
+    MOOD_MAX_EPOCHS: '50',
+    MOOD_PATIENCE: '50',
+  });
   let before: Awaited<ReturnType<typeof snapshot>>;
   let killed: Body;
 
   beforeAll(async () => {
-    // Fifty epochs without early stopping: the default dataset is still training when it is killed.
-    testApp = await createTestApp({
-      ...SMALL_TRAINING,
-      MOOD_MAX_EPOCHS: '50',
-      MOOD_PATIENCE: '50',
-    });
     await http().post('/api/v1/retrain_mood').set(ADMIN).send(smallDataset()).expect(200);
     before = await snapshot(http);
 
@@ -136,11 +110,8 @@ describe('a training worker that dies mid-run', () => {
       .expect(202);
     // Mid-run: the worker has reported at least one epoch.
     await pollRun(http, started.body.id, (run) => run.progress !== null || finished(run));
-    await testApp.app.get(MoodTrainer).stopAll();
+    await testApp().app.get(MoodTrainer).stopAll();
     killed = await pollRun(http, started.body.id, finished);
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   it('marks the run failed with the cause, mid-way through its epochs', () => {
@@ -158,7 +129,7 @@ describe('a training worker that dies mid-run', () => {
   });
 
   it('leaves no model files behind for the killed run', () => {
-    const models = join(testApp.dataDir, 'models');
+    const models = join(testApp().dataDir, 'models');
     expect(existsSync(join(models, killed.id as string))).toBe(false);
     expect(readdirSync(models).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
   });
@@ -201,8 +172,7 @@ describe('restart after the process was killed mid-training', () => {
     // default dataset for thousands of epochs; SIGKILL it once an epoch has run.
     const service = await startService({
       ...SMALL_TRAINING,
-      DATA_DIR: first.dataDir,
-      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      ...sameStoreAs(first),
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       MOOD_MAX_EPOCHS: '5000',
       MOOD_PATIENCE: '1000',
@@ -228,8 +198,7 @@ describe('restart after the process was killed mid-training', () => {
 
     const second = await createTestApp({
       ...SMALL_TRAINING,
-      DATA_DIR: first.dataDir,
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL ?? '' } : {}),
+      ...sameStoreAs(first),
     });
     try {
       const http = () => request(second.app.getHttpServer());
@@ -255,15 +224,10 @@ describe('restart after the process was killed mid-training', () => {
 });
 
 describe('retrains with bad data', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  const { http } = useTestApp(SMALL_TRAINING);
 
   beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
     await http().post('/api/v1/retrain_mood').set(ADMIN).send(smallDataset()).expect(200);
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   const withRow = (index: number, change: Body): Body[] => {
@@ -317,17 +281,14 @@ describe('retrains with bad data', () => {
 });
 
 describe('admin calls without the right key', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  // These tests are about what each wrong key gets, many times over from one client; the lockout
+  // after repeated failures is tested on its own below.
+  const { http } = useTestApp({ ...SMALL_TRAINING, ADMIN_KEY_MAX_FAILURES: '1000' });
   let older: Body;
 
   beforeAll(async () => {
-    testApp = await createTestApp(SMALL_TRAINING);
     older = (await http().get('/api/v1/default_train_mood').set(ADMIN).expect(200)).body;
     await http().post('/api/v1/retrain_mood').set(ADMIN).send(smallDataset()).expect(200);
-  });
-  afterAll(async () => {
-    await testApp.close();
   });
 
   const keys: Array<[string, Record<string, string | string[]>]> = [
@@ -385,21 +346,36 @@ describe('admin calls without the right key', () => {
   });
 });
 
+describe('repeated failed admin-key attempts from one client', () => {
+  const { http } = useTestApp({ ...SMALL_TRAINING, ADMIN_KEY_MAX_FAILURES: '3' });
+
+  it('are refused with 429 and Retry-After once over the limit, the right key included, and nothing runs', async () => {
+    const wrong = { 'X-API-Key': 'wrong-key-0123456789' };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await http().get('/api/v1/default_train_mood').set(wrong).expect(401);
+    }
+    const locked = await http().get('/api/v1/default_train_mood').set(wrong).expect(429);
+    expectErrorBody(locked.body, 429, 'TOO_MANY_REQUESTS');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+
+    // A right guess now looks like any other: the lockout says nothing about the key.
+    const right = await http().get('/api/v1/default_train_mood').set(ADMIN).expect(429);
+    expectErrorBody(right.body, 429, 'TOO_MANY_REQUESTS');
+    expect((await http().get('/api/v1/mood/runs').expect(200)).body.total).toBe(0);
+    // Calls that need no key are not limited.
+    await http().get('/health').expect(200);
+  });
+});
+
 describe('bodies over BODY_LIMIT', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
+  const { http } = useTestApp({ ...SMALL_TRAINING, BODY_LIMIT: '1mb' });
   let postRoutes: string[] = [];
 
   beforeAll(async () => {
-    testApp = await createTestApp({ ...SMALL_TRAINING, BODY_LIMIT: '1mb' });
     const { body: document } = await http().get('/docs-json').expect(200);
     postRoutes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
       .filter(([, operations]) => operations.post)
       .map(([path]) => path.replace('{id}', 'some-model-id'));
-  });
-  afterAll(async () => {
-    await testApp.close();
-    delete process.env.BODY_LIMIT;
   });
 
   it('finds every POST route, the admin ones included', () => {
@@ -473,16 +449,7 @@ describe('bodies over BODY_LIMIT', () => {
 });
 
 describe('the default BODY_LIMIT', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    delete process.env.BODY_LIMIT;
-    testApp = await createTestApp(SMALL_TRAINING);
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp(SMALL_TRAINING);
 
   it('admits the whole default dataset posted to retrain_mood, and trains on every row', async () => {
     const started = await http()

@@ -1,28 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import request from 'supertest';
-import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+import { AUDIO_FEATURES } from '../src/common/tracks';
+import { expectErrorBody, useTestApp } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
+import { trackBody } from './helpers/tracks';
 
 const URL = '/api/v1/similarity';
-const FEATURES = [
-  'danceability',
-  'energy',
-  'key',
-  'loudness',
-  'mode',
-  'speechiness',
-  'acousticness',
-  'instrumentalness',
-  'liveness',
-  'valence',
-  'tempo',
-  'duration_ms',
-  'time_signature',
-];
-
 /** The shared sample in its own pandas column-oriented form (596 rows, play times in `ts`). */
-const pandasSample: Record<string, Record<string, unknown>> = JSON.parse(
-  readFileSync(sharedData('playlist_example_json.json'), 'utf8'),
+const pandasSample = readSharedJson<Record<string, Record<string, unknown>>>(
+  'playlist_example_json.json',
 );
 const labels = Object.keys(pandasSample.danceability);
 /** The same rows as an array of Spotify audio-features objects. */
@@ -33,46 +19,36 @@ const arraySample = labels.map((label) =>
 );
 
 let nextId = 0;
-function track(overrides: Record<string, unknown> = {}) {
+/** A Spotify audio-features object; each call's features differ from the last one's. */
+function track(fields: Record<string, unknown> = {}) {
   const n = nextId++;
-  return {
+  return trackBody({
     id: `t${n}`,
     danceability: (n % 10) / 10,
     energy: ((n * 7) % 10) / 10,
     key: n % 12,
     loudness: -3 - (n % 9),
     mode: n % 2,
-    speechiness: 0.05,
     acousticness: ((n * 3) % 10) / 10,
-    instrumentalness: 0,
     liveness: 0.1 + (n % 5) / 10,
     valence: ((n * 11) % 10) / 10,
     tempo: 90 + n,
     duration_ms: 180_000 + n * 1000,
-    time_signature: 4,
     type: 'audio_features',
     uri: `spotify:track:t${n}`,
-    ...overrides,
-  };
+    ...fields,
+  });
 }
 
 describe('POST /api/v1/similarity', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp();
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp();
 
   describe('the shared 596-track sample', () => {
     it('answers the 5 most recently played distinct tracks, newest first, with their nearest other song', async () => {
       const response = await http().post(URL).send(pandasSample).expect(200);
       const { results, pool_size, features_used, skipped } = response.body;
       expect(skipped).toEqual([]);
-      expect(features_used).toEqual(FEATURES);
+      expect(features_used).toEqual(AUDIO_FEATURES);
       expect(results).toHaveLength(5);
 
       // Newest first by ts; the last row is the newest play.
@@ -95,7 +71,8 @@ describe('POST /api/v1/similarity', () => {
         expect(distance).toBeGreaterThanOrEqual(0);
         // The neighbour's raw features are the input row's, unstandardised.
         const label = String(track.row);
-        for (const feature of FEATURES) expect(track[feature]).toBe(pandasSample[feature][label]);
+        for (const feature of AUDIO_FEATURES)
+          expect(track[feature]).toBe(pandasSample[feature][label]);
         expect(track.id).toBe(pandasSample.id[label]);
         expect(track.played_at).toEqual(expect.stringMatching(/^2023-08-12T19:/));
       }
@@ -176,7 +153,7 @@ describe('POST /api/v1/similarity', () => {
   });
 
   it('reports skipped rows (no audio features) and works on the rest', async () => {
-    const empty = Object.fromEntries(FEATURES.map((feature) => [feature, null]));
+    const empty = Object.fromEntries(AUDIO_FEATURES.map((feature) => [feature, null]));
     const tracks = [track(), { id: 'analysis-not-found', ...empty }, track(), track()];
     const response = await http().post(`${URL}?recent=1&k=2`).send(tracks).expect(200);
     expect(response.body.skipped).toEqual([
@@ -211,7 +188,7 @@ describe('POST /api/v1/similarity', () => {
     });
 
     it('is a 400 naming tracks when no row has audio features (no query)', async () => {
-      const empty = Object.fromEntries(FEATURES.map((feature) => [feature, '']));
+      const empty = Object.fromEntries(AUDIO_FEATURES.map((feature) => [feature, '']));
       const response = await http()
         .post(URL)
         .send([

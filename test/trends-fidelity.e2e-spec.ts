@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProphetEngine } from '../src/trends/prophet-engine';
+import { ProphetPool } from '../src/trends/prophet-pool';
 import { METRIC_RANGES, TREND_METRICS, TrendMetric } from '../src/trends/trend-metrics';
-import { sharedData } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
 
 /**
- * The real Prophet engine (WebAssembly) against reference Prophet: golden forecasts from R's
+ * The real Prophet engine (WebAssembly), in the fit worker the service runs it in, against reference
+ * Prophet: golden forecasts from R's
  * `prophet` with default settings (scripts/trends-golden.R), on the sample request and on seeded
  * histories of 5–200 plays (uneven spacing, ties, sessions, multi-day spans with daily seasonality,
  * constant runs, zero and constant series, outliers). Every unclamped forecast step must lie within
@@ -38,10 +39,7 @@ const KNOWN_LBFGS_GAPS: Record<string, number> = {
 
 function inputsOf(testCase: GoldenCase): Record<'played_at' | TrendMetric, (string | number)[]> {
   if (testCase.tracks) return testCase.tracks;
-  const rows = JSON.parse(readFileSync(sharedData(testCase.source!), 'utf8')) as Record<
-    string,
-    string | number
-  >[];
+  const rows = readSharedJson<Record<string, string | number>[]>(testCase.source!);
   const columns = {} as Record<'played_at' | TrendMetric, (string | number)[]>;
   for (const key of ['played_at', ...TREND_METRICS] as const)
     columns[key] = rows.map((r) => r[key]);
@@ -49,8 +47,9 @@ function inputsOf(testCase: GoldenCase): Record<'played_at' | TrendMetric, (stri
 }
 
 describe('Prophet engine fidelity to reference Prophet (R prophet, default settings)', () => {
-  const engine = new ProphetEngine();
-  beforeAll(() => engine.load());
+  const pool = new ProphetPool({ workers: 1 });
+  beforeAll(() => pool.onModuleInit());
+  afterAll(() => pool.stop());
 
   it('covers the sample request and at least 20 varied histories of 5–200 plays', () => {
     const sizes = golden.cases.map((c) => inputsOf(c).played_at.length);
@@ -62,7 +61,7 @@ describe('Prophet engine fidelity to reference Prophet (R prophet, default setti
 
   it.each(golden.cases.map((c) => [c.name, c] as const))(
     '%s: every metric within 1% of its range of the reference',
-    (_name, testCase) => {
+    async (_name, testCase) => {
       const inputs = inputsOf(testCase);
       const ds = inputs.played_at.map((s) => Math.round(Date.parse(String(s)) / 1000));
       const last = ds[ds.length - 1];
@@ -70,9 +69,13 @@ describe('Prophet engine fidelity to reference Prophet (R prophet, default setti
         { length: testCase.periods },
         (_, i) => last + (i + 1) * testCase.freq_seconds,
       );
+      const forecasts = await pool.forecastAll(
+        TREND_METRICS.map((metric) => ({ ds, y: inputs[metric] as number[] })),
+        future,
+      );
       const deviations: Record<string, number> = {};
-      for (const metric of TREND_METRICS) {
-        const forecast = engine.forecast({ ds, y: inputs[metric] as number[] }, future);
+      for (const [m, metric] of TREND_METRICS.entries()) {
+        const forecast = forecasts[m];
         const [low, high] = METRIC_RANGES[metric];
         const reference = [testCase.reference[metric].yhat].flat();
         deviations[metric] = Math.max(

@@ -1,29 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
-import { ProphetPool } from '../src/trends/prophet-pool';
 import { METRIC_RANGES, TREND_METRICS } from '../src/trends/trend-metrics';
 import { toPandasColumns } from './helpers/pandas-columns';
-import { createTestApp, expectErrorBody, sharedData, TestApp } from './helpers/create-test-app';
+import { expectErrorBody, useTestApp } from './helpers/create-test-app';
+import { readSharedJson } from './helpers/shared-data';
+import { type WatchedWorkers, watchWorkerThreads } from './helpers/worker-threads';
 
 const URL = '/api/v1/metrics';
 type Row = Record<string, unknown>;
-const sample = JSON.parse(readFileSync(sharedData('trendy_metrics.json'), 'utf8')) as Row[];
+const sample = readSharedJson<Row[]>('trendy_metrics.json');
 const golden = JSON.parse(
   readFileSync(join(__dirname, 'fixtures', 'trends', 'golden.json'), 'utf8'),
 ) as { cases: { source?: string; reference: Record<string, { yhat: number[] }> }[] };
 const sampleReference = golden.cases.find((c) => c.source === 'trendy_metrics.json')!.reference;
 
 describe('POST /api/v1/metrics', () => {
-  let testApp: TestApp;
-  const http = () => request(testApp.app.getHttpServer());
-
-  beforeAll(async () => {
-    testApp = await createTestApp();
+  // Watching before the app starts: its fit workers start with it.
+  let workers: WatchedWorkers;
+  beforeAll(() => {
+    workers = watchWorkerThreads();
   });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { http } = useTestApp();
+  afterAll(() => workers.stop());
 
   it('forecasts the shared sample 10 minutes ahead, as reference Prophet does, clamped', async () => {
     const response = await http().post(URL).send(sample).expect(200);
@@ -166,12 +164,11 @@ describe('POST /api/v1/metrics', () => {
       played_at: new Date(start + i * 200_000).toISOString(),
       energy: 0.5 + 0.4 * Math.sin(i / 9),
     }));
-    const pool = testApp.app.get(ProphetPool);
     const crashed = http()
       .post(URL)
       .send(history)
       .then((response) => response);
-    for (let tries = 0; !pool.crashBusyWorker(); tries++) {
+    for (let tries = 0; !workers.crashBusyWorker(); tries++) {
       if (tries > 10_000) throw new Error('the fit never reached a worker');
       await new Promise((resolveWait) => setTimeout(resolveWait, 1));
     }

@@ -24,8 +24,8 @@ const isValidArtistRow = compileQuickCheck(ArtistRowDto);
 export const MAX_ARTIST_ROWS = 50_000;
 
 /**
- * Reads the listener's tracks in either the seed's row shape (one row per track–artist pair; rows of
- * one `track_id` are one track) or as Spotify track objects (also wrapped as playlist/recently-played
+ * Reads the listener's tracks either as artist rows (one row per track–artist pair; rows of one
+ * `track_id` are one track) or as Spotify track objects (also wrapped as playlist/recently-played
  * items `{track: {...}}`), validating each element by path.
  */
 @Injectable()

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArtistCreditsPipe, type TrackCredits } from './artist-credits.pipe';
 import { ArtistsService } from './artists.service';
-import { FAVOURITE_ARTISTS_EXAMPLE } from './dto/favourite-artists.example';
+import favouriteArtistsExample from '../../data/examples/favourite-artists.json';
+import favouriteArtistsSpotifyExample from '../../data/examples/favourite-artists-spotify.json';
 import { FavouriteArtistsQueryDto } from './dto/favourite-artists-query.dto';
 import { FavouriteArtistsResponseDto } from './dto/favourite-artists-response.dto';
 
@@ -12,9 +13,10 @@ export class ArtistsController {
   constructor(private readonly artists: ArtistsService) {}
 
   /**
-   * The listener's favourite artists, by number of their tracks. Body: the seed's rows
-   * `{track_id, href, artist_id, artist_name}` or Spotify track objects `{id, name, artists: [...]}`
-   * (a track with several artists counts for each), as an array, `{tracks: [...]}` or `{items: [...]}`.
+   * The listener's favourite artists, by number of their tracks. Body: rows of one track–artist
+   * pair each, `{track_id, href, artist_id, artist_name}`, or Spotify track objects
+   * `{id, name, artists: [...]}` (a track with several artists counts for each), as an array,
+   * `{tracks: [...]}` or `{items: [...]}`.
    */
   @Post('favourite_artists')
   @HttpCode(200)
@@ -22,13 +24,13 @@ export class ArtistsController {
   @ApiBody({
     schema: { type: 'array', items: { type: 'object' } },
     examples: {
-      seedRows: {
-        summary: 'Seed rows (one per track–artist pair)',
-        value: FAVOURITE_ARTISTS_EXAMPLE.seedRows,
+      artistRows: {
+        summary: 'Rows of one track–artist pair each',
+        value: favouriteArtistsExample,
       },
       spotifyTracks: {
         summary: 'Spotify track objects',
-        value: FAVOURITE_ARTISTS_EXAMPLE.spotifyTracks,
+        value: favouriteArtistsSpotifyExample,
       },
     },
   })

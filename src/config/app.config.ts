@@ -1,20 +1,24 @@
-import { registerAs } from '@nestjs/config';
+import type { ConfigType } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { configNamespace } from './config-namespace';
 
-/** HTTP and runtime-folder settings. Values arrive already validated by validateEnvironment(). */
-export const appConfig = registerAs('app', () => {
-  const configuredKey = process.env.ADMIN_API_KEY ?? '';
-  return {
-    port: Number(process.env.PORT ?? 3000),
-    dataDir: resolve(process.env.DATA_DIR ?? 'data'),
-    bodyLimit: process.env.BODY_LIMIT ?? '10mb',
-    /** Empty setting: a random key is made at start-up and logged once (see main.ts). */
-    adminApiKey: configuredKey || randomBytes(24).toString('base64url'),
-    adminApiKeyGenerated: configuredKey === '',
-    logLevel: (process.env.LOG_LEVEL ?? 'log') as LogLevelSetting,
-  };
-});
+/** HTTP and runtime-folder settings. */
+export const appConfig = configNamespace('app', (environment) => ({
+  port: environment.PORT,
+  host: environment.HOST,
+  dataDir: environment.DATA_DIR,
+  bodyLimit: environment.BODY_LIMIT,
+  /** Empty setting: a random key is made at start-up and logged once (see main.ts). */
+  adminApiKey: environment.ADMIN_API_KEY || randomBytes(24).toString('base64url'),
+  adminApiKeyGenerated: environment.ADMIN_API_KEY === '',
+  logLevel: environment.LOG_LEVEL,
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: environment.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean),
+  /** Failed admin-key attempts a client may make per window before every admin call is 429. */
+  adminKeyMaxFailures: environment.ADMIN_KEY_MAX_FAILURES,
+  adminKeyLockoutSeconds: environment.ADMIN_KEY_LOCKOUT_SECONDS,
+}));
 
-export type LogLevelSetting = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
-export type AppConfig = ReturnType<typeof appConfig>;
+export type AppConfig = ConfigType<typeof appConfig>;

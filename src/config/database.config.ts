@@ -1,7 +1,13 @@
-import { registerAs } from '@nestjs/config';
-import { databaseSettingsFromEnv } from '../database/typeorm.options';
+import type { ConfigType } from '@nestjs/config';
+import { configNamespace } from './config-namespace';
 
-/** DATABASE_URL, DATA_DIR, DB_RUN_MIGRATIONS, DB_LOGGING: see .env.example. */
-export const databaseConfig = registerAs('database', () => databaseSettingsFromEnv(process.env));
+/** Which database, and how TypeORM treats it (see src/database/typeorm.options.ts). */
+export const databaseConfig = configNamespace('database', (environment) => ({
+  /** postgres://… selects PostgreSQL; empty: the SQLite file in dataDir. */
+  url: environment.DATABASE_URL,
+  dataDir: environment.DATA_DIR,
+  runMigrations: environment.DB_RUN_MIGRATIONS,
+  logging: environment.DB_LOGGING,
+}));
 
-export type DatabaseConfig = ReturnType<typeof databaseConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, databaseSettingsFromEnv } from './typeorm.options';
+import { databaseConfig, loadEnvironment } from '../config';
+import { buildDataSourceOptions } from './typeorm.options';
 
-/** For the TypeORM CLI (npm run migration:*): the same options as the app. */
+/** For the TypeORM CLI (npm run migration:*): the same settings and options as the app. */
 export default new DataSource({
-  ...buildDataSourceOptions(databaseSettingsFromEnv()),
+  ...buildDataSourceOptions(databaseConfig(loadEnvironment())),
   migrationsRun: false,
 });

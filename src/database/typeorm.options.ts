@@ -1,56 +1,39 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/database.config';
 
 export const SQLITE_FILE_NAME = 'spotify-recommender.sqlite';
-
-export interface DatabaseSettings {
-  /** postgres://… selects PostgreSQL; otherwise the SQLite file in dataDir. */
-  url?: string;
-  dataDir: string;
-  runMigrations: boolean;
-  logging?: boolean;
-}
 
 /**
  * The one place the TypeORM options live, shared by the app (TypeOrmModule) and the CLI
  * (data-source.ts). Schema changes only through migrations; synchronize is never on.
  */
-export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+export function buildDataSourceOptions(settings: DatabaseConfig): DataSourceOptions {
   const common: Partial<DataSourceOptions> = {
     entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     migrationsRun: settings.runMigrations,
     synchronize: false,
-    logging: settings.logging ?? false,
+    logging: settings.logging,
   };
 
   if (settings.url) {
     return { ...common, type: 'postgres', url: settings.url } as DataSourceOptions;
   }
-  const dataDir = resolve(settings.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(settings.dataDir, { recursive: true });
   return {
     ...common,
     type: 'better-sqlite3',
     // Handed over explicitly: TypeORM's own lookup of the package fails under jest's module loader.
     driver: Database,
-    database: join(dataDir, SQLITE_FILE_NAME),
+    database: join(settings.dataDir, SQLITE_FILE_NAME),
     // WAL lets readers go on while a training run writes its results.
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
     },
   } as DataSourceOptions;
-}
-
-export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseSettings {
-  return {
-    url: env.DATABASE_URL || undefined,
-    dataDir: env.DATA_DIR ?? 'data',
-    runMigrations: (env.DB_RUN_MIGRATIONS ?? 'true') === 'true',
-    logging: env.DB_LOGGING === 'true',
-  };
 }

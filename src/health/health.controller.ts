@@ -6,7 +6,7 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { MoodService } from '../mood/mood.service';
+import { MoodPredictionService } from '../mood/mood-prediction.service';
 
 @ApiTags('health')
 @Controller('health')
@@ -14,7 +14,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly mood: MoodService,
+    private readonly mood: MoodPredictionService,
   ) {}
 
   /**

@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError, ServiceUnavailableError } from '../common/errors';
-import { moodConfig } from '../config/mood.config';
+import { type MoodConfig, moodConfig } from './mood.config';
 
 export interface DatasetFile {
+  /** The file's JSON, for TracksBodyPipe's parser. */
   body: unknown;
-  sha256: string;
   path: string;
 }
 
@@ -26,7 +25,7 @@ export class DefaultDataset {
   private readonly logger = new Logger(DefaultDataset.name);
   private download?: Promise<void>;
 
-  constructor(@Inject(moodConfig.KEY) private readonly config: ConfigType<typeof moodConfig>) {}
+  constructor(@Inject(moodConfig.KEY) private readonly config: MoodConfig) {}
 
   isOnDisk(): boolean {
     return existsSync(this.config.datasetPath);
@@ -48,7 +47,7 @@ export class DefaultDataset {
         `The default mood dataset at ${this.config.datasetPath} is not valid JSON`,
       );
     }
-    return { body, sha256: sha256Of(bytes), path: this.config.datasetPath };
+    return { body, path: this.config.datasetPath };
   }
 
   private async fetchOnce(): Promise<void> {

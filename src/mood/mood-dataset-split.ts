@@ -1,4 +1,4 @@
-import { seededRandom, shuffled } from './mood-evaluation';
+import { seededRandom, shuffled } from '../common/numeric';
 
 /** One labelled training row, already reduced to what the trainer needs. */
 export interface LabelledRow {

@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { argmax } from '../common/numeric';
+import type { TfBackendSetting } from '../config/environment';
+import { compileForwardPass, type ForwardPass } from './dense-forward';
 import type { LabelledRow } from './mood-dataset-split';
-import {
-  argmax,
-  combineListener,
-  GEOMETRIC_MEAN,
-  ranked,
-  type SetCalibration,
-} from './mood-evaluation';
+import { combineListener, GEOMETRIC_MEAN, ranked, type SetCalibration } from './mood-evaluation';
 import {
   compileInputs,
   type FeatureScaling,
@@ -16,18 +13,19 @@ import {
 } from './mood-features';
 import { toLayersModel } from './model/mlp-ensemble';
 import {
-  DEFAULT_HYPER_PARAMETERS,
   fitMoodModel,
   type FittedMoodModel,
   type MoodHyperParameters,
   type MoodMetrics,
+  NETWORK_HYPER_PARAMETERS,
   type TrainingProgress,
 } from './model/train-mood-model';
 
-export { DEFAULT_HYPER_PARAMETERS };
+export { NETWORK_HYPER_PARAMETERS };
 export type { MoodHyperParameters, MoodMetrics, TrainingProgress };
 
-export type TfBackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** MOOD_TF_BACKEND: `auto` picks the first that loads of tfjs-node, wasm, pure JS. */
+export type TfBackendPreference = TfBackendSetting;
 
 /** A saved model in the standard TF.js layers format: model.json text and weights.bin bytes. */
 export interface MoodArtifact {
@@ -105,12 +103,15 @@ export interface ListenerMoodPrediction {
 export class LoadedMoodModel {
   private readonly setCalibration: SetCalibration;
   private readonly inputsOf: (track: MoodTrackFeatures) => number[];
+  /** The network's arithmetic without TensorFlow.js's per-call overhead, where its layers allow. */
+  private readonly forward: ForwardPass | undefined;
 
   constructor(
     private readonly network: tf.LayersModel,
     readonly metadata: MoodModelMetadata,
   ) {
     this.inputsOf = compileInputs(metadata.inputs);
+    this.forward = compileForwardPass(network);
     this.setCalibration =
       metadata.aggregation === 'calibrated_log_pool'
         ? (metadata.set_calibration ?? GEOMETRIC_MEAN)
@@ -134,13 +135,21 @@ export class LoadedMoodModel {
     if (tracks.length === 0) return { probabilities: [], filled: [] };
     const { inputs, scaling } = this.metadata;
     const scaled = scaleInto(tracks.map(this.inputsOf), scaling);
-    const probabilities = tf.tidy(() => {
-      const output = this.network.predict(
-        tf.tensor2d(scaled.values, [tracks.length, inputs.length]),
-      );
+    const probabilities = this.forward
+      ? this.forward(scaled.values, tracks.length)
+      : this.predictWithTensorFlow(scaled.values, tracks.length);
+    return { probabilities, filled: scaled.filled.map((indices) => indices.map((j) => inputs[j])) };
+  }
+
+  /**
+   * TensorFlow.js's own predict on scaled inputs (row-major): for layers the forward pass does not
+   * know, and to check it.
+   */
+  predictWithTensorFlow(scaled: Float32Array, rows: number): number[][] {
+    return tf.tidy(() => {
+      const output = this.network.predict(tf.tensor2d(scaled, [rows, this.metadata.inputs.length]));
       return (output as tf.Tensor2D).arraySync();
     });
-    return { probabilities, filled: scaled.filled.map((indices) => indices.map((j) => inputs[j])) };
   }
 
   /** The listener's mood from a set of tracks, with alternatives and per-track predictions. */
@@ -245,12 +254,7 @@ export class MoodEngine {
     params: MoodHyperParameters,
     onProgress?: (progress: TrainingProgress) => void,
   ): Promise<TrainedMoodModel> {
-    const fitted = fitMoodModel(
-      rows,
-      labels,
-      { ...DEFAULT_HYPER_PARAMETERS, ...params },
-      onProgress,
-    );
+    const fitted = fitMoodModel(rows, labels, params, onProgress);
     const network = toLayersModel(fitted.heads, fitted.temperature);
     try {
       const artifact = await saveArtifact(network, {

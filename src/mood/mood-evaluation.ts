@@ -1,4 +1,5 @@
 /** Held-out metrics of a mood model. Pure functions, shared by the trainer and its tests. */
+import { argmax, round, seededRandom, shuffled } from '../common/numeric';
 
 export interface MoodClassMetrics {
   precision: number;
@@ -34,12 +35,6 @@ export interface MoodSplitMetrics {
   listener_sets: number;
 }
 
-export const argmax = (values: ArrayLike<number>): number => {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-};
-
 /**
  * The geometric mean of the per-track probabilities, renormalised: the listener's mood as models
  * saved before set calibration report it (combineListener with GEOMETRIC_MEAN).
@@ -52,28 +47,6 @@ export function majorityVote(perTrack: number[][]): number {
   const votes = new Array<number>(perTrack[0].length).fill(0);
   for (const probabilities of perTrack) votes[argmax(probabilities)]++;
   return argmax(votes);
-}
-
-/** Small deterministic generator (xorshift32) so that splits and samples repeat for one seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
-
-export function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = items.slice();
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 /** How a set of tracks combines into the listener's mood (both fitted out of fold). */
@@ -248,5 +221,3 @@ const isCalibrationMap = (
 
 const meanTop = (probabilities: number[][]): number =>
   probabilities.reduce((sum, p) => sum + Math.max(...p), 0) / Math.max(1, probabilities.length);
-
-export const round = (value: number): number => Math.round(value * 10000) / 10000;

@@ -83,19 +83,16 @@ export const LEGACY_MOOD_INPUTS: readonly MoodInputName[] = [
   'key_cos',
 ];
 
-/** The audio features, in AUDIO_FEATURES order; NaN where the track lacks one. */
+/**
+ * The audio features, in AUDIO_FEATURES order; NaN where the track lacks one. What a labelled row
+ * carries into training: the trainer derives each candidate's inputs from it (inputMatrix).
+ */
 export function audioFeatureVector(track: MoodTrackFeatures): number[] {
   return AUDIO_FEATURES.map((feature) => {
     const value = track[feature];
     return typeof value === 'number' ? value : Number.NaN;
   });
 }
-
-/**
- * What a labelled row carries into training: the raw audio-feature vector (see
- * audioFeatureVector). The trainer derives each candidate input set from it.
- */
-export const engineerFeatures = audioFeatureVector;
 
 /** A function from a track's features to the named inputs (NaN where a needed feature is missing). */
 export function compileInputs(inputs: readonly string[]): (track: MoodTrackFeatures) => number[] {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../common/workers/start-worker';
 import type { TrainedMoodModel, TrainingProgress } from './mood-engine';
 import type { TrainingJob, WorkerMessage } from './mood-training.protocol';
 
@@ -11,9 +11,8 @@ export interface TrainingResult {
 }
 
 /**
- * Runs one training job in a worker thread, so that the API keeps answering while it trains. The
- * compiled app loads the worker's .js beside this file; under ts-jest (this file is .ts) the worker
- * registers ts-node first, so tests run the very same worker code.
+ * Runs one training job in a worker thread (mood-training.worker.ts), so that the API keeps
+ * answering while it trains.
  */
 export class MoodTrainer {
   private readonly logger = new Logger(MoodTrainer.name);
@@ -23,7 +22,7 @@ export class MoodTrainer {
     job: TrainingJob,
     onProgress: (progress: TrainingProgress) => void,
   ): Promise<TrainingResult> {
-    const worker = this.spawn(job);
+    const worker = startWorker(join(__dirname, 'mood-training.worker'), { workerData: job });
     this.workers.add(worker);
     return new Promise<TrainingResult>((resolvePromise, reject) => {
       let settled = false;
@@ -57,14 +56,5 @@ export class MoodTrainer {
   async stopAll(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.terminate()));
     this.workers.clear();
-  }
-
-  private spawn(job: TrainingJob): Worker {
-    const compiled = join(__dirname, 'mood-training.worker.js');
-    if (existsSync(compiled)) return new Worker(compiled, { workerData: job });
-    const source = join(__dirname, 'mood-training.worker.ts');
-    const project = resolve(__dirname, '..', '..', 'tsconfig.json');
-    const bootstrap = `require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(project)} }); require(${JSON.stringify(source)});`;
-    return new Worker(bootstrap, { eval: true, workerData: job });
   }
 }

@@ -21,7 +21,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
 import { ListRunsQueryDto } from './dto/list-runs-query.dto';
@@ -31,7 +31,8 @@ import {
   TrainingRunListResponseDto,
   TrainingRunResponseDto,
 } from './dto/training-run-response.dto';
-import { MoodService, type StartedRun } from './mood.service';
+import { MoodPredictionService } from './mood-prediction.service';
+import { type StartedRun, TrainingRunsService } from './training-runs.service';
 
 const RESPOND_ASYNC = /(^|[\s,;])respond-async([\s,;]|$)/i;
 const PREFER_HEADER = {
@@ -44,12 +45,15 @@ const PREFER_HEADER = {
 @ApiTags('mood')
 @Controller()
 export class MoodController {
-  constructor(private readonly mood: MoodService) {}
+  constructor(
+    private readonly prediction: MoodPredictionService,
+    private readonly runs: TrainingRunsService,
+  ) {}
 
   /**
    * The listener's mood from a set of tracks, with each track's own prediction. The listener's mood
-   * combines the tracks' probabilities by summed log-probabilities (measured better than the seed's
-   * majority vote). A `tag` field, if present, is ignored.
+   * combines the tracks' probabilities by summed log-probabilities (measured better than a majority
+   * vote of per-track winners). A `tag` field, if present, is ignored.
    */
   @Post('predict_mood')
   @HttpCode(200)
@@ -59,7 +63,7 @@ export class MoodController {
   @ApiBadRequestResponse({ description: 'A bad field (named by path), or no usable track' })
   @ApiServiceUnavailableResponse({ description: 'MODEL_NOT_READY: no model is active yet' })
   predictMood(@Body(new TracksBodyPipe()) tracks: ParsedTracks): PredictMoodResponseDto {
-    return this.mood.predict(tracks);
+    return this.prediction.predict(tracks);
   }
 
   /**
@@ -76,11 +80,11 @@ export class MoodController {
   @ApiBadRequestResponse({ description: 'A bad field, fewer than two moods, or too few rows' })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
   async retrainMood(
-    @Body() body: unknown,
+    @Body(new TracksBodyPipe({ labelled: true })) dataset: ParsedTracks,
     @Headers('prefer') prefer: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {
-    return answerRun(await this.mood.startTraining(body), prefer, response);
+    return answerRun(await this.runs.startTraining(dataset), prefer, response);
   }
 
   /** (admin) Retrains the mood network on the default dataset (downloaded once where absent). */
@@ -96,9 +100,9 @@ export class MoodController {
   })
   async defaultTrainMood(
     @Headers('prefer') prefer: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {
-    return answerRun(await this.mood.trainDefault(), prefer, response);
+    return answerRun(await this.runs.trainDefault(), prefer, response);
   }
 
   /** Every training run, newest first, with status, dataset, hyper-parameters and metrics. */
@@ -106,7 +110,7 @@ export class MoodController {
   @ApiOperation({ summary: 'Training runs, newest first' })
   @ApiOkResponse({ type: TrainingRunListResponseDto })
   listRuns(@Query() query: ListRunsQueryDto): Promise<TrainingRunListResponseDto> {
-    return this.mood.listRuns(query.limit, query.offset);
+    return this.runs.listRuns(query.limit, query.offset);
   }
 
   /** One training run; while it runs, `progress` shows its epoch. */
@@ -115,7 +119,7 @@ export class MoodController {
   @ApiOkResponse({ type: TrainingRunResponseDto })
   @ApiNotFoundResponse({ description: 'RUN_NOT_FOUND' })
   getRun(@Param('id') id: string): Promise<TrainingRunResponseDto> {
-    return this.mood.getRun(id);
+    return this.runs.getRun(id);
   }
 
   /** The active model: its moods, inputs and held-out metrics. */
@@ -124,7 +128,7 @@ export class MoodController {
   @ApiOkResponse({ type: MoodModelResponseDto })
   @ApiNotFoundResponse({ description: 'NO_ACTIVE_MODEL' })
   activeModel(): MoodModelResponseDto {
-    return this.mood.activeModel();
+    return this.prediction.activeModel();
   }
 
   /** (admin) Makes an earlier or later good model the active one (its id is a run's `model_id`). */
@@ -135,7 +139,7 @@ export class MoodController {
   @ApiOkResponse({ type: MoodModelResponseDto })
   @ApiNotFoundResponse({ description: 'MODEL_NOT_FOUND' })
   activateModel(@Param('id') id: string): Promise<MoodModelResponseDto> {
-    return this.mood.activate(id);
+    return this.prediction.activate(id);
   }
 }
 
@@ -143,14 +147,14 @@ export class MoodController {
 async function answerRun(
   started: StartedRun,
   prefer: string | undefined,
-  response: Response,
+  response: FastifyReply,
 ): Promise<TrainingRunResponseDto> {
   const location = `/api/v1/mood/runs/${started.run.id}`;
-  response.setHeader('Location', location);
+  void response.header('Location', location);
   if (prefer && RESPOND_ASYNC.test(prefer)) {
-    response.status(HttpStatus.ACCEPTED).setHeader('Preference-Applied', 'respond-async');
+    void response.status(HttpStatus.ACCEPTED).header('Preference-Applied', 'respond-async');
     return started.run;
   }
-  response.status(HttpStatus.OK);
+  void response.status(HttpStatus.OK);
   return started.result();
 }

@@ -1,17 +1,28 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DefaultDataset } from './default-dataset';
+import { ModelStore } from './model-store';
+import { moodConfig } from './mood.config';
 import { MoodController } from './mood.controller';
 import { MoodEngine } from './mood-engine';
 import { MoodModel } from './mood-model.entity';
-import { MoodService } from './mood.service';
+import { MoodPredictionService } from './mood-prediction.service';
 import { MoodTrainer } from './mood-trainer';
 import { TrainingRun } from './training-run.entity';
+import { TrainingRunsService } from './training-runs.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([TrainingRun, MoodModel])],
   controllers: [MoodController],
-  providers: [MoodService, MoodEngine, MoodTrainer, DefaultDataset],
-  exports: [MoodService],
+  providers: [
+    MoodPredictionService,
+    TrainingRunsService,
+    ModelStore,
+    MoodEngine,
+    MoodTrainer,
+    DefaultDataset,
+    moodConfig.provider,
+  ],
+  exports: [MoodPredictionService],
 })
 export class MoodModule {}

@@ -16,6 +16,12 @@ export class TrainingRun {
   @Column({ name: 'dataset_source', type: 'varchar', length: 16 })
   datasetSource!: DatasetSource;
 
+  /**
+   * sha256 of the labelled rows trained on, whatever their source: the JSON array of one array per
+   * row, `[tag, playlist or null, id or null, ...the 13 features in AUDIO_FEATURES order]` (see
+   * labelledDatasetSha256). Rows written before this rule hold the sha256 of the dataset file or of
+   * the posted body's JSON.
+   */
   @Column({ name: 'dataset_sha256', type: 'varchar', length: 64 })
   datasetSha256!: string;
 

@@ -1,5 +1,6 @@
 import type KNN from 'ml-knn';
 import type { KnnModel } from 'ml-knn';
+import { seededRandom } from '../common/numeric';
 import { KnnEngine } from './knn-engine';
 
 /**
@@ -32,12 +33,8 @@ jest.mock('ml-knn', () => {
 });
 
 function randomMatrix(rows: number, dimensions: number, seed: number): number[][] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return Array.from({ length: rows }, () => Array.from({ length: dimensions }, next));
+  const random = seededRandom(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: dimensions }, random));
 }
 
 describe('KnnEngine search cost (real ml-knn, metric calls counted)', () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import KNN, { Distance } from 'ml-knn';
 import { createHash } from 'node:crypto';
-import { similarityConfig } from '../config/similarity.config';
+import { similarityConfig } from './similarity.config';
 import { buildKdTree } from './kd-tree-build';
 
 /** One stored point near a query: its position in the fitted matrix and its Euclidean distance. */
@@ -56,11 +56,6 @@ export class KnnEngine {
     this.cache.set(key, index);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     return index;
-  }
-
-  /** Number of fitted trees held (for tests and diagnostics). */
-  get cachedIndexes(): number {
-    return this.cache.size;
   }
 }
 

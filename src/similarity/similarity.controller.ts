@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
-import { SIMILARITY_EXAMPLE } from './dto/similarity.example';
+import similarityExample from '../../data/examples/similarity.json';
 import { SimilarityQueryDto } from './dto/similarity-query.dto';
 import { SimilarityResponseDto } from './dto/similarity-response.dto';
 import { SimilarityService } from './similarity.service';
@@ -22,7 +22,7 @@ export class SimilarityController {
   @ApiOperation({ summary: 'The playlist songs nearest to what was just played' })
   @ApiTracksBody(
     'The playlist, with play times. The most recently played tracks are the queries, the rest the candidates.',
-    SIMILARITY_EXAMPLE,
+    similarityExample,
   )
   @ApiBadRequestResponse({
     description:

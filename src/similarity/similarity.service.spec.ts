@@ -1,31 +1,24 @@
+import { parsedTrack } from '../../test/helpers/tracks';
+import { typedMock } from '../../test/helpers/typed-mock';
 import { ValidationFailedError } from '../common/errors';
 import { AUDIO_FEATURES, ParsedTracks, Track } from '../common/tracks';
 import type { KnnEngine, Neighbour, NeighbourIndex } from './knn-engine';
 import { SimilarityService } from './similarity.service';
 
 let nextRow = 0;
-function track(id: string | undefined, playedAt?: string, overrides: Partial<Track> = {}): Track {
+/** The next row, its features varying with the row (energy, key, loudness, mode, tempo), then `fields`. */
+function track(id: string | undefined, playedAt?: string, fields: Partial<Track> = {}): Track {
   const row = nextRow++;
-  return {
-    row,
-    label: String(row),
+  return parsedTrack(row, {
     ...(id === undefined ? {} : { id }),
     ...(playedAt ? { playedAt: new Date(playedAt) } : {}),
-    danceability: 0.5,
     energy: 0.1 * (row % 10),
     key: row % 12,
     loudness: -row,
     mode: row % 2,
-    speechiness: 0.05,
-    acousticness: 0.1,
-    instrumentalness: 0,
-    liveness: 0.1,
-    valence: 0.4,
     tempo: 100 + row,
-    duration_ms: 200_000,
-    time_signature: 4,
-    ...overrides,
-  };
+    ...fields,
+  });
 }
 
 const playlist = (tracks: Track[], skipped: ParsedTracks['skipped'] = []): ParsedTracks => ({
@@ -38,8 +31,8 @@ function fakeEngine(answer: (point: readonly number[], k: number) => Neighbour[]
   const fitted: { rows: number[][]; dimensions: number }[] = [];
   const queries: number[][] = [];
   const engine = {
-    fit: jest.fn((rows: number[][], dimensions: number): NeighbourIndex => {
-      fitted.push({ rows, dimensions });
+    fit: typedMock<KnnEngine['fit']>((rows, dimensions): NeighbourIndex => {
+      fitted.push({ rows: rows.map((row) => [...row]), dimensions });
       return {
         size: rows.length,
         dimensions,

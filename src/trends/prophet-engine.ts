@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type {
   Prophet,
   ProphetInitialParams as AugursInitialParams,
@@ -45,23 +45,13 @@ export interface SeriesForecast {
  * (all-zero included) forecasts itself without a fit, non-finite values are refused, and every
  * model is freed.
  *
- * Synchronous and CPU-bound: the service runs it inside ProphetPool's worker threads
- * (prophet-fit.worker.ts), never on the main thread; the fidelity test runs it in process.
+ * Synchronous and CPU-bound: it runs only inside ProphetPool's worker threads
+ * (prophet-fit.worker.ts), never on the main thread.
  */
-@Injectable()
-export class ProphetEngine implements OnModuleInit, OnModuleDestroy {
+export class ProphetEngine {
   private readonly logger = new Logger(ProphetEngine.name);
   private prophet?: ProphetModule;
   private readonly lbfgs = new WasmLbfgs();
-  private adopt: Adopt = (value) => value;
-
-  async onModuleInit(): Promise<void> {
-    await this.load();
-  }
-
-  onModuleDestroy(): void {
-    this.lbfgs.stop();
-  }
 
   /** Loads and instantiates Prophet's WebAssembly module once; later calls return at once. */
   async load(): Promise<void> {
@@ -72,14 +62,9 @@ export class ProphetEngine implements OnModuleInit, OnModuleDestroy {
     const wasmPath = require
       .resolve('@bsull/augurs/prophet')
       .replace(/prophet\.js$/, 'prophet_bg.wasm');
-    this.adopt = adopterFor(prophet.initSync);
-    prophet.initSync(this.adopt({ module: readFileSync(wasmPath) }));
+    prophet.initSync({ module: readFileSync(wasmPath) });
     this.prophet = prophet;
     this.logger.log(`Prophet (WebAssembly) loaded in ${Date.now() - started} ms`);
-  }
-
-  get isLoaded(): boolean {
-    return this.prophet !== undefined;
   }
 
   /**
@@ -106,20 +91,17 @@ export class ProphetEngine implements OnModuleInit, OnModuleDestroy {
     }
     const { Prophet: ProphetModel } = this.modules();
     const start = referenceStart(ds, y);
-    const adopt = this.adopt;
-    const model: Prophet = new ProphetModel(
-      adopt({
-        optimizer: {
-          optimize: (init: AugursInitialParams, data: string, opts: ProphetOptimizeOptions) =>
-            adopt(this.optimize(init, data, opts, start)),
-        },
-        uncertaintySamples: intervalWidth === undefined ? 0 : 1000,
-        intervalWidth: intervalWidth ?? 0.8,
-      }),
-    );
+    const model: Prophet = new ProphetModel({
+      optimizer: {
+        optimize: (init: AugursInitialParams, data: string, opts: ProphetOptimizeOptions) =>
+          this.optimize(init, data, opts, start),
+      },
+      uncertaintySamples: intervalWidth === undefined ? 0 : 1000,
+      intervalWidth: intervalWidth ?? 0.8,
+    });
     try {
-      model.fit(adopt({ ds, y }));
-      const predictions = model.predict(adopt({ ds: future }));
+      model.fit({ ds, y });
+      const predictions = model.predict({ ds: future });
       const result: SeriesForecast = {
         yhat: Array.from(predictions.yhat.point),
         trend: Array.from(predictions.trend.point),
@@ -179,30 +161,6 @@ export class ProphetEngine implements OnModuleInit, OnModuleDestroy {
     if (!this.prophet) throw new Error('ProphetEngine used before load()');
     return { Prophet: this.prophet.Prophet };
   }
-}
-
-type Adopt = <T>(value: T) => T;
-
-/**
- * Returns a deep copy function whose objects and arrays are made in the JavaScript realm of `fn`.
- * wasm-bindgen checks arguments with `instanceof Object` and compares prototypes with its own
- * realm's Object.prototype. In production everything shares one realm and this is a cheap copy of
- * small option objects; under jest the WebAssembly modules live in Node's realm while the tests run
- * in a sandbox realm, and without the copy every call would be refused.
- */
-function adopterFor(fn: (...args: never[]) => unknown): Adopt {
-  // Compiled by fn's realm's Function constructor, so its literals belong to that realm.
-  const RealmFunction = fn.constructor as FunctionConstructor;
-  const makeAdopt = new RealmFunction(`
-    const adopt = (value) =>
-      value === null || typeof value !== 'object' || ArrayBuffer.isView(value)
-        ? value
-        : Array.isArray(value)
-          ? Array.from(value, adopt)
-          : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, adopt(item)]));
-    return adopt;
-  `) as () => Adopt;
-  return makeAdopt();
 }
 
 /**

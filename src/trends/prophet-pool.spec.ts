@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readSharedJson } from '../../test/helpers/shared-data';
+import { watchWorkerThreads } from '../../test/helpers/worker-threads';
 import { ServiceUnavailableError } from '../common/errors';
-import { ProphetEngine, TimeSeries } from './prophet-engine';
+import type { TimeSeries } from './prophet-engine';
 import { ProphetPool } from './prophet-pool';
 
 const T0 = Math.round(Date.parse('2023-08-10T15:47:50Z') / 1000);
-const sample = JSON.parse(
-  readFileSync(
-    resolve(__dirname, '..', '..', '..', 'shared', 'data', 'trendy_metrics.json'),
-    'utf8',
-  ),
-) as { played_at: string; energy: number; tempo: number; loudness: number }[];
+const sample =
+  readSharedJson<{ played_at: string; energy: number; tempo: number; loudness: number }[]>(
+    'trendy_metrics.json',
+  );
 const short: TimeSeries[] = (['energy', 'tempo', 'loudness'] as const).map((metric) => ({
   ds: sample.map((row) => Math.round(Date.parse(row.played_at) / 1000)),
   y: sample.map((row) => row[metric]),
@@ -23,25 +21,30 @@ const long: TimeSeries = {
 const futureOf = (series: TimeSeries) =>
   Array.from({ length: 10 }, (_, i) => series.ds[series.ds.length - 1] + (i + 1) * 60);
 
+/** The real pool, with real Prophet in its workers (test/trends-fidelity checks their numbers). */
 describe('ProphetPool (Prophet fits in worker threads)', () => {
+  const workers = watchWorkerThreads();
   const pool = new ProphetPool({ workers: 1 });
-  const engine = new ProphetEngine();
-  beforeAll(async () => {
-    pool.onModuleInit();
-    await engine.load();
-  });
+  beforeAll(() => pool.onModuleInit());
   afterAll(async () => {
-    engine.onModuleDestroy();
     await pool.stop();
+    workers.stop();
   });
 
-  it('gives bit for bit the forecasts of the in-process engine (Newton and L-BFGS paths)', async () => {
-    for (const series of [...short, long]) {
-      const future = futureOf(series);
-      const [fromPool] = await pool.forecastAll([series], future);
-      const inProcess = engine.forecast(series, future);
-      expect(fromPool.yhat).toEqual(inProcess.yhat);
-      expect(fromPool.trend).toEqual(inProcess.trend);
+  it('fits on the Newton path (5 plays) and the L-BFGS path (150), the same from a fresh pool', async () => {
+    const fresh = new ProphetPool({ workers: 1 });
+    fresh.onModuleInit();
+    try {
+      for (const series of [...short, long]) {
+        const future = futureOf(series);
+        const [fromPool] = await pool.forecastAll([series], future);
+        const [fromFresh] = await fresh.forecastAll([series], future);
+        expect(fromPool.yhat).toHaveLength(10);
+        expect(fromPool.yhat.every(Number.isFinite)).toBe(true);
+        expect(fromFresh).toEqual(fromPool);
+      }
+    } finally {
+      await fresh.stop();
     }
   });
 
@@ -74,35 +77,37 @@ describe('ProphetPool (Prophet fits in worker threads)', () => {
 
   it('replaces a worker after `recycleAfterFits` series, with the same answers', async () => {
     const recycling = new ProphetPool({ workers: 1, recycleAfterFits: 4 });
+    const before = workers.started.length;
     recycling.onModuleInit();
     try {
       const future = futureOf(short[0]);
-      const [before] = await recycling.forecastAll([short[1]], future);
-      const thread = recycling.threadIds[0];
+      const [first] = await recycling.forecastAll([short[1]], future);
+      expect(workers.started.length).toBe(before + 1);
       const again = (await recycling.forecastAll(short, future))[1]; // 4 series: the limit
-      expect(recycling.threadIds).not.toContain(thread);
-      expect(recycling.threadIds).toHaveLength(1);
       const [after] = await recycling.forecastAll([short[1]], future);
-      expect(again.yhat).toEqual(before.yhat);
-      expect(after.yhat).toEqual(before.yhat);
+      expect(workers.started.length).toBe(before + 2);
+      expect(workers.started[before].threadId).toBe(-1); // the first one has exited
+      expect(again.yhat).toEqual(first.yhat);
+      expect(after.yhat).toEqual(first.yhat);
     } finally {
       await recycling.stop();
     }
   });
 
   it('fails the job of a crashed worker with a 503 and answers the next one', async () => {
+    const [expected] = await pool.forecastAll([short[0]], futureOf(short[0]));
     const running = pool.forecastAll([long, long, long, long], futureOf(long));
     const failed = running.then(
       () => undefined,
       (error: unknown) => error,
     );
     // Let the worker take the job, then kill it as a crash would.
-    while (!pool.crashBusyWorker()) await new Promise((r) => setImmediate(r));
+    while (!workers.crashBusyWorker()) await new Promise((r) => setImmediate(r));
     const error = await failed;
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as ServiceUnavailableError).status).toBe(503);
     const [next] = await pool.forecastAll([short[0]], futureOf(short[0]));
-    expect(next.yhat).toEqual(engine.forecast(short[0], futureOf(short[0])).yhat);
+    expect(next.yhat).toEqual(expected.yhat);
   });
 
   it('answers a timed-out job with a 503 instead of hanging', async () => {

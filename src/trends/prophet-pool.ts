@@ -1,22 +1,14 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnModuleDestroy,
-  OnModuleInit,
-  Optional,
-} from '@nestjs/common';
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { ServiceUnavailableError } from '../common/errors';
+import { startWorker } from '../common/workers/start-worker';
 import type { SeriesForecast, TimeSeries } from './prophet-engine';
 import type { FitJob, FitWorkerMessage } from './prophet-fit.protocol';
 
 export interface ProphetPoolOptions {
-  /** Worker threads fitting at once (default: one per core but one, at least one). */
-  workers?: number;
+  /** Worker threads fitting at once (TRENDS_WORKERS). */
+  workers: number;
   /** Series a worker fits before it is replaced (Prophet's WebAssembly memory only shrinks so). */
   recycleAfterFits?: number;
   /** A job not answered within this time counts as a crash (its worker is terminated). */
@@ -24,7 +16,6 @@ export interface ProphetPoolOptions {
 }
 
 export const PROPHET_POOL_OPTIONS = Symbol('PROPHET_POOL_OPTIONS');
-export const defaultTrendWorkers = (): number => Math.max(1, availableParallelism() - 1);
 const RECYCLE_AFTER_FITS = 11_000;
 const JOB_TIMEOUT_MS = 120_000;
 
@@ -49,8 +40,7 @@ interface Slot {
  *
  * A worker is replaced after `recycleAfterFits` series, and after it crashes, exits or times out;
  * the job it was running then fails with a 503 (the caller gets an answer, never a hang) and the
- * queue goes on with a fresh worker. The compiled app loads the worker's .js beside this file;
- * under ts-jest the worker registers ts-node first, so tests run the same worker code.
+ * queue goes on with a fresh worker (prophet-fit.worker.ts).
  */
 @Injectable()
 export class ProphetPool implements OnModuleInit, OnModuleDestroy {
@@ -63,8 +53,8 @@ export class ProphetPool implements OnModuleInit, OnModuleDestroy {
   private nextId = 1;
   private stopped = false;
 
-  constructor(@Optional() @Inject(PROPHET_POOL_OPTIONS) options: ProphetPoolOptions = {}) {
-    this.size = Math.max(1, options.workers ?? defaultTrendWorkers());
+  constructor(@Inject(PROPHET_POOL_OPTIONS) options: ProphetPoolOptions) {
+    this.size = Math.max(1, options.workers);
     this.recycleAfterFits = options.recycleAfterFits ?? RECYCLE_AFTER_FITS;
     this.jobTimeoutMs = options.jobTimeoutMs ?? JOB_TIMEOUT_MS;
   }
@@ -77,11 +67,6 @@ export class ProphetPool implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.stop();
-  }
-
-  /** Thread ids of the workers alive (starting or ready). */
-  get threadIds(): number[] {
-    return [...this.slots].map((slot) => slot.worker.threadId);
   }
 
   /**
@@ -120,14 +105,6 @@ export class ProphetPool implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  /** Terminates one busy worker as a crash would (for tests of the recovery). */
-  crashBusyWorker(): boolean {
-    const slot = [...this.slots].find((candidate) => candidate.current);
-    if (!slot) return false;
-    void slot.worker.terminate();
-    return true;
-  }
-
   private dispatch(): void {
     if (this.stopped) return;
     while (this.slots.size < this.size) this.spawn();
@@ -144,7 +121,11 @@ export class ProphetPool implements OnModuleInit, OnModuleDestroy {
   }
 
   private spawn(): void {
-    const slot: Slot = { worker: this.startWorker(), ready: false, fits: 0 };
+    const slot: Slot = {
+      worker: startWorker(join(__dirname, 'prophet-fit.worker')),
+      ready: false,
+      fits: 0,
+    };
     this.slots.add(slot);
     slot.worker.on('message', (message: FitWorkerMessage) => this.onMessage(slot, message));
     slot.worker.on('error', (error) =>
@@ -200,14 +181,5 @@ export class ProphetPool implements OnModuleInit, OnModuleDestroy {
     slot.worker.removeAllListeners('error');
     slot.worker.on('error', () => undefined);
     void slot.worker.terminate();
-  }
-
-  private startWorker(): Worker {
-    const compiled = join(__dirname, 'prophet-fit.worker.js');
-    if (existsSync(compiled)) return new Worker(compiled);
-    const source = join(__dirname, 'prophet-fit.worker.ts');
-    const project = resolve(__dirname, '..', '..', 'tsconfig.json');
-    const bootstrap = `require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(project)} }); require(${JSON.stringify(source)});`;
-    return new Worker(bootstrap, { eval: true });
   }
 }

@@ -1,35 +1,26 @@
-import { UNIT_FEATURES } from '../common/tracks';
+import { AUDIO_FEATURE_RULES, AUDIO_FEATURES, type AudioFeature } from '../common/tracks';
 
-/** The audio features the service forecasts, in the seed's order. */
-export const TREND_METRICS = [
-  'danceability',
-  'energy',
-  'loudness',
-  'mode',
-  'speechiness',
-  'acousticness',
-  'instrumentalness',
-  'liveness',
-  'valence',
-  'tempo',
-  'duration_ms',
-] as const;
+/** Pitch class and beats per bar are categories, not quantities: they have no trend. */
+type UntrendedFeature = 'key' | 'time_signature';
+export type TrendMetric = Exclude<AudioFeature, UntrendedFeature>;
 
-export type TrendMetric = (typeof TREND_METRICS)[number];
+const UNTRENDED: readonly AudioFeature[] = ['key', 'time_signature'] satisfies UntrendedFeature[];
 
-const THREE_HOURS_MS = 3 * 60 * 60 * 1000;
+/** The audio features the service forecasts, in AUDIO_FEATURES order. */
+export const TREND_METRICS: readonly TrendMetric[] = AUDIO_FEATURES.filter(
+  (feature): feature is TrendMetric => !UNTRENDED.includes(feature),
+);
 
-/** Valid range of each metric; forecasts are clamped to it, as the seed does. */
-export const METRIC_RANGES: Record<TrendMetric, readonly [number, number]> = {
-  ...(Object.fromEntries(UNIT_FEATURES.map((name) => [name, [0, 1]])) as Record<
-    (typeof UNIT_FEATURES)[number],
-    [number, number]
-  >),
-  mode: [0, 1],
-  loudness: [-60, 0],
-  tempo: [0, 200],
-  duration_ms: [0, THREE_HOURS_MS],
-};
+/**
+ * Range each forecast is clamped to: where real tracks lie (the rule's `typical` range, e.g. loudness
+ * −60…0 dB), else the rule's own bounds.
+ */
+export const METRIC_RANGES = Object.fromEntries(
+  TREND_METRICS.map((metric) => {
+    const rule = AUDIO_FEATURE_RULES[metric];
+    return [metric, rule.typical ?? ([rule.min, rule.max] as const)];
+  }),
+) as Record<TrendMetric, readonly [number, number]>;
 
 export function clampToRange(metric: TrendMetric, value: number): number {
   const [low, high] = METRIC_RANGES[metric];

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiTracksBody, ParsedTracks, TracksBodyPipe } from '../common/tracks';
-import { TRENDS_EXAMPLE } from './dto/trends.example';
+import metricsExample from '../../data/examples/metrics.json';
 import { TrendsQueryDto } from './dto/trends-query.dto';
 import { TrendsResponseDto } from './dto/trends-response.dto';
 import { TrendsService } from './trends.service';
@@ -22,7 +22,7 @@ export class TrendsController {
   @Post('metrics')
   @HttpCode(200)
   @ApiOperation({ summary: "Prophet trend of the listener's audio features → target metrics" })
-  @ApiTracksBody('Tracks the listener played, each with `played_at` (or `ts`).', TRENDS_EXAMPLE)
+  @ApiTracksBody('Tracks the listener played, each with `played_at` (or `ts`).', metricsExample)
   @ApiOkResponse({ type: TrendsResponseDto })
   @ApiBadRequestResponse({
     description: 'Body of the wrong shape, a bad field (named by path), fewer than two play times',

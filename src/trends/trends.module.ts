@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { trendsConfig } from '../config';
-import { PROPHET_POOL_OPTIONS, ProphetPool, ProphetPoolOptions } from './prophet-pool';
+import { PROPHET_POOL_OPTIONS, ProphetPool, type ProphetPoolOptions } from './prophet-pool';
+import { type TrendsConfig, trendsConfig } from './trends.config';
 import { TrendsController } from './trends.controller';
 import { TrendsService } from './trends.service';
 
@@ -10,12 +9,11 @@ import { TrendsService } from './trends.service';
   providers: [
     TrendsService,
     ProphetPool,
+    trendsConfig.provider,
     {
       provide: PROPHET_POOL_OPTIONS,
       inject: [trendsConfig.KEY],
-      useFactory: (config: ConfigType<typeof trendsConfig>): ProphetPoolOptions => ({
-        workers: config.workers,
-      }),
+      useFactory: (config: TrendsConfig): ProphetPoolOptions => ({ workers: config.workers }),
     },
   ],
 })

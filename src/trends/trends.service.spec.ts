@@ -1,47 +1,39 @@
+import { Test } from '@nestjs/testing';
+import { parsedTrack } from '../../test/helpers/tracks';
+import { typedMock } from '../../test/helpers/typed-mock';
 import { ValidationFailedError } from '../common/errors';
 import type { ParsedTracks, Track } from '../common/tracks';
 import { TrendsQueryDto } from './dto/trends-query.dto';
 import type { SeriesForecast, TimeSeries } from './prophet-engine';
-import type { ProphetPool } from './prophet-pool';
+import { ProphetPool } from './prophet-pool';
 import { TREND_METRICS } from './trend-metrics';
 import { TrendsService } from './trends.service';
 
 const T0 = Date.parse('2023-08-10T15:47:50.611Z');
 
-function track(row: number, minutes: number | undefined, features: Partial<Track> = {}): Track {
-  return {
-    row,
-    label: String(row),
+/** Track `row`, played `minutes` after T0 (no play time when undefined). */
+function track(row: number, minutes: number | undefined, fields: Partial<Track> = {}): Track {
+  return parsedTrack(row, {
     id: `track${row}`,
     playedAt: minutes === undefined ? undefined : new Date(T0 + minutes * 60_000),
-    danceability: 0.5,
-    energy: 0.5,
-    key: 5,
-    loudness: -8,
-    mode: 1,
-    speechiness: 0.05,
-    acousticness: 0.2,
-    instrumentalness: 0,
-    liveness: 0.1,
-    valence: 0.5,
-    tempo: 120,
-    duration_ms: 200_000,
-    time_signature: 4,
-    ...features,
-  };
+    ...fields,
+  });
 }
 
 function query(overrides: Partial<TrendsQueryDto> = {}): TrendsQueryDto {
   return Object.assign(new TrendsQueryDto(), overrides);
 }
 
-/** A pool double that records each series it is asked to fit and answers with `forecast`. */
-function fakeEngine(
+/**
+ * TrendsService on a pool double that records each series it is asked to fit and answers with
+ * `forecast`, built through Nest's testing module.
+ */
+async function serviceWith(
   forecast: (series: TimeSeries, future: number[], width?: number) => SeriesForecast,
 ) {
   const calls: { series: TimeSeries; future: number[]; width?: number }[] = [];
-  const engine = {
-    forecastAll: jest.fn((all: TimeSeries[], future: number[], width?: number) => {
+  const pool = {
+    forecastAll: typedMock<ProphetPool['forecastAll']>((all, future, width) => {
       const forecasts = all.map((series) => {
         calls.push({ series, future, width });
         return forecast(series, future, width);
@@ -49,7 +41,10 @@ function fakeEngine(
       return Promise.resolve(forecasts);
     }),
   };
-  return { engine: engine as unknown as ProphetPool, calls };
+  const moduleRef = await Test.createTestingModule({
+    providers: [TrendsService, { provide: ProphetPool, useValue: pool }],
+  }).compile();
+  return { service: moduleRef.get(TrendsService), pool, calls };
 }
 
 const lastValue = (series: TimeSeries, future: number[]): SeriesForecast => {
@@ -59,7 +54,7 @@ const lastValue = (series: TimeSeries, future: number[]): SeriesForecast => {
 
 describe('TrendsService', () => {
   it('fits every metric on the tracks in play order, with times as epoch seconds', async () => {
-    const { engine, calls } = fakeEngine(lastValue);
+    const { service, calls } = await serviceWith(lastValue);
     const parsed: ParsedTracks = {
       tracks: [
         track(0, 2, { tempo: 130 }),
@@ -68,7 +63,7 @@ describe('TrendsService', () => {
       ],
       skipped: [],
     };
-    await new TrendsService(engine).forecastTargets(parsed, query());
+    await service.forecastTargets(parsed, query());
 
     expect(calls.map((call) => call.series.y)).toHaveLength(TREND_METRICS.length);
     const tempo = calls[TREND_METRICS.indexOf('tempo')];
@@ -78,15 +73,12 @@ describe('TrendsService', () => {
   });
 
   it('forecasts `periods` steps of `freq` beyond the last play and takes the last step', async () => {
-    const { engine, calls } = fakeEngine((series, future) => ({
+    const { service, calls } = await serviceWith((series, future) => ({
       yhat: future.map((_, i) => i / 100),
       trend: future.map(() => 0),
     }));
     const parsed = { tracks: [track(0, 0), track(1, 1)], skipped: [] };
-    const result = await new TrendsService(engine).forecastTargets(
-      parsed,
-      query({ periods: 3, freq: '30s' }),
-    );
+    const result = await service.forecastTargets(parsed, query({ periods: 3, freq: '30s' }));
 
     const last = Math.round(T0 / 1000) + 60;
     expect(calls[0].future).toEqual([last + 30, last + 60, last + 90]);
@@ -112,11 +104,11 @@ describe('TrendsService', () => {
     ['duration_ms', -100, 0],
     ['valence', 0.42, 0.42],
   ] as const)('clamps %s = %d to %d', async (metric, forecast, expected) => {
-    const { engine } = fakeEngine((_series, future) => ({
+    const { service } = await serviceWith((_series, future) => ({
       yhat: future.map(() => forecast),
       trend: [],
     }));
-    const result = await new TrendsService(engine).forecastTargets(
+    const result = await service.forecastTargets(
       { tracks: [track(0, 0), track(1, 1)], skipped: [] },
       query(),
     );
@@ -124,17 +116,16 @@ describe('TrendsService', () => {
   });
 
   it('builds a Spotify query: up to five most recent distinct ids, newest first, integer mode', async () => {
-    const { engine } = fakeEngine((series, future) => {
+    const { service } = await serviceWith((series, future) => {
       const value = series.y[series.y.length - 1];
       return { yhat: future.map(() => value + 0.123456), trend: [] };
     });
-    const tracks = [0, 1, 2, 3, 4, 5, 6].map((i) => track(i, i, { id: `id${i}`, mode: 0.4 }));
+    const tracks = [0, 1, 2, 3, 4, 5, 6].map((i) =>
+      track(i, i, { id: `id${i}`, mode: 0.4, tempo: 120, duration_ms: 200_000 }),
+    );
     tracks[6].id = 'id5'; // played twice
     tracks[3].id = undefined;
-    const result = await new TrendsService(engine).forecastTargets(
-      { tracks, skipped: [] },
-      query(),
-    );
+    const result = await service.forecastTargets({ tracks, skipped: [] }, query());
 
     expect(result.spotify_query.seed_tracks).toBe('id5,id4,id2,id1,id0');
     expect(result.spotify_query.target_mode).toBe(1); // 0.4 + 0.123 → 0.52 → 1
@@ -146,12 +137,9 @@ describe('TrendsService', () => {
   });
 
   it('leaves seed_tracks out when no track has an id', async () => {
-    const { engine } = fakeEngine(lastValue);
+    const { service } = await serviceWith(lastValue);
     const tracks = [track(0, 0, { id: undefined }), track(1, 1, { id: undefined })];
-    const result = await new TrendsService(engine).forecastTargets(
-      { tracks, skipped: [] },
-      query(),
-    );
+    const result = await service.forecastTargets({ tracks, skipped: [] }, query());
     expect(result.spotify_query).not.toHaveProperty('seed_tracks');
   });
 
@@ -160,8 +148,7 @@ describe('TrendsService', () => {
     ['two tracks, one without a play time', [track(0, 0), track(1, undefined)]],
     ['two tracks played at the same second', [track(0, 0), track(1, 0.001)]],
   ])('rejects %s with a 400 naming tracks', async (_name, tracks) => {
-    const { engine } = fakeEngine(lastValue);
-    const service = new TrendsService(engine);
+    const { service, pool } = await serviceWith(lastValue);
     let error: unknown;
     try {
       await service.forecastTargets({ tracks, skipped: [] }, query());
@@ -172,16 +159,16 @@ describe('TrendsService', () => {
     expect((error as ValidationFailedError).details).toEqual([
       expect.objectContaining({ path: 'tracks', message: expect.stringMatching(/at least two/) }),
     ]);
-    expect(engine.forecastAll).not.toHaveBeenCalled();
+    expect(pool.forecastAll).not.toHaveBeenCalled();
   });
 
   it('fits on the tracks that have a play time and reports the others as skipped', async () => {
-    const { engine, calls } = fakeEngine(lastValue);
+    const { service, calls } = await serviceWith(lastValue);
     const parsed: ParsedTracks = {
       tracks: [track(0, 0), track(1, undefined), track(3, 1)],
       skipped: [{ row: 2, reason: 'no audio features (Spotify: analysis not found)' }],
     };
-    const result = await new TrendsService(engine).forecastTargets(parsed, query());
+    const result = await service.forecastTargets(parsed, query());
 
     expect(result.history).toBe(2);
     expect(calls[0].series.y).toHaveLength(2);
@@ -191,28 +178,22 @@ describe('TrendsService', () => {
     ]);
   });
 
-  it('passes the interval width to the engine and returns clamped bounds only when asked', async () => {
-    const { engine, calls } = fakeEngine((series, future) => ({
+  it('passes the interval width to the pool and returns clamped bounds only when asked', async () => {
+    const { service, calls } = await serviceWith((series, future) => ({
       yhat: future.map(() => 0.5),
       trend: [],
       lower: future.map(() => -0.2),
       upper: future.map(() => 0.9),
     }));
     const parsed = { tracks: [track(0, 0), track(1, 1)], skipped: [] };
-    const withBounds = await new TrendsService(engine).forecastTargets(
-      parsed,
-      query({ interval: 0.9 }),
-    );
+    const withBounds = await service.forecastTargets(parsed, query({ interval: 0.9 }));
     expect(calls[0].width).toBe(0.9);
     expect(withBounds.intervals?.width).toBe(0.9);
     expect(withBounds.intervals?.lower.energy).toBe(0);
     expect(withBounds.intervals?.upper.energy).toBe(0.9);
     expect(withBounds.intervals?.lower.loudness).toBe(-0.2);
 
-    const without = await new TrendsService(fakeEngine(lastValue).engine).forecastTargets(
-      parsed,
-      query(),
-    );
+    const without = await (await serviceWith(lastValue)).service.forecastTargets(parsed, query());
     expect(without).not.toHaveProperty('intervals');
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors';
+import { round } from '../common/numeric';
 import type { ParsedTracks, SkippedRow, Track } from '../common/tracks';
 import { frequencySeconds, TrendsQueryDto } from './dto/trends-query.dto';
 import type { TrendMetricsDto, TrendsResponseDto } from './dto/trends-response.dto';
@@ -11,12 +12,12 @@ const NO_PLAY_TIME = 'no play time (played_at or ts)';
 
 @Injectable()
 export class TrendsService {
-  constructor(private readonly engine: ProphetPool) {}
+  constructor(private readonly prophetPool: ProphetPool) {}
 
   /**
    * The listener's trend: for each audio feature, Prophet fitted on the tracks in play order and
    * forecast `periods` steps of `freq` beyond the last play; the value at the last step, clamped to
-   * the feature's range, is the target for the next songs. The fits run in ProphetPool's worker
+   * the feature's range, is the target for the next songs. The fits run in the pool's worker
    * threads, off the event loop.
    */
   async forecastTargets(parsed: ParsedTracks, query: TrendsQueryDto): Promise<TrendsResponseDto> {
@@ -44,7 +45,7 @@ export class TrendsService {
     );
     const at = future.length - 1;
 
-    const forecasts = await this.engine.forecastAll(
+    const forecasts = await this.prophetPool.forecastAll(
       TREND_METRICS.map((metric) => ({ ds, y: played.map((track) => track[metric]) })),
       future,
       query.interval,
@@ -102,12 +103,7 @@ function spotifyQuery(
   for (const metric of TREND_METRICS) {
     const value = metrics[metric];
     query[`target_${metric}`] =
-      metric === 'mode' || metric === 'duration_ms' ? Math.round(value) : round(value, 4);
+      metric === 'mode' || metric === 'duration_ms' ? Math.round(value) : round(value);
   }
   return query;
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -3,12 +3,20 @@ import type {
   ProphetOptimizeOptions,
   ProphetOptimizeOutput,
 } from '@bsull/augurs/prophet';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  type Worker,
+} from 'node:worker_threads';
+import { startWorker } from '../common/workers/start-worker';
+import type { LbfgsReply, LbfgsRequest, LbfgsWorkerData } from './wasm-lbfgs.worker';
 
 /**
- * Stan's L-BFGS from `@bsull/augurs-prophet-wasmstan`, run in a worker thread and called
- * synchronously (augurs calls its optimizer synchronously inside `fit()`).
+ * Stan's L-BFGS from `@bsull/augurs-prophet-wasmstan`, run in a worker thread (wasm-lbfgs.worker.ts)
+ * and called synchronously (augurs calls its optimizer synchronously inside `fit()`).
  *
  * Why a worker: the WebAssembly optimizer leaks memory on every call (≈ 7–18 KB for 100–150
  * points, measured) and a crash inside it leaks more and can leave it hanging. Its memory can only
@@ -18,36 +26,6 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:
 const RECYCLE_AFTER_CALLS = 1000;
 const CALL_TIMEOUT_MS = 30_000;
 const START_TIMEOUT_MS = 30_000;
-
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { port, signal, wasmstanUrl } = workerData;
-const flag = new Int32Array(signal);
-const wake = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
-import(wasmstanUrl).then(
-  ({ optimizer }) => {
-    port.on('message', ({ init, data, opts }) => {
-      let reply;
-      try {
-        reply = { output: optimizer.optimize(init, data, opts) };
-      } catch (error) {
-        reply = { error: String(error && error.message ? error.message : error) };
-      }
-      port.postMessage(reply);
-      wake();
-    });
-    port.postMessage({ ready: true });
-    wake();
-  },
-  (error) => { port.postMessage({ error: 'cannot load the optimizer: ' + String(error) }); wake(); },
-);
-`;
-
-interface Reply {
-  ready?: boolean;
-  output?: ProphetOptimizeOutput;
-  error?: string;
-}
 
 export class WasmLbfgs {
   private worker?: Worker;
@@ -62,7 +40,8 @@ export class WasmLbfgs {
   ): ProphetOptimizeOutput {
     if (!this.worker || this.calls >= RECYCLE_AFTER_CALLS) this.restart();
     this.calls++;
-    const reply = this.request({ init, data, opts }, CALL_TIMEOUT_MS);
+    const request: LbfgsRequest = { init, data, opts };
+    const reply = this.request(request, CALL_TIMEOUT_MS);
     if (reply.output) return reply.output;
     // A crash may have left the instance in a bad state: start afresh next time.
     if (/unreachable|RuntimeError|timed out/i.test(reply.error ?? '')) this.stop();
@@ -84,9 +63,9 @@ export class WasmLbfgs {
     const wasmstanUrl = pathToFileURL(require.resolve('@bsull/augurs-prophet-wasmstan')).href;
     this.flag = new Int32Array(signal);
     this.port = port1;
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { port: port2, signal, wasmstanUrl },
+    const workerData: LbfgsWorkerData = { port: port2, signal, wasmstanUrl };
+    this.worker = startWorker(join(__dirname, 'wasm-lbfgs.worker'), {
+      workerData,
       transferList: [port2],
     });
     this.worker.unref();
@@ -98,20 +77,20 @@ export class WasmLbfgs {
     }
   }
 
-  private request(message: unknown, timeoutMs: number): Reply {
+  private request(message: unknown, timeoutMs: number): LbfgsReply {
     Atomics.store(this.flag!, 0, 0);
     this.port!.postMessage(message);
     return this.receive(timeoutMs);
   }
 
   /** Blocks until the worker answers (or the timeout passes) and reads its reply. */
-  private receive(timeoutMs: number): Reply {
+  private receive(timeoutMs: number): LbfgsReply {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const received = receiveMessageOnPort(this.port!);
       if (received) {
         Atomics.store(this.flag!, 0, 0);
-        return received.message as Reply;
+        return received.message as LbfgsReply;
       }
       const left = deadline - Date.now();
       if (left <= 0) {

@@ -1,20 +1,22 @@
-import { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
+import { logLevelsFrom } from '../../src/common/http/log-levels';
+import { validateEnvironment } from '../../src/config';
+import { sharedDataPath } from './shared-data';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
 
-/** ../shared/data beside the repository (CI lays shared/ beside the clone). */
-export const SHARED_DATA_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'data');
-export const sharedData = (file: string): string => join(SHARED_DATA_DIR, file);
-
 /** Mood training through the same code path, small: few epochs, one network, no download. */
 export const SMALL_MOOD_TRAINING = {
-  MOOD_DATASET_PATH: sharedData('playlist_metrics.json'),
+  MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
   MOOD_DATASET_URL: '',
   MOOD_MAX_EPOCHS: '5',
   MOOD_PATIENCE: '5',
@@ -23,72 +25,104 @@ export const SMALL_MOOD_TRAINING = {
 };
 
 export interface TestApp {
-  app: INestApplication;
+  app: NestFastifyApplication;
+  /** Every route the HTTP platform serves, as "METHOD /path" (recorded as Fastify registers them). */
+  routes: string[];
   dataDir: string;
-  /** Closes the app and removes its throw-away database (SQLite file or PostgreSQL schema). */
+  /** The app's database: its PostgreSQL schema's URL, or '' for the SQLite file in dataDir. */
+  databaseUrl: string;
+  /** Closes the app and removes the throw-away data folder and database it made. */
   close(): Promise<void>;
+}
+
+/** Settings for another app or process on the same data folder and database as `testApp`. */
+export function sameStoreAs(testApp: TestApp): Record<string, string> {
+  return { DATA_DIR: testApp.dataDir, DATABASE_URL: testApp.databaseUrl };
 }
 
 /**
  * Boots the real AppModule through the same configureApp() as main.ts, on a throw-away SQLite file
  * in a fresh DATA_DIR, or (where DATABASE_URL is set, as in CI's second pass) on a fresh PostgreSQL
- * schema of that database. Settings in `env` override the test defaults.
+ * schema of that database. Settings in `env` override the test defaults; like main.ts, the app is
+ * built from its own validated environment, and process.env is left as it was.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'spotify-recommender-e2e-'));
-  const baseUrl = process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL;
+  const suiteDatabaseUrl = process.env.DATABASE_URL;
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'spotify-recommender-e2e-'));
   let schema: string | undefined;
-  let databaseUrl: string | undefined;
-  if (baseUrl) {
-    process.env.E2E_DATABASE_URL = baseUrl;
+  let databaseUrl = env.DATABASE_URL ?? '';
+  if (env.DATABASE_URL === undefined && suiteDatabaseUrl) {
     schema = `e2e_${randomBytes(6).toString('hex')}`;
-    await withPg(baseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
-    const url = new URL(baseUrl);
+    await withPg(suiteDatabaseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
+    const url = new URL(suiteDatabaseUrl);
     url.searchParams.set('options', `-c search_path=${schema}`);
     databaseUrl = url.toString();
   }
 
-  const settings: Record<string, string> = {
-    DATA_DIR: dataDir,
+  const environment = validateEnvironment({
+    ...process.env,
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'error',
-    DATABASE_URL: databaseUrl ?? '',
     // Tests never download, and train only when they ask to.
     MOOD_DATASET_URL: '',
     MOOD_TRAIN_ON_START: 'false',
     ...env,
-  };
-  // Settings are process-wide: remember what they were, so the next app in this file starts clean.
-  const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, settings);
-
-  // Imported only now: ConfigModule.forRoot() validates process.env when app.module is loaded.
-  const [{ AppModule }, { configureApp }, { logLevelsFrom }] = await Promise.all([
-    import('../../src/app.module'),
-    import('../../src/app.setup'),
-    import('../../src/common/http/log-levels'),
-  ]);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false });
-  app.useLogger(logLevelsFrom(process.env.LOG_LEVEL));
-  configureApp(app);
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.register(environment)],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    bodyParser: false,
+  });
+  app.useLogger(logLevelsFrom(environment.LOG_LEVEL));
+  const routes: string[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', ({ method, url }) => {
+      for (const verb of [method].flat()) routes.push(`${verb} ${url}`);
+    });
+  await configureApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
 
   return {
     app,
+    routes,
     dataDir,
+    databaseUrl,
     close: async () => {
       await app.close();
-      for (const [key, value] of Object.entries(previous)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-      if (baseUrl && schema) {
-        await withPg(baseUrl, (client) => client.query(`DROP SCHEMA "${schema}" CASCADE`));
+      if (env.DATA_DIR === undefined) rmSync(dataDir, { recursive: true, force: true });
+      if (suiteDatabaseUrl && schema) {
+        await withPg(suiteDatabaseUrl, (client) => client.query(`DROP SCHEMA "${schema}" CASCADE`));
       }
     },
   };
+}
+
+/**
+ * Boots a test app (see createTestApp) before the tests of the enclosing `describe` and closes it
+ * after them: `testApp()` is the app, `http()` a supertest request to it.
+ */
+export function useTestApp(env: Record<string, string> = {}): {
+  testApp: () => TestApp;
+  http: () => ReturnType<typeof request>;
+} {
+  let started: TestApp | undefined;
+  beforeAll(async () => {
+    started = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const testApp = () => {
+    if (!started) throw new Error('The test app starts in beforeAll; use it inside a test or hook');
+    return started;
+  };
+  return { testApp, http: () => request(testApp().app.getHttpServer()) };
 }
 
 async function withPg<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

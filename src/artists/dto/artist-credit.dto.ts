@@ -10,7 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-/** The seed's row: one (track, artist) pair, as in ../shared/data/playlist_artists.json. */
+/** One (track, artist) pair per row, as in ../shared/data/playlist_artists.json. */
 export class ArtistRowDto {
   /** @example "1DzQvaFztN7CnbqcXOO5k0" */
   @IsOptional()

@@ -1,12 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalIntQuery } from '../../common/validation/optional-int-query';
 
 export class FavouriteArtistsQueryDto {
   /** How many artists to return, most played first. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1)
-  @Max(100)
-  @IsInt()
+  @OptionalIntQuery(1, 100)
   limit: number = 20;
 }

@@ -21,29 +21,77 @@ export type AudioFeatures = Record<AudioFeature, number>;
 
 /**
  * The value rules of each feature (what a client may send and a catalog row may hold). `integer`
- * features must be whole numbers; `exclusiveMin` means the minimum itself is not allowed.
+ * features must be whole numbers; `exclusiveMin` means the minimum itself is not allowed; `values`,
+ * where present, lists the only values allowed. `typical` is where real tracks lie when that is
+ * narrower than what is accepted (forecasts are clamped to it). `description` and `example` document
+ * the feature in the API.
  */
 export interface AudioFeatureRule {
   min: number;
   max: number;
   integer?: boolean;
   exclusiveMin?: boolean;
+  values?: readonly number[];
+  typical?: readonly [number, number];
+  description?: string;
+  example?: number;
 }
 
+const THREE_HOURS_MS = 3 * 60 * 60 * 1000;
+
+/** The one definition of every feature's rule: request validation, documentation and ranges derive from it. */
 export const AUDIO_FEATURE_RULES: Readonly<Record<AudioFeature, AudioFeatureRule>> = {
-  danceability: { min: 0, max: 1 },
-  energy: { min: 0, max: 1 },
-  key: { min: -1, max: 11, integer: true },
-  loudness: { min: -100, max: 20 },
-  mode: { min: 0, max: 1, integer: true },
-  speechiness: { min: 0, max: 1 },
-  acousticness: { min: 0, max: 1 },
-  instrumentalness: { min: 0, max: 1 },
-  liveness: { min: 0, max: 1 },
-  valence: { min: 0, max: 1 },
-  tempo: { min: 0, max: 1000 },
-  duration_ms: { min: 0, max: 86_400_000, exclusiveMin: true },
-  time_signature: { min: 0, max: 12, integer: true },
+  danceability: { min: 0, max: 1, example: 0.565 },
+  energy: { min: 0, max: 1, example: 0.636 },
+  key: {
+    min: -1,
+    max: 11,
+    integer: true,
+    description: 'Pitch class, -1 when no key was detected.',
+    example: 0,
+  },
+  loudness: {
+    min: -100,
+    max: 20,
+    typical: [-60, 0],
+    description: 'Decibels, typically -60…0 (accepted: -100…20).',
+    example: -8.198,
+  },
+  mode: {
+    min: 0,
+    max: 1,
+    integer: true,
+    values: [0, 1],
+    description: '1 major, 0 minor.',
+    example: 1,
+  },
+  speechiness: { min: 0, max: 1, example: 0.0638 },
+  acousticness: { min: 0, max: 1, example: 0.107 },
+  instrumentalness: { min: 0, max: 1, example: 0.0000099 },
+  liveness: { min: 0, max: 1, example: 0.447 },
+  valence: { min: 0, max: 1, example: 0.525 },
+  tempo: {
+    min: 0,
+    max: 1000,
+    typical: [0, 200],
+    description: 'Beats per minute.',
+    example: 170.01,
+  },
+  duration_ms: {
+    min: 0,
+    max: 86_400_000,
+    exclusiveMin: true,
+    typical: [0, THREE_HOURS_MS],
+    description: 'Milliseconds.',
+    example: 179551,
+  },
+  time_signature: {
+    min: 0,
+    max: 12,
+    integer: true,
+    description: "Estimated beats per bar, 0–7 in Spotify's data.",
+    example: 4,
+  },
 };
 
 /** The seven features that Spotify reports on a 0–1 scale. */

@@ -1,16 +1,14 @@
 import {
-  IsIn,
-  IsInt,
-  IsNumber,
   IsOptional,
-  IsPositive,
   IsString,
-  Max,
   MaxLength,
-  Min,
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
+import { AudioFeaturesDto } from './audio-features.dto';
+import { parsePlayTime } from './play-time';
+
+export { parsePlayTime };
 
 /** Accepts an ISO-8601 string, `2023-08-12 19:28:48.750385`, or epoch milliseconds (pandas to_json). */
 export function IsPlayTime(): PropertyDecorator {
@@ -27,39 +25,12 @@ export function IsPlayTime(): PropertyDecorator {
     });
 }
 
-const FULL_ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
-const NAIVE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-export function parsePlayTime(value: unknown): Date | undefined {
-  if (typeof value === 'number') {
-    return Number.isFinite(value) && Math.abs(value) < 8.64e15 ? new Date(value) : undefined;
-  }
-  if (typeof value !== 'string') return undefined;
-  if (FULL_ISO_TIMESTAMP.test(value)) {
-    // The common case (Spotify's played_at): Date.parse reads it as it is.
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : new Date(ms);
-  }
-  const text = value.trim();
-  let normalised: string;
-  if (NAIVE_TIMESTAMP.test(text)) {
-    // A naive timestamp (Python's str(datetime)) is read as UTC; keep millisecond precision.
-    normalised = text.replace(' ', 'T').replace(/(\.\d{3})\d+$/, '$1') + 'Z';
-  } else if (ISO_TIMESTAMP.test(text)) {
-    normalised = text.replace(/(\.\d{3})\d+/, '$1');
-  } else {
-    return undefined;
-  }
-  const date = new Date(normalised);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
 /**
- * One track as the client sends it: a Spotify audio-features object plus its play time. The value rules
- * are DESIGN's; every field is validated by path (`tracks[3].energy`). Unknown Spotify fields are ignored.
+ * One track as the client sends it: a Spotify audio-features object (the 13 features, each checked
+ * against its rule in AUDIO_FEATURE_RULES) plus its play time. Every field is validated by path
+ * (`tracks[3].energy`). Unknown Spotify fields are ignored.
  */
-export class TrackFeaturesDto {
+export class TrackFeaturesDto extends AudioFeaturesDto {
   /** Spotify track id */
   @IsOptional()
   @MaxLength(128)
@@ -71,86 +42,10 @@ export class TrackFeaturesDto {
   @IsPlayTime()
   played_at?: string | number;
 
-  /** Play time as the original service's exports write it: `2023-08-12 19:28:48.750385` (UTC). */
+  /** Play time as some exports write it: `2023-08-12 19:28:48.750385` (UTC). */
   @IsOptional()
   @IsPlayTime()
   ts?: string | number;
-
-  /** @example 0.565 */
-  @Min(0)
-  @Max(1)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  danceability!: number;
-
-  /** @example 0.636 */
-  @Min(0)
-  @Max(1)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  energy!: number;
-
-  /** Pitch class, -1 when no key was detected. @example 0 */
-  @Min(-1)
-  @Max(11)
-  @IsInt()
-  key!: number;
-
-  /** Decibels, typically -60…0 (accepted: -100…20). @example -8.198 */
-  @Min(-100)
-  @Max(20)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  loudness!: number;
-
-  /** 1 major, 0 minor. @example 1 */
-  @IsIn([0, 1])
-  mode!: number;
-
-  /** @example 0.0638 */
-  @Min(0)
-  @Max(1)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  speechiness!: number;
-
-  /** @example 0.107 */
-  @Min(0)
-  @Max(1)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  acousticness!: number;
-
-  /** @example 0.0000099 */
-  @Min(0)
-  @Max(1)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  instrumentalness!: number;
-
-  /** @example 0.447 */
-  @Min(0)
-  @Max(1)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  liveness!: number;
-
-  /** @example 0.525 */
-  @Min(0)
-  @Max(1)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  valence!: number;
-
-  /** Beats per minute. @example 170.01 */
-  @Min(0)
-  @Max(1000)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  tempo!: number;
-
-  /** @example 179551 */
-  @IsPositive()
-  @Max(86_400_000)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  duration_ms!: number;
-
-  /** Estimated beats per bar, 0–7 in Spotify's data. @example 4 */
-  @Min(0)
-  @Max(12)
-  @IsInt()
-  time_signature!: number;
 
   /** Mood label (training data only; ignored elsewhere). */
   @IsOptional()
@@ -163,9 +58,4 @@ export class TrackFeaturesDto {
   @MaxLength(128)
   @IsString()
   playlist?: string;
-}
-
-/** `{ "tracks": [...] }`, one of the three accepted body shapes. */
-export class TracksBodyDto {
-  tracks!: TrackFeaturesDto[];
 }

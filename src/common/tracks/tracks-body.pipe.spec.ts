@@ -1,30 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readSharedJson } from '../../../test/helpers/shared-data';
+import { TYPICAL_FEATURES, trackBody } from '../../../test/helpers/tracks';
 import { ValidationFailedError } from '../errors';
+import { AUDIO_FEATURES } from './audio-features';
 import { parseTracksBody } from './tracks-body.pipe';
 
-const sharedData = (file: string) => resolve(__dirname, '../../../../shared/data', file);
-
-const track = (overrides: Record<string, unknown> = {}) => ({
-  danceability: 0.5,
-  energy: 0.6,
-  key: 5,
-  loudness: -7.2,
-  mode: 1,
-  speechiness: 0.05,
-  acousticness: 0.1,
-  instrumentalness: 0,
-  liveness: 0.12,
-  valence: 0.4,
-  tempo: 120,
-  duration_ms: 200000,
-  time_signature: 4,
-  id: 'track-a',
-  played_at: '2023-08-10T15:47:50.611Z',
-  type: 'audio_features',
-  uri: 'spotify:track:track-a',
-  ...overrides,
-});
+/** A Spotify audio-features object with a play time, as clients send it. */
+const track = (fields: Record<string, unknown> = {}) =>
+  trackBody({
+    id: 'track-a',
+    played_at: '2023-08-10T15:47:50.611Z',
+    type: 'audio_features',
+    uri: 'spotify:track:track-a',
+    ...fields,
+  });
 
 function validationDetails(body: unknown): { path: string; message: string }[] {
   try {
@@ -41,7 +29,7 @@ describe('parseTracksBody', () => {
     const { tracks, skipped } = parseTracksBody([track()]);
     expect(skipped).toEqual([]);
     expect(tracks).toEqual([
-      expect.objectContaining({ row: 0, id: 'track-a', energy: 0.6, duration_ms: 200000 }),
+      expect.objectContaining({ row: 0, id: 'track-a', ...TYPICAL_FEATURES }),
     ]);
     expect(tracks[0].playedAt).toEqual(new Date('2023-08-10T15:47:50.611Z'));
     expect(tracks[0]).not.toHaveProperty('uri');
@@ -53,7 +41,9 @@ describe('parseTracksBody', () => {
   });
 
   it('reads the pandas column-oriented sample (596 tracks, play times from ts)', () => {
-    const body = JSON.parse(readFileSync(sharedData('playlist_example_json.json'), 'utf8'));
+    const body = readSharedJson<{ danceability: Record<string, unknown> }>(
+      'playlist_example_json.json',
+    );
     const { tracks, skipped } = parseTracksBody(body);
     expect(tracks.length + skipped.length).toBe(Object.keys(body.danceability).length);
     expect(tracks[0]).toEqual(
@@ -79,21 +69,7 @@ describe('parseTracksBody', () => {
     const { tracks, skipped } = parseTracksBody([
       track(),
       { ...empty, id: 'gone' },
-      track({
-        danceability: null,
-        energy: null,
-        key: null,
-        loudness: null,
-        mode: null,
-        speechiness: null,
-        acousticness: null,
-        instrumentalness: null,
-        liveness: null,
-        valence: null,
-        tempo: null,
-        duration_ms: null,
-        time_signature: null,
-      }),
+      track(Object.fromEntries(AUDIO_FEATURES.map((feature) => [feature, null]))),
     ]);
     expect(tracks).toHaveLength(1);
     expect(skipped).toEqual([

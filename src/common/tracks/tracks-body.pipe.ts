@@ -160,23 +160,8 @@ function toTrack(
   options: TracksBodyOptions,
 ): Track {
   const playedAt = parsePlayTime(dto.played_at ?? dto.ts);
-  const track: Track = {
-    row,
-    label,
-    danceability: dto.danceability,
-    energy: dto.energy,
-    key: dto.key,
-    loudness: dto.loudness,
-    mode: dto.mode,
-    speechiness: dto.speechiness,
-    acousticness: dto.acousticness,
-    instrumentalness: dto.instrumentalness,
-    liveness: dto.liveness,
-    valence: dto.valence,
-    tempo: dto.tempo,
-    duration_ms: dto.duration_ms,
-    time_signature: dto.time_signature,
-  };
+  const track = { row, label } as Track;
+  for (const feature of AUDIO_FEATURES) track[feature] = dto[feature];
   if (dto.id) track.id = dto.id;
   if (playedAt) track.playedAt = playedAt;
   if (options.labelled && dto.tag) track.tag = dto.tag;

@@ -10,6 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import fc from 'fast-check';
+import { TYPICAL_FEATURES } from '../../../test/helpers/tracks';
 import { AUDIO_FEATURES } from '../tracks/audio-features';
 import { TrackFeaturesDto } from '../tracks/track-features.dto';
 import { compileQuickCheck } from './quick-check';
@@ -48,21 +49,7 @@ describe('compileQuickCheck', () => {
   });
 
   it('agrees with validateSync on track rows with random changes', () => {
-    const validTrack = {
-      danceability: 0.5,
-      energy: 0.6,
-      key: 5,
-      loudness: -7,
-      mode: 1,
-      speechiness: 0.05,
-      acousticness: 0.1,
-      instrumentalness: 0,
-      liveness: 0.1,
-      valence: 0.4,
-      tempo: 120,
-      duration_ms: 200000,
-      time_signature: 4,
-    };
+    const validTrack = TYPICAL_FEATURES;
     let validSeen = 0;
     const quickTrack = compileQuickCheck(TrackFeaturesDto);
     const anyValue = fc.oneof(

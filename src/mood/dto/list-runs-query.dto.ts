@@ -1,19 +1,11 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalIntQuery } from '../../common/validation/optional-int-query';
 
 export class ListRunsQueryDto {
   /** At most this many runs, newest first. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1)
-  @Max(100)
-  @IsInt()
+  @OptionalIntQuery(1, 100)
   limit: number = 20;
 
   /** Skip this many runs. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(0)
-  @IsInt()
+  @OptionalIntQuery(0)
   offset: number = 0;
 }

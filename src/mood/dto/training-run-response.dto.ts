@@ -4,7 +4,10 @@ import type { DatasetSource, TrainingRunStatus } from '../training-run.entity';
 export class TrainingDatasetDto {
   /** `default` (the default dataset) or `request` (a body posted to retrain_mood). */
   source!: DatasetSource;
-  /** sha256 of the dataset file, or of the posted body's JSON. */
+  /**
+   * sha256 of the labelled rows the run trained on, the same for either source and any body shape
+   * (canonical form: see labelledDatasetSha256).
+   */
   sha256!: string;
   rows_used!: number;
   rows_skipped!: number;

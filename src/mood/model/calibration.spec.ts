@@ -1,9 +1,5 @@
-import {
-  combineListener,
-  expectedCalibrationError,
-  seededRandom,
-  softmax,
-} from '../mood-evaluation';
+import { seededRandom } from '../../common/numeric';
+import { combineListener, expectedCalibrationError, softmax } from '../mood-evaluation';
 import { fitSetCalibration, fitTemperature } from './calibration';
 
 /** Rows whose true probabilities come from `logits`, with moods drawn from them. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom, shuffled } from '../mood-evaluation';
+import { seededRandom, shuffled } from '../../common/numeric';
 
 /** How the small feed-forward networks of a mood model are shaped and trained. */
 export interface NetworkOptions {

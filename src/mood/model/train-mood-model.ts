@@ -1,10 +1,9 @@
 import { type GroupingRule, groupedFolds, type LabelledRow } from '../mood-dataset-split';
+import { argmax, round } from '../../common/numeric';
 import {
-  argmax,
   evaluateSplit,
   expectedCalibrationError,
   type MoodSplitMetrics,
-  round,
   type SetCalibration,
   softmax,
 } from '../mood-evaluation';
@@ -86,18 +85,20 @@ export interface MoodHyperParameters {
   seed: number;
 }
 
-export const DEFAULT_HYPER_PARAMETERS: MoodHyperParameters = {
-  maxEpochs: 300,
-  patience: 15,
-  ensembleSize: 3,
-  folds: 5,
+/**
+ * The networks' shape, regularisation and optimiser, chosen by measurement (README, "Mood").
+ * Training length, folds, ensemble size and seed are settings (MOOD_MAX_EPOCHS, …: mood.config.ts).
+ */
+export const NETWORK_HYPER_PARAMETERS: Omit<
+  MoodHyperParameters,
+  'maxEpochs' | 'patience' | 'ensembleSize' | 'folds' | 'seed'
+> = {
   candidates: MOOD_CANDIDATES.map((candidate) => candidate.name),
   hiddenUnits: 16,
   dropout: 0.1,
   l2: 0.001,
   labelSmoothing: 0.1,
   learningRate: 0.02,
-  seed: 42,
 };
 
 export interface TrainingProgress {

@@ -1,23 +1,14 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalIntQuery } from '../../common/validation/optional-int-query';
 
 export const MAX_RECENT = 100;
 export const MAX_NEIGHBOURS = 50;
 
 export class SimilarityQueryDto {
   /** How many of the most recently played distinct tracks to use as queries. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1)
-  @Max(MAX_RECENT)
-  @IsInt()
+  @OptionalIntQuery(1, MAX_RECENT)
   recent: number = 5;
 
   /** Neighbours per query, nearest first. Must not exceed the candidate pool. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1)
-  @Max(MAX_NEIGHBOURS)
-  @IsInt()
+  @OptionalIntQuery(1, MAX_NEIGHBOURS)
   k: number = 1;
 }

@@ -1,3 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AUDIO_FEATURES } from '../../common/tracks/audio-features';
+import { AudioFeaturesDto } from '../../common/tracks/audio-features.dto';
 import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 
 /** A recently played track used as a query. */
@@ -11,26 +14,13 @@ export class SimilarityQueryTrackDto {
 }
 
 /** A candidate track, with its raw (unstandardised) audio features. */
-export class SimilarTrackDto {
+export class SimilarTrackDto extends AudioFeaturesDto {
   /** @example "6JxwjzxFlfkOB12ruL3sEI" */
   id!: string | null;
   /** Position of the row in the request. @example 412 */
   row!: number;
   /** Most recent play time of this track, when the input had one. */
   played_at?: string;
-  danceability!: number;
-  energy!: number;
-  key!: number;
-  loudness!: number;
-  mode!: number;
-  speechiness!: number;
-  acousticness!: number;
-  instrumentalness!: number;
-  liveness!: number;
-  valence!: number;
-  tempo!: number;
-  duration_ms!: number;
-  time_signature!: number;
 }
 
 export class SimilarityNeighbourDto {
@@ -50,10 +40,8 @@ export class SimilarityResponseDto {
   results!: SimilarityResultDto[];
   /** Distinct candidate tracks searched (queries and repeats of one track id excluded). @example 417 */
   pool_size!: number;
-  /**
-   * Audio features the distance uses, in order; a feature constant across the pool is left out.
-   * @example ["danceability","energy","key","loudness","mode","speechiness","acousticness","instrumentalness","liveness","valence","tempo","duration_ms","time_signature"]
-   */
+  /** Audio features the distance uses, in order; a feature constant across the pool is left out. */
+  @ApiProperty({ type: [String], example: AUDIO_FEATURES })
   features_used!: string[];
   /** Input rows not used (no audio features). */
   skipped!: SkippedRowDto[];

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { OptionalIntQuery } from '../../common/validation/optional-int-query';
 
 /** `30s`, `1min`, `2h` (pandas-style `S`, `T`, `H` too); the number defaults to 1. */
 export const FREQUENCY_PATTERN =
@@ -17,11 +18,7 @@ export function frequencySeconds(freq: string): number {
 
 export class TrendsQueryDto {
   /** Steps to forecast beyond the last play; the targets are the forecast at the last step. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1)
-  @Max(1000)
-  @IsInt()
+  @OptionalIntQuery(1, 1000)
   periods: number = 10;
 
   /** Length of one step: a number and a unit, `s`, `min` or `h` (e.g. `30s`, `1min`, `2h`). */

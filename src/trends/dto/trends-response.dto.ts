@@ -1,30 +1,20 @@
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { AudioFeaturesDto } from '../../common/tracks/audio-features.dto';
 import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
-import { ApiProperty } from '@nestjs/swagger';
+import { TREND_METRICS } from '../trend-metrics';
 
-/** One value per forecast audio feature. */
-export class TrendMetricsDto {
-  /** @example 0 */
-  danceability!: number;
-  /** @example 0 */
-  energy!: number;
-  /** dB, clamped to −60…0. @example -40.5036 */
-  loudness!: number;
-  /** 0 (minor) … 1 (major), unrounded. @example 0 */
+/**
+ * One value per forecast audio feature (every feature but `key` and `time_signature`), each clamped to
+ * where real tracks lie: 0–1 features and `mode` to 0…1 (`mode` unrounded), loudness to −60…0 dB,
+ * tempo to 0…200 BPM, duration to 0…3 h.
+ */
+export class TrendMetricsDto extends PickType(
+  AudioFeaturesDto,
+  TREND_METRICS.filter((metric) => metric !== 'mode'),
+) {
+  /** Between minor (0) and major (1), unrounded. @example 0.2111 */
+  @ApiProperty({ minimum: 0, maximum: 1 })
   mode!: number;
-  /** @example 0.0072 */
-  speechiness!: number;
-  /** @example 1 */
-  acousticness!: number;
-  /** @example 1 */
-  instrumentalness!: number;
-  /** @example 0.5682 */
-  liveness!: number;
-  /** @example 0 */
-  valence!: number;
-  /** BPM, clamped to 0…200. @example 132.4781 */
-  tempo!: number;
-  /** Milliseconds, clamped to 0…3 h. @example 686046.53 */
-  duration_ms!: number;
 }
 
 export class TrendHorizonDto {

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { catalogConfig } from './catalog.config';
+import { CatalogController } from './catalog.controller';
+import { CatalogService } from './catalog.service';
+import { CatalogChanges } from './catalog-changes';
+import { CatalogHarvester } from './catalog-harvester';
+import { CatalogImport } from './catalog-import.entity';
+import { CatalogTrack, CatalogTrackGenre } from './catalog-track.entity';
+import { CatalogImportWatcher } from './imports/catalog-import-watcher';
+import { CatalogImportsService } from './imports/catalog-imports.service';
+import { CatalogStore } from './storage/catalog-store';
+import { CatalogWriters } from './storage/catalog-writers';
+
+/** The imports' share of the catalog: what the service and the import CLI both need. */
+export const CATALOG_IMPORT_PROVIDERS = [
+  CatalogImportsService,
+  CatalogWriters,
+  CatalogChanges,
+  catalogConfig.provider,
+];
+export const CATALOG_ENTITIES = [CatalogTrack, CatalogTrackGenre, CatalogImport];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES)],
+  controllers: [CatalogController],
+  providers: [
+    ...CATALOG_IMPORT_PROVIDERS,
+    CatalogService,
+    CatalogStore,
+    CatalogHarvester,
+    CatalogImportWatcher,
+  ],
+  // For the in-memory index (streamAll, change notices), the harvest, and the import route.
+  exports: [CatalogStore, CatalogChanges, CatalogHarvester, CatalogImportsService],
+})
+export class CatalogModule {}

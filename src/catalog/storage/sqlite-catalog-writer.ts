@@ -1,0 +1,120 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { DateUtils } from 'typeorm/util/DateUtils';
+import {
+  type CatalogBulkWriter,
+  changedTracksSql,
+  MAX_LISTED_CHANGES,
+  mergeCounts,
+  type MergeCounts,
+  mergeGenresSql,
+  mergeTracksSql,
+  type SqlStatement,
+  type StagedRow,
+  TRACK_VALUE_COLUMNS,
+  trackValues,
+} from './catalog-sql';
+
+/**
+ * SQLite: prepared statements on better-sqlite3, staging in TEMP tables (private to the connection,
+ * outside the database file, gone with the process). The merge is one synchronous transaction, so
+ * no other statement of the process can run between its parts.
+ */
+export class SqliteCatalogWriter implements CatalogBulkWriter {
+  private readonly staged = `temp.catalog_stage_${randomBytes(4).toString('hex')}`;
+  private readonly stagedGenres = `${this.staged}_genres`;
+  private insertTrack?: Statement;
+  private insertGenre?: Statement;
+  private open = false;
+
+  constructor(private readonly db: Database) {}
+
+  begin(): Promise<void> {
+    const columns = TRACK_VALUE_COLUMNS.join(', ');
+    // Append-only (no key to keep in order while rows arrive); duplicates are settled at commit.
+    this.db.exec(
+      `CREATE TABLE ${this.staged} (${columns});` +
+        `CREATE TABLE ${this.stagedGenres} (id, genre);`,
+    );
+    this.open = true;
+    const placeholders = TRACK_VALUE_COLUMNS.map(() => '?').join(', ');
+    this.insertTrack = this.db.prepare(`INSERT INTO ${this.staged} VALUES (${placeholders})`);
+    this.insertGenre = this.db.prepare(`INSERT INTO ${this.stagedGenres} VALUES (?, ?)`);
+    return Promise.resolve();
+  }
+
+  stage(rows: readonly StagedRow[]): Promise<void> {
+    const insertTrack = this.insertTrack!;
+    const insertGenre = this.insertGenre!;
+    this.db.transaction(() => {
+      for (const { track } of rows) {
+        insertTrack.run(trackValues(track, Number));
+        for (const genre of track.genres) insertGenre.run(track.id, genre);
+      }
+    })();
+    return Promise.resolve();
+  }
+
+  async commit(
+    source: string,
+    now: Date,
+    also?: (counts: MergeCounts) => SqlStatement,
+  ): Promise<MergeCounts> {
+    const time = DateUtils.mixedDateToUtcDatetimeString(now) as string;
+    const last = `${this.staged}_last`;
+    const genres = `${this.staged}_set`;
+    const changed = `${this.staged}_changed`;
+    const columns = TRACK_VALUE_COLUMNS.join(', ');
+    const counts = this.db.transaction((): MergeCounts => {
+      // The last row of each id (rows are appended in file order, so the highest rowid): SQLite
+      // takes a bare column's value from the row that max() picked. Grouping also sorts by id, so
+      // the merge below inserts in key order.
+      this.db.exec(
+        `CREATE TABLE ${last} AS SELECT ${columns} FROM ` +
+          `(SELECT ${columns}, max(rowid) FROM ${this.staged} GROUP BY id);` +
+          `CREATE TABLE ${genres} AS SELECT DISTINCT id, genre FROM ${this.stagedGenres};` +
+          `CREATE INDEX ${genres}_id ON ${genres.replace('temp.', '')} (id);` +
+          `CREATE TABLE ${changed} AS ${changedTracksSql(last, genres)};`,
+      );
+      const tracks = this.count(`SELECT COUNT(*) FROM ${last}`);
+      const total = this.count(`SELECT COUNT(*) FROM ${changed}`);
+      const added = this.count(`SELECT COUNT(*) FROM ${changed} WHERE added = 1`);
+      const changedIds =
+        total <= MAX_LISTED_CHANGES
+          ? (this.db.prepare(`SELECT id FROM ${changed}`).pluck().all() as string[])
+          : null;
+      this.db.prepare(mergeTracksSql(last, ['?', '?', '?'])).run(source, time, time);
+      this.db.exec(mergeGenresSql(genres));
+      const counts = mergeCounts(tracks, total, added, changedIds);
+      if (also) {
+        const statement = also(counts);
+        this.db.prepare(statement.sql).run(...statement.params.map(sqliteValue));
+      }
+      return counts;
+    })();
+    await this.abort();
+    return counts;
+  }
+
+  private count(sql: string): number {
+    return this.db.prepare(sql).pluck().get() as number;
+  }
+
+  abort(): Promise<void> {
+    if (this.open) {
+      this.open = false;
+      const tables = ['', '_genres', '_last', '_set', '_changed'].map(
+        (suffix) => this.staged + suffix,
+      );
+      this.db.exec(tables.map((table) => `DROP TABLE IF EXISTS ${table};`).join(''));
+    }
+    return Promise.resolve();
+  }
+}
+
+/** better-sqlite3 binds no Dates or booleans: as TypeORM stores them. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(value);
+  if (typeof value === 'boolean') return Number(value);
+  return value;
+}

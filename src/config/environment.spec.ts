@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  Environment,
+  InvalidEnvironmentError,
+  loadEnvironment,
+  validateEnvironment,
+} from './environment';
+
+describe('validateEnvironment', () => {
+  it('accepts an empty environment: every setting has its default', () => {
+    const environment = validateEnvironment({});
+    expect(environment).toBeInstanceOf(Environment);
+    expect(environment).toEqual(
+      expect.objectContaining({ PORT: 3000, DATA_DIR: resolve('data'), DB_RUN_MIGRATIONS: true }),
+    );
+    expect(environment.TRENDS_WORKERS).toBeGreaterThanOrEqual(1);
+  });
+
+  it('types well-formed settings: numbers, booleans, an absolute DATA_DIR', () => {
+    const environment = validateEnvironment({
+      PORT: '8080',
+      DATA_DIR: 'somewhere/else',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      ADMIN_API_KEY: 'a-long-enough-admin-key',
+      BODY_LIMIT: '20mb',
+      MOOD_TRAIN_ON_START: 'false',
+      MOOD_DATASET_SHA256: 'AB'.repeat(32),
+      PATH: '/ignored/as/not/a/setting',
+    });
+    expect(environment).toEqual(
+      expect.objectContaining({
+        PORT: 8080,
+        DATA_DIR: resolve('somewhere/else'),
+        MOOD_TRAIN_ON_START: false,
+        MOOD_DATASET_SHA256: 'ab'.repeat(32),
+      }),
+    );
+    expect(environment).not.toHaveProperty('PATH');
+  });
+
+  it('reads an empty setting as unset, except an empty MOOD_DATASET_URL (never download)', () => {
+    const environment = validateEnvironment({
+      PORT: '',
+      MOOD_MAX_EPOCHS: '',
+      MOOD_DATASET_URL: '',
+    });
+    expect(environment.PORT).toBe(3000);
+    expect(environment.MOOD_MAX_EPOCHS).toBe(300);
+    expect(environment.MOOD_DATASET_URL).toBe('');
+  });
+
+  it('refuses to start with a readable list of every wrong setting, one line each', () => {
+    const refuse = () =>
+      validateEnvironment({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        ADMIN_API_KEY: 'short',
+        DB_LOGGING: 'yes',
+      });
+    expect(refuse).toThrow(InvalidEnvironmentError);
+    expect(refuse).toThrow(
+      'Invalid environment, the service cannot start:\n' +
+        '  - PORT="eighty": PORT must be an integer number\n' +
+        '  - DATABASE_URL="mysql://x": DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite file)\n' +
+        '  - DB_LOGGING="yes": DB_LOGGING must be true or false\n' +
+        '  - ADMIN_API_KEY="short": ADMIN_API_KEY must be empty or at least 16 characters long',
+    );
+  });
+});
+
+describe('loadEnvironment', () => {
+  it('reads a .env file under the process environment, which wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'environment-'));
+    try {
+      const envFile = join(dir, '.env');
+      writeFileSync(envFile, 'PORT=4000\nLOG_LEVEL=debug\n');
+      const environment = loadEnvironment({ LOG_LEVEL: 'warn' }, envFile);
+      expect(environment.PORT).toBe(4000);
+      expect(environment.LOG_LEVEL).toBe('warn');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,234 @@
+import { applyDecorators } from '@nestjs/common';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelSetting = (typeof LOG_LEVELS)[number];
+
+export const TF_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type TfBackendSetting = (typeof TF_BACKENDS)[number];
+
+/**
+ * A whole number from `min` to `max`. Settings arrive as text: whole numbers become numbers, anything
+ * else stays text and fails the integer check, which runs first.
+ */
+const WholeNumber = (min: number, max?: number) =>
+  applyDecorators(
+    IsInt(),
+    Min(min),
+    ...(max === undefined ? [] : [Max(max)]),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value,
+    ),
+  );
+/** A decimal number from `min` to `max` (`0.25`, `1`), read from text like WholeNumber. */
+const DecimalNumber = (min: number, max: number) =>
+  applyDecorators(
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(min),
+    Max(max),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(value)
+        ? Number(value)
+        : value,
+    ),
+  );
+const TrueOrFalse = () =>
+  Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );
+const MUST_BE_TRUE_OR_FALSE = { message: '$property must be true or false' };
+
+/**
+ * Every setting the service reads, with its rule and its default (stated here and nowhere else;
+ * `.env.example` documents each). validateEnvironment() turns the process environment into one of
+ * these, typed, or refuses with a readable list of the wrong settings. The domains read their settings
+ * from it (each in its own `<domain>.config.ts`), never from process.env.
+ */
+export class Environment {
+  @WholeNumber(0, 65535)
+  PORT: number = 3000;
+
+  /** Every IPv4 interface, as a service behind a proxy or in a container needs. */
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  /** Runtime folder (SQLite file, models, cached dataset), resolved to an absolute path here, once. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? resolve(value) : value,
+  )
+  @IsString()
+  DATA_DIR: string = resolve('data');
+
+  /** Empty: the embedded SQLite file in DATA_DIR. */
+  @Matches(/^$|^(postgres|postgresql):\/\/.+/, {
+    message: 'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite file)',
+  })
+  DATABASE_URL: string = '';
+
+  @TrueOrFalse()
+  @IsBoolean(MUST_BE_TRUE_OR_FALSE)
+  DB_RUN_MIGRATIONS: boolean = true;
+
+  @TrueOrFalse()
+  @IsBoolean(MUST_BE_TRUE_OR_FALSE)
+  DB_LOGGING: boolean = false;
+
+  /** Empty: a random key is made at start-up and logged once (see app.config.ts). */
+  @Matches(/^$|^.{16,}$/, { message: 'ADMIN_API_KEY must be empty or at least 16 characters long' })
+  ADMIN_API_KEY: string = '';
+
+  /** Admits the 3,000-track default mood dataset (≈ 2 MB). */
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size such as 10mb or 512kb' })
+  BODY_LIMIT: string = '10mb';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevelSetting = 'log';
+
+  /** Browser origins allowed to call the API directly; empty: none. */
+  @Matches(/^$|^(\*|https?:\/\/[^,\s]+)(\s*,\s*https?:\/\/[^,\s]+)*$/, {
+    message:
+      'CORS_ORIGINS must be empty, * or a comma-separated list of origins such as https://app.example.com',
+  })
+  CORS_ORIGINS: string = '';
+
+  /** Failed X-API-Key attempts one client may make before its admin calls are 429 for the window. */
+  @WholeNumber(1, 10000)
+  ADMIN_KEY_MAX_FAILURES: number = 10;
+
+  @WholeNumber(1, 86400)
+  ADMIN_KEY_LOCKOUT_SECONDS: number = 900;
+
+  @WholeNumber(0, 1000)
+  SIMILARITY_INDEX_CACHE_SIZE: number = 8;
+
+  /** One Prophet fit worker per core but one (the main thread's), at least one. */
+  @WholeNumber(1, 64)
+  TRENDS_WORKERS: number = Math.max(1, availableParallelism() - 1);
+
+  /** Empty: `playlist_metrics.json` in DATA_DIR. */
+  @IsString()
+  MOOD_DATASET_PATH: string = '';
+
+  /** Where the default labelled dataset is published. Empty: never download. */
+  @Matches(/^$|^https?:\/\/.+/, { message: 'MOOD_DATASET_URL must be empty or an http(s) URL' })
+  MOOD_DATASET_URL: string =
+    'https://raw.githubusercontent.com/diegomggp/datadesaf2/main/static/playlist_metrics.json';
+
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
+  @Matches(/^[0-9a-f]{64}$/, { message: 'MOOD_DATASET_SHA256 must be 64 hex digits' })
+  MOOD_DATASET_SHA256: string = '13e4ad3ff125493c53042ed52475fe3fd16a068035865c9d460b8879a600e4d2';
+
+  @TrueOrFalse()
+  @IsBoolean(MUST_BE_TRUE_OR_FALSE)
+  MOOD_TRAIN_ON_START: boolean = true;
+
+  @IsIn(TF_BACKENDS)
+  MOOD_TF_BACKEND: TfBackendSetting = 'auto';
+
+  @WholeNumber(1, 5000)
+  MOOD_MAX_EPOCHS: number = 300;
+
+  @WholeNumber(1, 1000)
+  MOOD_PATIENCE: number = 15;
+
+  @WholeNumber(1, 10)
+  MOOD_ENSEMBLE_SIZE: number = 3;
+
+  /** Folds of the cross-validation a run scores itself with, grouped by playlist. */
+  @WholeNumber(2, 50)
+  MOOD_CV_FOLDS: number = 5;
+
+  @WholeNumber(0)
+  MOOD_SEED: number = 42;
+
+  /** Add tracks (ids and features) that clients post to other calls to the catalog. */
+  @TrueOrFalse()
+  @IsBoolean(MUST_BE_TRUE_OR_FALSE)
+  CATALOG_HARVEST: boolean = true;
+
+  /** Largest catalog import: of what arrives and, for gzip, of what it decodes to. */
+  @Matches(/^\d+(b|kb|mb|gb|tb)?$/i, {
+    message: 'CATALOG_IMPORT_LIMIT must be a size such as 1gb or 500mb',
+  })
+  CATALOG_IMPORT_LIMIT: string = '1gb';
+
+  /** A JSON catalog document (not NDJSON or CSV) is parsed whole, up to this size. */
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'CATALOG_JSON_LIMIT must be a size such as 100mb' })
+  CATALOG_JSON_LIMIT: string = '100mb';
+
+  /** An import fails when more than this share of its rows is bad. */
+  @DecimalNumber(0, 1)
+  CATALOG_MAX_BAD_ROWS: number = 0.1;
+
+  /** How often the service looks for imports another process finished (ms; 0: never). */
+  @WholeNumber(0, 3_600_000)
+  CATALOG_WATCH_INTERVAL_MS: number = 5000;
+
+  /** Harvested tracks are written in batches of at most this many, at most this often (ms). */
+  @WholeNumber(1, 100_000)
+  CATALOG_HARVEST_BATCH_SIZE: number = 1000;
+
+  @WholeNumber(0, 3_600_000)
+  CATALOG_HARVEST_FLUSH_MS: number = 1000;
+}
+
+type SettingName = keyof Environment;
+const SETTINGS = Object.keys(new Environment()) as SettingName[];
+/** An empty value means "unset" (the default), except where empty has its own meaning. */
+const EMPTY_IS_A_VALUE: ReadonlySet<SettingName> = new Set<SettingName>(['MOOD_DATASET_URL']);
+
+export class InvalidEnvironmentError extends Error {
+  override readonly name = 'InvalidEnvironmentError';
+}
+
+/** The settings in `raw` (other variables are ignored), typed and checked; throws on any wrong one. */
+export function validateEnvironment(raw: Record<string, string | undefined>): Environment {
+  const given: Partial<Record<SettingName, string>> = {};
+  for (const name of SETTINGS) {
+    const value = raw[name];
+    if (value !== undefined && (value !== '' || EMPTY_IS_A_VALUE.has(name))) given[name] = value;
+  }
+  const environment = plainToInstance(Environment, given);
+  const errors = validateSync(environment, { stopAtFirstError: true });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((error) =>
+      Object.values(error.constraints ?? {}).map(
+        (message) =>
+          `  - ${error.property}=${JSON.stringify(given[error.property as SettingName])}: ${message}`,
+      ),
+    );
+    throw new InvalidEnvironmentError(
+      `Invalid environment, the service cannot start:\n${lines.join('\n')}`,
+    );
+  }
+  return environment;
+}
+
+/**
+ * This process's settings: its environment over a `.env` file in the working folder (where there is
+ * one), validated once.
+ */
+export function loadEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  envFile = resolve('.env'),
+): Environment {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return validateEnvironment({ ...fromFile, ...env });
+}

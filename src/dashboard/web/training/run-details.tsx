@@ -1,0 +1,94 @@
+import type { ComponentChildren } from 'preact';
+import type { MoodMetrics, TrainingRun } from '../api/types';
+import { dateTime, duration, percent, shortId } from '../format';
+import { ConfusionMatrix } from './confusion-matrix';
+import { PerMoodTable } from './per-mood-table';
+import { StatusBadge } from './runs-table';
+
+/** One run: what it trained on, how, and how well its model does on data it never saw. */
+export function RunDetails({ run }: { run: TrainingRun }) {
+  const metrics = run.metrics;
+  // Runs recorded before cross-validation carry other metrics: they show the headline figures only.
+  const crossValidation =
+    metrics && 'cross_validation' in metrics ? metrics.cross_validation : undefined;
+
+  return (
+    <section
+      class="card run-details"
+      aria-labelledby="run-details-heading"
+      data-testid="run-details"
+    >
+      <h2 id="run-details-heading">
+        Run <code>{shortId(run.id)}</code> <StatusBadge run={run} />
+      </h2>
+      <dl class="facts">
+        <Fact term="Run id" value={<code class="wrap">{run.id}</code>} />
+        <Fact term="Model" value={run.model_id ? <code class="wrap">{run.model_id}</code> : '—'} />
+        <Fact term="Queued" value={dateTime(run.created_at)} />
+        <Fact term="Finished" value={dateTime(run.finished_at)} />
+        <Fact term="Took" value={`${duration(run.duration_ms)} on ${run.backend ?? '?'}`} />
+        <Fact term="Epochs" value={run.epochs_run ?? '—'} />
+        <Fact
+          term="Dataset"
+          value={`${run.dataset.source}: ${run.dataset.rows_used} rows used, ${run.dataset.rows_skipped} skipped`}
+        />
+        <Fact term="Dataset sha256" value={<code class="wrap">{run.dataset.sha256}</code>} />
+        {metrics && (
+          <>
+            <Fact term="Accuracy" value={percent(metrics.accuracy)} />
+            <Fact term="Macro-F1" value={percent(metrics.macro_f1)} />
+            <Fact term="Mood of 10-track sets" value={percent(metrics.listener_accuracy_10)} />
+          </>
+        )}
+      </dl>
+      {run.error && (
+        <p class="error-message" role="note">
+          <strong>Why it failed:</strong> {run.error}
+        </p>
+      )}
+      <details>
+        <summary>Hyper-parameters</summary>
+        <dl class="facts">
+          {Object.entries(run.hyper_parameters).map(([name, value]) => (
+            <Fact key={name} term={name} value={formatParameter(value)} />
+          ))}
+        </dl>
+      </details>
+
+      {crossValidation && (
+        <>
+          <p class="muted">{crossValidationSummary(crossValidation)}</p>
+          <div class="metrics-grid">
+            <PerMoodTable split={crossValidation.pooled} />
+            <ConfusionMatrix split={crossValidation.pooled} />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function crossValidationSummary(cv: MoodMetrics['cross_validation']): string {
+  const group = cv.grouping === 'playlist' ? 'playlist' : 'block of tracks';
+  const range = cv.spread.accuracy
+    ? ` (${percent(cv.spread.accuracy.min)}–${percent(cv.spread.accuracy.max)} over folds)`
+    : '';
+  return (
+    `Cross-validated: each ${group} scored by a network that never saw it (${cv.folds} folds, ` +
+    `${cv.groups} groups, ${cv.pooled.tracks} tracks), the honest measure for new listeners. ` +
+    `Accuracy ${percent(cv.pooled.accuracy)}${range}, macro-F1 ${percent(cv.pooled.macro_f1)}.`
+  );
+}
+
+function Fact(props: { term: string; value: ComponentChildren }) {
+  return (
+    <div class="fact">
+      <dt>{props.term}</dt>
+      <dd>{props.value}</dd>
+    </div>
+  );
+}
+
+function formatParameter(value: unknown): string {
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { ValidationFailedError } from '../common/errors';
+import { AUDIO_FEATURES, type ParsedTracks, type Track } from '../common/tracks';
+import { datasetProblems, type LabelledRow } from './mood-dataset-split';
+import { audioFeatureVector } from './mood-features';
+
+/** Rows and sorted labels for the trainer; a dataset it cannot train on is a 400. */
+export function toLabelledRows(parsed: ParsedTracks): { rows: LabelledRow[]; labels: string[] } {
+  const counts = new Map<string, number>();
+  for (const track of parsed.tracks) counts.set(track.tag!, (counts.get(track.tag!) ?? 0) + 1);
+  const problems = datasetProblems(counts);
+  if (problems.length > 0) {
+    throw new ValidationFailedError(problems.map((message) => ({ path: 'tracks', message })));
+  }
+  const labels = [...counts.keys()].sort();
+  const index = new Map(labels.map((label, i) => [label, i]));
+  const rows = parsed.tracks.map((track) => ({
+    inputs: audioFeatureVector(track),
+    label: index.get(track.tag!)!,
+    id: track.id,
+    playlist: track.playlist,
+  }));
+  return { rows, labels };
+}
+
+/**
+ * The sha256 a training run records: of the labelled rows it trained on, whatever the source (the
+ * default dataset's file or a request body, in any accepted shape). Canonical form: the JSON array of
+ * one array per row, in order, `[tag, playlist or null, id or null, ...the 13 features in
+ * AUDIO_FEATURES order]`. Two datasets with the same rows have the same sha256.
+ */
+export function labelledDatasetSha256(tracks: readonly Track[]): string {
+  const rows = tracks.map((track) => [
+    track.tag ?? null,
+    track.playlist ?? null,
+    track.id ?? null,
+    ...AUDIO_FEATURES.map((feature) => track[feature]),
+  ]);
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}

@@ -1,0 +1,189 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { NotFoundError } from '../common/errors';
+import { type MoodConfig, moodConfig } from './mood.config';
+import {
+  type LoadedMoodModel,
+  type MoodArtifact,
+  MoodEngine,
+  type TrainedMoodModel,
+  WEIGHTS_FILE,
+} from './mood-engine';
+import { MoodModel } from './mood-model.entity';
+
+/** A model row without its artifact's bytes: what the service keeps in memory and shows. */
+export type MoodModelSummary = Omit<MoodModel, 'weightsBase64' | 'modelJson'>;
+
+/** The model that answers predictions: its row and its loaded network. */
+export interface ActiveModel {
+  row: MoodModelSummary;
+  loaded: LoadedMoodModel;
+}
+
+const SUMMARY_COLUMNS = [
+  'id',
+  'runId',
+  'labels',
+  'inputs',
+  'metrics',
+  'artifactPath',
+  'isActive',
+  'createdAt',
+  'activatedAt',
+] as const satisfies ReadonlyArray<keyof MoodModel>;
+
+/**
+ * Model versions: the active one in memory (loaded at start-up from the database), a new model's
+ * files and row, and the switch to another model. At most one row is active, and the switch happens
+ * in one transaction, so a failure leaves the previous model active in the database and in memory.
+ */
+@Injectable()
+export class ModelStore implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ModelStore.name);
+  private current?: ActiveModel;
+
+  constructor(
+    @InjectRepository(MoodModel) private readonly models: Repository<MoodModel>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly engine: MoodEngine,
+    @Inject(moodConfig.KEY) private readonly config: MoodConfig,
+  ) {}
+
+  /** Picks the TensorFlow.js backend and loads the active model, before anything asks for it. */
+  async onModuleInit(): Promise<void> {
+    const backend = await this.engine.useBackend(this.config.backend);
+    this.logger.log(`TensorFlow.js backend: ${backend}`);
+    await this.loadActive();
+  }
+
+  onApplicationShutdown(): void {
+    this.current?.loaded.dispose();
+    this.current = undefined;
+  }
+
+  /** The TensorFlow.js backend in use (`tensorflow`, `wasm` or `cpu`). */
+  get backend(): string {
+    return this.engine.backend;
+  }
+
+  get active(): ActiveModel | undefined {
+    return this.current;
+  }
+
+  /**
+   * Stores a newly trained model and makes it the active one: its files in `models/<run id>/`, its
+   * row (with the same bytes, so other instances can load it) inserted active while every other is
+   * deactivated, and `alsoRecord` (the run's success) in the same transaction.
+   */
+  async addActive(
+    runId: string,
+    trained: TrainedMoodModel,
+    alsoRecord: (manager: EntityManager, modelId: string) => Promise<unknown>,
+  ): Promise<MoodModelSummary> {
+    const loaded = await this.engine.load(trained.artifact);
+    let artifactPath: string | undefined;
+    try {
+      artifactPath = await this.writeArtifact(runId, trained.artifact);
+      const now = new Date();
+      const model = this.models.create({
+        id: randomUUID(),
+        runId,
+        labels: trained.labels,
+        inputs: loaded.metadata.inputs,
+        metrics: trained.metrics,
+        modelJson: trained.artifact.modelJson,
+        weightsBase64: Buffer.from(trained.artifact.weights).toString('base64'),
+        artifactPath,
+        isActive: true,
+        createdAt: now,
+        activatedAt: now,
+      });
+      await this.dataSource.transaction(async (manager) => {
+        await manager.update(MoodModel, { isActive: true }, { isActive: false });
+        await manager.insert(MoodModel, model);
+        await alsoRecord(manager, model.id);
+      });
+      return this.swapActive(summaryOf(model), loaded).row;
+    } catch (error) {
+      loaded.dispose();
+      if (artifactPath) await rm(artifactPath, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Makes an earlier (or later) stored model the active one: roll back or forward. */
+  async activate(id: string): Promise<MoodModelSummary> {
+    const row = await this.models.findOneBy({ id });
+    if (!row) throw new NotFoundError(`No mood model ${id}`, 'MODEL_NOT_FOUND');
+    if (this.current?.row.id === id) return this.current.row;
+    const loaded = await this.engine.load(artifactOf(row));
+    const activatedAt = new Date();
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.update(MoodModel, { isActive: true }, { isActive: false });
+        await manager.update(MoodModel, { id }, { isActive: true, activatedAt });
+      });
+    } catch (error) {
+      loaded.dispose();
+      throw error;
+    }
+    this.logger.log(`Mood model ${id} is now active`);
+    return this.swapActive({ ...summaryOf(row), isActive: true, activatedAt }, loaded).row;
+  }
+
+  private async loadActive(): Promise<void> {
+    const row = await this.models.findOneBy({ isActive: true });
+    if (!row) {
+      this.logger.log('No active mood model yet');
+      return;
+    }
+    try {
+      this.swapActive(summaryOf(row), await this.engine.load(artifactOf(row)));
+      this.logger.log(`Loaded mood model ${row.id} (run ${row.runId})`);
+    } catch (error) {
+      this.logger.error(
+        `Could not load the active mood model ${row.id}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Written to a temporary folder and renamed into place, so a reader never sees half a model. */
+  private async writeArtifact(runId: string, artifact: MoodArtifact): Promise<string> {
+    const target = join(this.config.modelsDir, runId);
+    const temporary = join(this.config.modelsDir, `.tmp-${runId}-${randomUUID().slice(0, 8)}`);
+    await mkdir(temporary, { recursive: true });
+    try {
+      await writeFile(join(temporary, 'model.json'), artifact.modelJson);
+      await writeFile(join(temporary, WEIGHTS_FILE), artifact.weights);
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { recursive: true, force: true });
+      throw error;
+    }
+    return target;
+  }
+
+  private swapActive(row: MoodModelSummary, loaded: LoadedMoodModel): ActiveModel {
+    const previous = this.current;
+    this.current = { row, loaded };
+    previous?.loaded.dispose();
+    return this.current;
+  }
+}
+
+function artifactOf(row: MoodModel): MoodArtifact {
+  return {
+    modelJson: row.modelJson,
+    weights: new Uint8Array(Buffer.from(row.weightsBase64, 'base64')),
+  };
+}
+
+function summaryOf(row: MoodModel): MoodModelSummary {
+  const summary = {} as Record<string, unknown>;
+  for (const key of SUMMARY_COLUMNS) summary[key] = row[key];
+  return summary as MoodModelSummary;
+}

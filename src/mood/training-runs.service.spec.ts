@@ -1,0 +1,212 @@
+import { Logger } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { inMemoryDatabase } from '../../test/helpers/in-memory-database';
+import { toPandasColumns } from '../../test/helpers/pandas-columns';
+import { trainedMoodModel } from '../../test/helpers/trained-mood-model';
+import { trackBody } from '../../test/helpers/tracks';
+import { typedMock } from '../../test/helpers/typed-mock';
+import { type ParsedTracks, parseTracksBody } from '../common/tracks';
+import { validateEnvironment } from '../config';
+import { DefaultDataset } from './default-dataset';
+import { labelledDatasetSha256 } from './labelled-dataset';
+import { type MoodModelSummary, ModelStore } from './model-store';
+import { moodConfig } from './mood.config';
+import { MoodModel } from './mood-model.entity';
+import { MoodTrainer, type TrainingResult } from './mood-trainer';
+import { TrainingRun } from './training-run.entity';
+import { TrainingRunsService } from './training-runs.service';
+
+const TRAINED = trainedMoodModel();
+
+/** Six tracks of each of two moods, as a client sends them: the smallest trainable dataset. */
+const labelledBody = () =>
+  Array.from({ length: 12 }, (_, i) =>
+    trackBody({ id: `t${i}`, tag: i < 6 ? 'Calm' : 'Sad', energy: i / 12 }),
+  );
+const labelled = (): ParsedTracks => parseTracksBody(labelledBody(), { labelled: true });
+
+/** TrainingRunsService on a real SQLite database in memory; trainer, model store, dataset mocked. */
+describe('TrainingRunsService', () => {
+  let moduleRef: TestingModule;
+  let service: TrainingRunsService;
+  let runs: Repository<TrainingRun>;
+  /** Trainings the mocked trainer has started and not yet finished, oldest first. */
+  const training: ((result: TrainingResult | Error) => void)[] = [];
+  const trainer = {
+    train: typedMock<MoodTrainer['train']>(
+      () =>
+        new Promise<TrainingResult>((resolve, reject) => {
+          training.push((result) => (result instanceof Error ? reject(result) : resolve(result)));
+        }),
+    ),
+    stopAll: typedMock<MoodTrainer['stopAll']>(() => Promise.resolve()),
+  };
+  const store = {
+    active: undefined as ModelStore['active'],
+    addActive: typedMock<ModelStore['addActive']>(),
+  };
+  const defaultDataset = {
+    isOnDisk: typedMock<DefaultDataset['isOnDisk']>(() => false),
+    read: typedMock<DefaultDataset['read']>(),
+  };
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  beforeEach(async () => {
+    jest.clearAllMocks();
+    training.length = 0;
+    store.active = undefined;
+    defaultDataset.isOnDisk.mockReturnValue(false);
+    moduleRef = await Test.createTestingModule({
+      imports: inMemoryDatabase(TrainingRun, MoodModel),
+      providers: [
+        TrainingRunsService,
+        { provide: ModelStore, useValue: store },
+        { provide: MoodTrainer, useValue: trainer },
+        { provide: DefaultDataset, useValue: defaultDataset },
+        {
+          provide: moodConfig.KEY,
+          useValue: moodConfig(validateEnvironment({ MOOD_MAX_EPOCHS: '3' })),
+        },
+      ],
+    }).compile();
+    service = moduleRef.get(TrainingRunsService);
+    runs = moduleRef.get(getRepositoryToken(TrainingRun));
+    // The store records the run's success in its own transaction, with the model it made.
+    const dataSource = moduleRef.get(DataSource);
+    store.addActive.mockImplementation(async (_runId, _trained, alsoRecord) => {
+      await dataSource.transaction((manager) => alsoRecord(manager, 'model-1'));
+      return { id: 'model-1' } as MoodModelSummary;
+    });
+  });
+  afterEach(() => moduleRef.close());
+
+  /** Waits until the service has handed the trainer its job. */
+  const trainingStarted = async () => {
+    while (training.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const finishTraining = async (result: TrainingResult | Error) => {
+    await trainingStarted();
+    training.shift()!(result);
+  };
+  const succeed = () => finishTraining({ backend: 'cpu', trained: TRAINED });
+
+  it('records the run before training, allows one at a time (409), and records its success', async () => {
+    const started = await service.startTraining(labelled());
+    await trainingStarted();
+    expect(await runs.findOneBy({ id: started.run.id })).toEqual(
+      expect.objectContaining({ status: 'running', rowsUsed: 12, rowsSkipped: 0 }),
+    );
+    expect(service.runningRunId).toBe(started.run.id);
+    await expect(service.startTraining(labelled())).rejects.toMatchObject({
+      status: 409,
+      code: 'TRAINING_IN_PROGRESS',
+      details: expect.objectContaining({ run_id: started.run.id }),
+    });
+
+    await succeed();
+    const finished = await started.result();
+    expect(finished).toEqual(
+      expect.objectContaining({ status: 'succeeded', accuracy: 0.6, model_id: 'model-1' }),
+    );
+    expect(store.addActive).toHaveBeenCalledWith(started.run.id, TRAINED, expect.any(Function));
+    expect(await runs.findOneBy({ id: started.run.id })).toEqual(
+      expect.objectContaining({ status: 'succeeded', modelId: 'model-1', epochsRun: 3 }),
+    );
+    expect(service.runningRunId).toBeNull();
+  });
+
+  it('records a failed training with its error, stores no model, and frees the lock', async () => {
+    const started = await service.startTraining(labelled());
+    await finishTraining(new Error('worker ran out of memory'));
+    await expect(started.result()).rejects.toMatchObject({ status: 500, code: 'TRAINING_FAILED' });
+    expect(await runs.findOneBy({ id: started.run.id })).toEqual(
+      expect.objectContaining({
+        status: 'failed',
+        error: 'worker ran out of memory',
+        modelId: null,
+      }),
+    );
+    expect(store.addActive).not.toHaveBeenCalled();
+    expect(service.runningRunId).toBeNull();
+  });
+
+  it('ends a run whose start cannot be recorded as failed (not an unhandled rejection)', async () => {
+    jest.spyOn(runs, 'update').mockRejectedValueOnce(new Error('database unavailable'));
+    const started = await service.startTraining(labelled());
+    await expect(started.finished).resolves.toMatchObject({
+      status: 'failed',
+      error: 'database unavailable',
+    });
+    expect(trainer.train).not.toHaveBeenCalled();
+    const next = await service.startTraining(labelled());
+    await succeed();
+    await expect(next.result()).resolves.toMatchObject({ status: 'succeeded' });
+  });
+
+  it('rejects a dataset of one mood with 400 before recording a run', async () => {
+    const oneMood = parseTracksBody(
+      labelledBody().map((row) => ({ ...row, tag: 'Calm' })),
+      { labelled: true },
+    );
+    await expect(service.startTraining(oneMood)).rejects.toMatchObject({ status: 400 });
+    expect(await runs.count()).toBe(0);
+    expect(trainer.train).not.toHaveBeenCalled();
+  });
+
+  it('records one sha256 for one dataset, whichever source and shape it came in', async () => {
+    defaultDataset.read.mockResolvedValue({ body: labelledBody(), path: 'playlist_metrics.json' });
+    const fromFile = await service.trainDefault();
+    await succeed();
+    await fromFile.result();
+    const fromColumns = await service.startTraining(
+      parseTracksBody(toPandasColumns(labelledBody()), { labelled: true }),
+    );
+    await succeed();
+    await fromColumns.result();
+
+    expect(fromFile.run.dataset).toEqual(expect.objectContaining({ source: 'default' }));
+    expect(fromColumns.run.dataset.sha256).toBe(fromFile.run.dataset.sha256);
+    expect(fromFile.run.dataset.sha256).toBe(labelledDatasetSha256(labelled().tracks));
+    const retagged = labelled().tracks.map((track, i) =>
+      i === 0 ? { ...track, tag: 'Sad' } : track,
+    );
+    expect(labelledDatasetSha256(retagged)).not.toBe(fromFile.run.dataset.sha256);
+  });
+
+  it('at start, marks runs a crash left queued or running as failed', async () => {
+    await runs.insert(
+      (['queued', 'running', 'succeeded'] as const).map((status) => ({
+        id: status,
+        status,
+        datasetSource: 'default' as const,
+        datasetSha256: '0'.repeat(64),
+        rowsUsed: 1,
+        rowsSkipped: 0,
+        hyperParameters: {},
+        createdAt: new Date(),
+      })),
+    );
+    await service.onApplicationBootstrap();
+    const statuses = Object.fromEntries((await runs.find()).map((run) => [run.id, run]));
+    expect(statuses.queued).toEqual(
+      expect.objectContaining({ status: 'failed', error: expect.stringMatching(/Interrupted/) }),
+    );
+    expect(statuses.running.status).toBe('failed');
+    expect(statuses.succeeded.status).toBe('succeeded');
+  });
+
+  it('at start, trains on the default dataset when no model is active and it is on disk', async () => {
+    defaultDataset.isOnDisk.mockReturnValue(true);
+    defaultDataset.read.mockResolvedValue({ body: labelledBody(), path: 'playlist_metrics.json' });
+    await service.onApplicationBootstrap();
+    await trainingStarted();
+    expect(service.runningRunId).not.toBeNull();
+    await succeed();
+    await service.beforeApplicationShutdown();
+    expect((await runs.find())[0]).toEqual(expect.objectContaining({ datasetSource: 'default' }));
+  });
+});

@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { writeTracksFeaturesCsv } from '../bench/catalog-data';
+import { CatalogChanges, type CatalogChange } from '../src/catalog/catalog-changes';
+import { CATALOG_FILES, SAMPLE_FACTS } from './helpers/catalog-files';
+import { importText } from './helpers/catalog-import';
+import { createTestApp, sameStoreAs, type TestApp } from './helpers/create-test-app';
+import { sharedDataPath } from './helpers/shared-data';
+
+const ROOT = resolve(__dirname, '..');
+const CLI = ['-r', 'ts-node/register/transpile-only', 'src/catalog/catalog-import.cli.ts'];
+const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
+
+/** The CLI in its own process, on the data folder and database of `testApp`. */
+function startCli(
+  testApp: TestApp,
+  args: string[],
+): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; output: string }>;
+} {
+  const child = spawn(process.execPath, [...CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...sameStoreAs(testApp) },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const done = new Promise<{ code: number | null; output: string }>((resolveDone) =>
+    child.on('close', (code) => resolveDone({ code, output })),
+  );
+  return { child, done };
+}
+
+describe('npm run catalog:import (the CLI)', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+  const catalogSize = async () =>
+    (await http().get('/api/v1/catalog').expect(200)).body.tracks as number;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ CATALOG_WATCH_INTERVAL_MS: '200' });
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('imports the real sample into the configured database, and the running service announces it', async () => {
+    const notices: CatalogChange[] = [];
+    const stop = testApp.app.get(CatalogChanges).subscribe((change) => notices.push(change));
+    const { code, output } = await startCli(testApp, [SAMPLE, '--source', 'TidyTuesday sample']).done;
+    expect(output).toMatch(/catalog import: (reading|merging|done), \d+ rows/); // plain progress lines
+    expect(output).toMatch(/succeeded: tidytuesday, 22802 rows/);
+    expect(output).toMatch(/tracks added 20579, updated 0, unchanged 0; rows skipped 0/);
+    expect(code).toBe(0);
+
+    const summary = await http().get('/api/v1/catalog').expect(200);
+    expect(summary.body).toMatchObject({
+      tracks: 20_579,
+      sources: [{ name: 'TidyTuesday sample', tracks: 20_579 }],
+    });
+    expect(summary.body.last_import).toMatchObject({
+      origin: 'cli',
+      format: 'tidytuesday',
+      rows_read: 22_802,
+    });
+    expect(summary.body.genres).toHaveLength(30); // 6 genres + 24 sub-genres
+    expect(summary.body.feature_coverage).toMatchObject({ danceability: 1, time_signature: 0 });
+    const tusa = await http().get(`/api/v1/catalog/tracks/${SAMPLE_FACTS.tusa.id}`).expect(200);
+    expect(tusa.body.genres).toEqual(SAMPLE_FACTS.tusa.genres);
+
+    // The service learns of the other process's import within its watch interval.
+    const deadline = Date.now() + 5000;
+    while (!notices.some((change) => change.type === 'reset') && Date.now() < deadline) {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
+    stop();
+    expect(notices).toEqual([expect.objectContaining({ type: 'reset' })]);
+  });
+
+  it('imports the same file again without adding anything', async () => {
+    const { code, output } = await startCli(testApp, [SAMPLE]).done;
+    expect(output).toMatch(/tracks added 0, updated 0, unchanged 20579/);
+    expect(code).toBe(0);
+  });
+
+  it('says how to call it, and refuses an unknown format', async () => {
+    const { code, output } = await startCli(testApp, [SAMPLE, '--format', 'xlsx']).done;
+    expect(code).toBe(2);
+    expect(output).toMatch(/Unknown format xlsx.*--format tidytuesday\|tracks-114k/s);
+  });
+
+  it('reports a failed import and exits 1', async () => {
+    const file = join(testApp.dataDir, 'tracks.csv');
+    writeFileSync(file, CATALOG_FILES['tracks-600k'].body);
+    const { code, output } = await startCli(testApp, [file, '--format', 'tidytuesday']).done;
+    expect(code).toBe(1);
+    expect(output).toMatch(/Import failed \(UNKNOWN_FORMAT\)/);
+  });
+
+  it('killed mid-import leaves the catalog as it was; the next start marks the import failed', async () => {
+    const before = await catalogSize();
+    const file = join(testApp.dataDir, 'tracks_features.csv');
+    await writeTracksFeaturesCsv(SAMPLE, file, 300_000, 7);
+    const cli = startCli(testApp, [file]);
+    let importId: string | undefined;
+    const deadline = Date.now() + 60_000;
+    while (!importId && Date.now() < deadline) {
+      const list = await http().get('/api/v1/catalog/imports?limit=1').expect(200);
+      const newest = list.body.imports[0];
+      if (newest?.status === 'running' && newest.origin === 'cli' && newest.bytes_read > 0)
+        importId = newest.id;
+      else await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+    expect(importId).toBeDefined();
+    cli.child.kill('SIGKILL');
+    const { code } = await cli.done;
+    expect(code).toBeNull(); // killed, not finished
+    expect(await catalogSize()).toBe(before);
+    expect((await http().get(`/api/v1/catalog/imports/${importId}`).expect(200)).body.status).toBe(
+      'running',
+    );
+
+    // The next start of the service, on the same database.
+    const restarted = await createTestApp(sameStoreAs(testApp));
+    try {
+      const again = () => request(restarted.app.getHttpServer());
+      const failed = await again().get(`/api/v1/catalog/imports/${importId}`).expect(200);
+      expect(failed.body).toMatchObject({
+        status: 'failed',
+        error_code: 'IMPORT_INTERRUPTED',
+        tracks_added: 0,
+      });
+      expect((await again().get('/api/v1/catalog').expect(200)).body.tracks).toBe(before);
+      // Nothing holds the one-import slot any more.
+      await expect(
+        importText(restarted.app, CATALOG_FILES['tracks-600k'].body),
+      ).resolves.toMatchObject({
+        status: 'succeeded',
+        tracks_added: 2,
+      });
+    } finally {
+      // Its DATA_DIR is the first app's: removed here, and again (forcibly) by that app's close.
+      await restarted.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,374 @@
+import { PassThrough } from 'node:stream';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { CatalogChanges, type CatalogChange } from '../src/catalog/catalog-changes';
+import { CatalogHarvester } from '../src/catalog/catalog-harvester';
+import type { CatalogTrackRecord } from '../src/catalog/catalog-track';
+import { CatalogImportsService } from '../src/catalog/imports/catalog-imports.service';
+import { CatalogStore } from '../src/catalog/storage/catalog-store';
+import { toErrorBody } from '../src/common/errors';
+import { CATALOG_FILES, pandasColumnsBody } from './helpers/catalog-files';
+import { importText } from './helpers/catalog-import';
+import {
+  createTestApp,
+  expectErrorBody,
+  TEST_ADMIN_KEY,
+  type TestApp,
+} from './helpers/create-test-app';
+
+const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
+
+describe('catalog imports of every format, and the catalog routes', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+  const catalogSize = async () =>
+    (await http().get('/api/v1/catalog').expect(200)).body.tracks as number;
+
+  beforeAll(async () => {
+    // The format files carry several bad rows each on purpose: allow them here.
+    testApp = await createTestApp({ CATALOG_MAX_BAD_ROWS: '0.6', CATALOG_WATCH_INTERVAL_MS: '0' });
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  describe.each(Object.entries(CATALOG_FILES))('%s', (name, file) => {
+    it('imports: counts, bad rows by line, and the track as the catalog shows it', async () => {
+      const view = await importText(testApp.app, file.body, {
+        source: `${name} test`,
+        contentType: file.contentType,
+      });
+      expect(view).toMatchObject({
+        status: 'succeeded',
+        format: file.format,
+        source: `${name} test`,
+        rows_read: file.rows,
+      });
+      expect(view.tracks_added + view.tracks_updated + view.tracks_unchanged).toBe(file.tracks);
+      expect(view.rows_skipped).toBe(file.skippedLines.length);
+      expect(view.skipped.map((skip) => skip.line)).toEqual(file.skippedLines);
+      expect(view.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+      const track = await http().get(`/api/v1/catalog/tracks/${file.check.id}`).expect(200);
+      expect(track.body).toMatchObject(file.check.expected);
+      expect(track.body).toMatchObject({
+        id: file.check.id,
+        uri: `spotify:track:${file.check.id}`,
+        external_urls: { spotify: `https://open.spotify.com/track/${file.check.id}` },
+      });
+    });
+  });
+
+  it('merges genres across imports and keeps what a later source lacks', async () => {
+    // The same track from the 114k file, now under another genre and without an album name.
+    const again = CATALOG_FILES['tracks-114k'].body
+      .replace(/,chill$/m, ',sad')
+      .replace('To Begin Again,To Begin Again,57', ',To Begin Again,57');
+    const view = await importText(testApp.app, again, { source: 'again' });
+    expect(view).toMatchObject({ tracks_added: 0, tracks_updated: 1, tracks_unchanged: 2 });
+    const track = await http().get('/api/v1/catalog/tracks/1iJBSr7s7jYXzM8EGcbK5b').expect(200);
+    expect(track.body.genres).toEqual(['acoustic', 'chill', 'sad']);
+    expect(track.body.album.name).toBe('To Begin Again');
+  });
+
+  it('imports the same file again without adding anything', async () => {
+    const file = CATALOG_FILES['tracks-1.2m'];
+    const view = await importText(testApp.app, file.body);
+    expect(view).toMatchObject({
+      status: 'succeeded',
+      tracks_added: 0,
+      tracks_updated: 0,
+      tracks_unchanged: 2,
+    });
+  });
+
+  it('leaves no staging tables behind', async () => {
+    const dataSource = testApp.app.get(DataSource);
+    const staging =
+      dataSource.options.type === 'postgres'
+        ? "SELECT relname AS name FROM pg_class WHERE relname LIKE 'catalog_stage%'"
+        : "SELECT name FROM sqlite_temp_master WHERE name LIKE 'catalog_stage%'";
+    expect(await dataSource.query(staging)).toEqual([]);
+  });
+
+  it('imports pandas columns and gzip-encoded files', async () => {
+    const pandas = await importText(testApp.app, pandasColumnsBody());
+    expect(pandas).toMatchObject({ status: 'succeeded', format: 'json', rows_read: 1 });
+    const spotifyFeatures = CATALOG_FILES['spotify-features'];
+    const gzipped = await importText(testApp.app, spotifyFeatures.body, { gzip: true });
+    expect(gzipped).toMatchObject({
+      status: 'succeeded',
+      format: 'spotify-features',
+      tracks_unchanged: 2,
+    });
+  });
+
+  it('refuses a file of no known format with 400 UNKNOWN_FORMAT naming the formats, and records the failure', async () => {
+    const before = await catalogSize();
+    const error = await importText(testApp.app, 'title,singer\nYesterday,The Beatles\n').catch(
+      (e: unknown) => e,
+    );
+    const { status, body } = toErrorBody(error, 'req-1');
+    expect(status).toBe(400);
+    expectErrorBody(body, 400, 'UNKNOWN_FORMAT');
+    expect(body.message).toMatch(
+      /tidytuesday.*tracks-114k.*tracks-600k.*tracks-1\.2m.*spotify-features.*json.*ndjson/,
+    );
+    const failed = await http()
+      .get(`/api/v1/catalog/imports/${(body.details as { import_id: string }).import_id}`)
+      .expect(200);
+    expect(failed.body).toMatchObject({ status: 'failed', error_code: 'UNKNOWN_FORMAT' });
+    expect(await catalogSize()).toBe(before);
+  });
+
+  it('fails an import with more bad rows than CATALOG_MAX_BAD_ROWS allows, changing nothing', async () => {
+    const before = await catalogSize();
+    const mostlyBad = [
+      '{"id": "5ghIJDpPoe3CfHMGu71E6T", "energy": 0.5}',
+      '{"id": "x", "energy": 3}',
+      '{"energy": 0.1}',
+      'nope',
+    ].join('\n');
+    const error = await importText(testApp.app, mostlyBad, {
+      contentType: 'application/x-ndjson',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 422, code: 'TOO_MANY_BAD_ROWS' });
+    const id = (error as { details: { import_id: string } }).details.import_id;
+    const failed = await http().get(`/api/v1/catalog/imports/${id}`).expect(200);
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      rows_read: 4,
+      rows_skipped: 3,
+      tracks_added: 0,
+    });
+    expect(failed.body.skipped.map((skip: { line: number }) => skip.line)).toEqual([2, 3, 4]);
+    expect(await catalogSize()).toBe(before);
+    await http().get('/api/v1/catalog/tracks/5ghIJDpPoe3CfHMGu71E6T').expect(404);
+  });
+
+  it('runs one import at a time: another gets 409 IMPORT_IN_PROGRESS naming it; progress shows while it runs', async () => {
+    const imports = testApp.app.get(CatalogImportsService);
+    const stream = new PassThrough();
+    const file = CATALOG_FILES['tracks-600k'];
+    const [header, ...rows] = file.body.split('\n');
+    stream.write(`${header}\n${rows[0]}\n`);
+    const started = await imports.start(stream, { source: 'slow upload' });
+
+    const conflict = await importText(testApp.app, file.body).catch((e: unknown) => e);
+    expect(conflict).toMatchObject({
+      status: 409,
+      code: 'IMPORT_IN_PROGRESS',
+      details: { import_id: started.import.id },
+    });
+    expect((conflict as Error).message).toContain(started.import.id);
+
+    const running = await waitFor(
+      () => http().get(`/api/v1/catalog/imports/${started.import.id}`).expect(200),
+      (response) => response.body.bytes_read > 0,
+    );
+    expect(running.body).toMatchObject({ status: 'running', progress: { phase: 'reading' } });
+    expect(running.body.progress.bytes_read).toBeGreaterThan(0);
+
+    stream.end(`${rows[1]}\n`);
+    expect(await started.finished).toMatchObject({ status: 'succeeded', rows_read: 2 });
+    // The slot is free again.
+    await expect(importText(testApp.app, file.body)).resolves.toMatchObject({
+      status: 'succeeded',
+    });
+  });
+
+  it('a cancelled import (the client goes away) fails and changes nothing', async () => {
+    const before = await catalogSize();
+    const stream = new PassThrough();
+    const started = await testApp.app.get(CatalogImportsService).start(stream);
+    stream.write(
+      CATALOG_FILES['tracks-1.2m'].body.replace(
+        /7lmeHLHBe4nmXzuXc0HDjk/,
+        '7lmeHLHBe4nmXzuXc0HDjz',
+      ) + '\n',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stream.destroy(new Error('aborted'));
+    expect(await started.finished).toMatchObject({ status: 'failed' });
+    expect(await catalogSize()).toBe(before);
+    await http().get('/api/v1/catalog/tracks/7lmeHLHBe4nmXzuXc0HDjz').expect(404);
+  });
+
+  it('answers GET /catalog with counts, genres, coverage, sources and the last import', async () => {
+    const response = await http().get('/api/v1/catalog').expect(200);
+    const body = response.body;
+    expect(body.tracks).toBeGreaterThanOrEqual(12);
+    expect(body.artists).toBeGreaterThanOrEqual(10);
+    expect(body.genres).toEqual(
+      expect.arrayContaining([
+        { name: 'acoustic', tracks: 3 },
+        { name: 'rock', tracks: 1 },
+      ]),
+    );
+    expect(Object.keys(body.feature_coverage)).toHaveLength(13);
+    expect(body.feature_coverage.danceability).toBe(1);
+    expect(body.feature_coverage.time_signature).toBeGreaterThan(0);
+    expect(body.feature_coverage.time_signature).toBeLessThan(1); // TidyTuesday has none
+    expect(body.sources).toEqual(expect.arrayContaining([{ name: 'tidytuesday test', tracks: 3 }]));
+    expect(body.last_import).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('lists imports newest first, paged, and validates the page', async () => {
+    const all = await http().get('/api/v1/catalog/imports?limit=100').expect(200);
+    expect(all.body.total).toBeGreaterThanOrEqual(12);
+    const page = await http().get('/api/v1/catalog/imports?limit=2&offset=1').expect(200);
+    expect(page.body).toMatchObject({ limit: 2, offset: 1, total: all.body.total });
+    expect(page.body.imports.map((i: { id: string }) => i.id)).toEqual(
+      all.body.imports.slice(1, 3).map((i: { id: string }) => i.id),
+    );
+    const bad = await http().get('/api/v1/catalog/imports?limit=0').expect(400);
+    expectErrorBody(bad.body, 400, 'VALIDATION_FAILED');
+    expectErrorBody(
+      (await http().get('/api/v1/catalog/imports/nope').expect(404)).body,
+      404,
+      'IMPORT_NOT_FOUND',
+    );
+  });
+
+  it('answers 404 TRACK_NOT_FOUND for an unknown track', async () => {
+    const response = await http().get('/api/v1/catalog/tracks/0000000000000000000000').expect(404);
+    expectErrorBody(response.body, 404, 'TRACK_NOT_FOUND');
+  });
+
+  it('deletes a track with the admin key only (401 without), announcing it', async () => {
+    const id = '35iwgR4jXetI318WEWsa1Q';
+    const notices = collectChanges(testApp);
+    expectErrorBody(
+      (await http().delete(`/api/v1/catalog/tracks/${id}`).expect(401)).body,
+      401,
+      'UNAUTHORIZED',
+    );
+    await http()
+      .delete(`/api/v1/catalog/tracks/${id}`)
+      .set('X-API-Key', 'wrong-key-0123456789')
+      .expect(401);
+    await http().get(`/api/v1/catalog/tracks/${id}`).expect(200);
+    await http().delete(`/api/v1/catalog/tracks/${id}`).set(ADMIN).expect(204);
+    await http().get(`/api/v1/catalog/tracks/${id}`).expect(404);
+    await http().delete(`/api/v1/catalog/tracks/${id}`).set(ADMIN).expect(404);
+    expect(notices.list).toEqual([{ type: 'removed', ids: [id] }]);
+    notices.stop();
+  });
+
+  it('announces the tracks an import added or changed, and nothing for unchanged ones', async () => {
+    const notices = collectChanges(testApp);
+    const file = CATALOG_FILES['tracks-600k'];
+    await importText(testApp.app, file.body); // one track was deleted above: added again
+    await importText(testApp.app, file.body); // nothing changes
+    expect(notices.list).toEqual([{ type: 'upserted', ids: ['35iwgR4jXetI318WEWsa1Q'] }]);
+    notices.stop();
+  });
+
+  it('streams the whole catalog in id order, in batches, with genres', async () => {
+    const store = testApp.app.get(CatalogStore);
+    const batches: CatalogTrackRecord[][] = [];
+    for await (const batch of store.streamAll(5)) batches.push(batch);
+    const tracks = batches.flat();
+    expect(batches.every((batch) => batch.length <= 5)).toBe(true);
+    expect(tracks).toHaveLength(await catalogSize());
+    const ids = tracks.map((track) => track.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(tracks.find((track) => track.id === '6f807x0ima9a1j3VPbc7VN')).toMatchObject({
+      genres: ['dance pop', 'hard rock', 'pop', 'rock'],
+      explicit: null,
+      features: expect.objectContaining({ energy: 0.916, time_signature: null }),
+    });
+    expect(tracks.find((track) => track.id === '1iJBSr7s7jYXzM8EGcbK5b')?.explicit).toBe(true);
+  });
+
+  it('adds harvested tracks to the catalog, keeping what it knew of them, and announces them', async () => {
+    const harvester = testApp.app.get(CatalogHarvester);
+    const notices = collectChanges(testApp);
+    const known = '6f807x0ima9a1j3VPbc7VN';
+    const fresh = '2takcwOaAZWiXQijPHIx7B';
+    const features = {
+      danceability: 0.6,
+      energy: 0.7,
+      key: 2,
+      loudness: -6,
+      mode: 0,
+      speechiness: 0.05,
+      acousticness: 0.2,
+      instrumentalness: 0,
+      liveness: 0.1,
+      valence: 0.3,
+      tempo: 100,
+      duration_ms: 210000,
+      time_signature: 3,
+    };
+    harvester.offer([
+      { row: 0, label: '0', id: fresh, ...features },
+      { row: 1, label: '1', id: known, ...features },
+    ]);
+    await harvester.flush();
+    const added = await http().get(`/api/v1/catalog/tracks/${fresh}`).expect(200);
+    expect(added.body).toMatchObject({ name: null, artists: [], features });
+    const updated = await http().get(`/api/v1/catalog/tracks/${known}`).expect(200);
+    expect(updated.body).toMatchObject({
+      name: "I Don't Care",
+      genres: ['dance pop', 'hard rock', 'pop', 'rock'],
+      features,
+    });
+    expect(notices.list).toEqual([
+      { type: 'upserted', ids: expect.arrayContaining([fresh, known]) },
+    ]);
+    const summary = await http().get('/api/v1/catalog').expect(200);
+    expect(summary.body.sources).toEqual(expect.arrayContaining([{ name: 'harvest', tracks: 1 }]));
+    notices.stop();
+  });
+});
+
+describe('catalog import limit', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp({ CATALOG_IMPORT_LIMIT: '1kb', CATALOG_WATCH_INTERVAL_MS: '0' });
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('fails an import beyond CATALOG_IMPORT_LIMIT with 413 PAYLOAD_TOO_LARGE, changing nothing', async () => {
+    const error = await importText(testApp.app, CATALOG_FILES.tidytuesday.body).catch(
+      (e: unknown) => e,
+    );
+    const { status, body } = toErrorBody(error, 'req-2');
+    expect(status).toBe(413);
+    expectErrorBody(body, 413, 'PAYLOAD_TOO_LARGE');
+    expect(body.message).toMatch(/CATALOG_IMPORT_LIMIT/);
+    const http = request(testApp.app.getHttpServer());
+    const imports = await http.get('/api/v1/catalog/imports').expect(200);
+    expect(imports.body.imports[0]).toMatchObject({
+      status: 'failed',
+      error_code: 'PAYLOAD_TOO_LARGE',
+    });
+    expect(
+      (await request(testApp.app.getHttpServer()).get('/api/v1/catalog').expect(200)).body.tracks,
+    ).toBe(0);
+  });
+});
+
+/** Catalog change notices of the app, from now until stop(). */
+function collectChanges(testApp: TestApp): { list: CatalogChange[]; stop: () => void } {
+  const list: CatalogChange[] = [];
+  const stop = testApp.app.get(CatalogChanges).subscribe((change) => list.push(change));
+  return { list, stop };
+}
+
+async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
