@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { toPandasColumns } from './helpers/pandas-columns';
 import { DataSource } from 'typeorm';
+import type { MoodMetrics } from '../src/mood/mood-engine';
 import { TrainingRun } from '../src/mood/training-run.entity';
 import {
   createTestApp,
@@ -14,6 +15,7 @@ import {
 import { ADMIN, moodDataset, pollRun, smallDataset } from './helpers/mood-data';
 
 const dataset = moodDataset;
+const MOODS = ['Calm', 'Dream', 'Energy', 'Epic', 'Happy', 'Hate', 'Love', 'Sad'];
 const SMALL_TRAINING = SMALL_MOOD_TRAINING;
 const tracksOf = (playlist: string, count: number) =>
   dataset.filter((row) => row.playlist === playlist && row.id).slice(0, count);
@@ -81,7 +83,7 @@ describe('mood lifecycle', () => {
     });
   });
 
-  it('default_train_mood waits for the run and answers its summary with held-out metrics', () => {
+  it('default_train_mood waits for the run and answers its summary with metrics cross-validated by playlist', () => {
     expect(firstRun).toEqual(
       expect.objectContaining({
         status: 'succeeded',
@@ -97,12 +99,18 @@ describe('mood lifecycle', () => {
         },
       }),
     );
-    const metrics = firstRun.metrics as Record<string, Record<string, unknown>>;
+    const metrics = firstRun.metrics as MoodMetrics;
     expect(metrics.evaluation).toBe('held_out_playlists');
-    expect(metrics.held_out_playlists.playlists).toHaveLength(7);
-    expect(metrics.random_split.confusion_matrix).toEqual(
-      expect.objectContaining({ labels: expect.arrayContaining(['Calm', 'Hate']) }),
+    // Five folds of whole playlists: each of the 27 is scored by a model that never saw it, and
+    // every usable row is scored once.
+    expect(metrics.cross_validation).toEqual(
+      expect.objectContaining({ folds: 5, grouping: 'playlist', groups: 27 }),
     );
+    expect(metrics.cross_validation.per_fold).toHaveLength(5);
+    expect(metrics.cross_validation.pooled.tracks).toBe(2402);
+    expect(metrics.cross_validation.pooled.confusion_matrix.labels).toEqual(MOODS);
+    // The deployed model was fitted on every usable row, not on the folds' training sides.
+    expect(metrics.model.training_rows).toBe(2402);
   });
 
   it('writes the model as model.json + weights.bin under data/models/<run id>/', () => {
@@ -111,8 +119,12 @@ describe('mood lifecycle', () => {
     expect(existsSync(join(folder, 'weights.bin'))).toBe(true);
     const modelJson = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
     expect(modelJson.weightsManifest[0].paths).toEqual(['./weights.bin']);
-    expect(modelJson.userDefinedMetadata.labels).toHaveLength(8);
-    expect(modelJson.userDefinedMetadata.scaling.mean).toHaveLength(14);
+    const metadata = modelJson.userDefinedMetadata;
+    expect(metadata.labels).toEqual(MOODS);
+    // The inputs the run chose, each with its training mean and deviation.
+    expect(metadata.inputs).toEqual((firstRun.metrics as MoodMetrics).model.inputs);
+    expect(metadata.scaling.mean).toHaveLength(metadata.inputs.length);
+    expect(metadata.scaling.std).toHaveLength(metadata.inputs.length);
   });
 
   it('predicts a listener mood with per-track predictions, skipping empty rows', async () => {
@@ -172,7 +184,7 @@ describe('mood lifecycle', () => {
         id: firstRun.model_id,
         run_id: firstRun.id,
         aggregation: 'sum_log_probabilities',
-        labels: ['Calm', 'Dream', 'Energy', 'Epic', 'Happy', 'Hate', 'Love', 'Sad'],
+        labels: MOODS,
       }),
     );
   });
