@@ -153,7 +153,7 @@ describe('MoodEngine (real tfjs)', () => {
     expect(predicted.probabilities[0]).toEqual(loaded.predict([atMean])[0]);
 
     const listener = loaded.predictListener([withoutTempo, track, usable[4]]);
-    expect(listener.tracks.map((t) => t.filled_inputs)).toEqual([['tempo'], [], []]);
+    expect(listener.tracks.map((t) => t.filled_features)).toEqual([['tempo'], [], []]);
     expect(listener.alternatives.map((a) => a.mood)).toEqual(
       labels.filter((label) => label !== listener.mood),
     );

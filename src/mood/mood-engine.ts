@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { argmax } from '../common/numeric';
+import type { AudioFeature } from '../common/tracks';
 import type { TfBackendSetting } from '../config/environment';
 import { compileForwardPass, type ForwardPass } from './dense-forward';
 import type { LabelledRow } from './mood-dataset-split';
 import { combineListener, GEOMETRIC_MEAN, ranked, type SetCalibration } from './mood-evaluation';
 import {
   compileInputs,
+  featuresReadBy,
   type FeatureScaling,
   LEGACY_MOOD_INPUTS,
   type MoodTrackFeatures,
@@ -14,15 +16,16 @@ import {
 import { toLayersModel } from './model/mlp-ensemble';
 import {
   fitMoodModel,
-  type FittedMoodModel,
   type MoodHyperParameters,
   type MoodMetrics,
   NETWORK_HYPER_PARAMETERS,
+  type TrainingHistory,
   type TrainingProgress,
 } from './model/train-mood-model';
 
 export { NETWORK_HYPER_PARAMETERS };
 export type { MoodHyperParameters, MoodMetrics, TrainingProgress };
+export type { TrainingHistory };
 
 /** MOOD_TF_BACKEND: `auto` picks the first that loads of tfjs-node, wasm, pure JS. */
 export type TfBackendPreference = TfBackendSetting;
@@ -73,15 +76,15 @@ export interface TrainedMoodModel {
    * Loss and accuracy per epoch: each candidate's cross-validation (mean over folds), then the
    * final fit. Always filled by train(); optional so that results stored before it existed type.
    */
-  history?: FittedMoodModel['history'];
+  history?: TrainingHistory;
 }
 
-/** One track's prediction: calibrated probabilities, and which inputs were filled with the mean. */
+/** One track's prediction: calibrated probabilities, and which features were filled with the mean. */
 export interface TrackMoodPrediction {
   mood: string;
   probabilities: number[];
-  /** Inputs the track lacked, filled with the training mean. */
-  filled_inputs: string[];
+  /** Audio features the model reads that the track lacked: their inputs took the training mean. */
+  filled_features: AudioFeature[];
 }
 
 export interface MoodAlternative {
@@ -103,6 +106,8 @@ export interface ListenerMoodPrediction {
 export class LoadedMoodModel {
   private readonly setCalibration: SetCalibration;
   private readonly inputsOf: (track: MoodTrackFeatures) => number[];
+  /** The audio features the model's inputs are computed from, in AUDIO_FEATURES order. */
+  readonly features: AudioFeature[];
   /** The network's arithmetic without TensorFlow.js's per-call overhead, where its layers allow. */
   private readonly forward: ForwardPass | undefined;
 
@@ -111,6 +116,7 @@ export class LoadedMoodModel {
     readonly metadata: MoodModelMetadata,
   ) {
     this.inputsOf = compileInputs(metadata.inputs);
+    this.features = featuresReadBy(metadata.inputs);
     this.forward = compileForwardPass(network);
     this.setCalibration =
       metadata.aggregation === 'calibrated_log_pool'
@@ -128,17 +134,24 @@ export class LoadedMoodModel {
   }
 
   /**
-   * Per-track probabilities and the inputs each track lacked (filled with the training mean). One
-   * forward pass for all tracks.
+   * Per-track probabilities and the features each track lacked (their inputs filled with the
+   * training mean). One forward pass for all tracks.
    */
-  predictTracks(tracks: MoodTrackFeatures[]): { probabilities: number[][]; filled: string[][] } {
+  predictTracks(tracks: MoodTrackFeatures[]): {
+    probabilities: number[][];
+    filled: AudioFeature[][];
+  } {
     if (tracks.length === 0) return { probabilities: [], filled: [] };
-    const { inputs, scaling } = this.metadata;
-    const scaled = scaleInto(tracks.map(this.inputsOf), scaling);
+    const scaled = scaleInto(tracks.map(this.inputsOf), this.metadata.scaling);
     const probabilities = this.forward
       ? this.forward(scaled.values, tracks.length)
       : this.predictWithTensorFlow(scaled.values, tracks.length);
-    return { probabilities, filled: scaled.filled.map((indices) => indices.map((j) => inputs[j])) };
+    const filled = scaled.filled.map((inputs, i) =>
+      inputs.length === 0
+        ? []
+        : this.features.filter((feature) => !Number.isFinite(tracks[i][feature])),
+    );
+    return { probabilities, filled };
   }
 
   /**
@@ -167,7 +180,7 @@ export class LoadedMoodModel {
       tracks: probabilities.map((p, i) => ({
         mood: labels[argmax(p)],
         probabilities: p,
-        filled_inputs: filled[i],
+        filled_features: filled[i],
       })),
     };
   }
@@ -219,19 +232,7 @@ export class MoodEngine {
 
   async load(artifact: MoodArtifact): Promise<LoadedMoodModel> {
     const modelJson = JSON.parse(artifact.modelJson) as tf.io.ModelJSON;
-    const stored = modelJson.userDefinedMetadata as unknown as MoodModelMetadata | undefined;
-    if (stored?.format !== MODEL_FORMAT && stored?.format !== LEGACY_MODEL_FORMAT) {
-      throw new Error(`Not a mood model artifact (format ${String(stored?.format)})`);
-    }
-    const metadata: MoodModelMetadata =
-      stored.format === LEGACY_MODEL_FORMAT
-        ? {
-            ...stored,
-            inputs: stored.inputs ?? [...LEGACY_MOOD_INPUTS],
-            temperature: 1,
-            set_calibration: GEOMETRIC_MEAN,
-          }
-        : stored;
+    const metadata = metadataOf(modelJson);
     const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
     const weights = artifact.weights;
     const weightData = weights.buffer.slice(
@@ -282,6 +283,27 @@ export class MoodEngine {
       network.dispose();
     }
   }
+}
+
+/**
+ * What a saved model says about itself (model.json's userDefinedMetadata), with format 1's implicit
+ * values made explicit. Throws when the JSON is not a mood model's.
+ */
+export function metadataOf(modelJson: string | tf.io.ModelJSON): MoodModelMetadata {
+  const parsed =
+    typeof modelJson === 'string' ? (JSON.parse(modelJson) as tf.io.ModelJSON) : modelJson;
+  const stored = parsed.userDefinedMetadata as unknown as MoodModelMetadata | undefined;
+  if (stored?.format !== MODEL_FORMAT && stored?.format !== LEGACY_MODEL_FORMAT) {
+    throw new Error(`Not a mood model artifact (format ${String(stored?.format)})`);
+  }
+  return stored.format === LEGACY_MODEL_FORMAT
+    ? {
+        ...stored,
+        inputs: stored.inputs ?? [...LEGACY_MOOD_INPUTS],
+        temperature: 1,
+        set_calibration: GEOMETRIC_MEAN,
+      }
+    : stored;
 }
 
 /** Serialises to the standard layers format, with the metadata inside model.json. */

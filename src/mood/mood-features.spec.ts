@@ -1,6 +1,7 @@
 import { AUDIO_FEATURES } from '../common/tracks';
 import {
   audioFeatureVector,
+  featuresReadBy,
   fitScaling,
   inputMatrix,
   LEGACY_MOOD_INPUTS,
@@ -38,6 +39,15 @@ describe('mood inputs', () => {
     );
     expect(full).toEqual([0.5, Math.sin(Math.PI / 2), 128, 4, 2]);
     expect(partial.slice(0, 3)).toEqual([0.5, Number.NaN, Number.NaN]);
+  });
+
+  it('names the audio features a set of inputs reads, each once, in AUDIO_FEATURES order', () => {
+    expect(featuresReadBy(['key_sin', 'valence_plus_energy', 'key_cos', 'energy'])).toEqual([
+      'energy',
+      'key',
+      'valence',
+    ]);
+    expect(featuresReadBy(LEGACY_MOOD_INPUTS)).toEqual([...AUDIO_FEATURES]);
   });
 
   it('keeps the 14 inputs of format-1 models', () => {

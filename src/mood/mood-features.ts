@@ -115,6 +115,12 @@ export function inputMatrix(vectors: number[][], inputs: readonly string[]): num
   });
 }
 
+/** The audio features a model with these inputs reads, in AUDIO_FEATURES order. */
+export function featuresReadBy(inputs: readonly string[]): AudioFeature[] {
+  const read = new Set(inputs.flatMap((name) => definitionOf(name).from));
+  return AUDIO_FEATURES.filter((feature) => read.has(feature));
+}
+
 export function definitionOf(name: string): MoodInputDefinition {
   const definition = (MOOD_INPUT_DEFINITIONS as Record<string, MoodInputDefinition>)[name];
   if (!definition) throw new Error(`Unknown mood model input "${name}"`);

@@ -24,9 +24,13 @@ import {
 import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
-import { ListRunsQueryDto } from './dto/list-runs-query.dto';
+import { PageQueryDto } from '../common/paging/page-query.dto';
 import { PREDICT_MOOD_EXAMPLE, RETRAIN_MOOD_EXAMPLE } from './dto/mood.examples';
-import { MoodModelResponseDto, PredictMoodResponseDto } from './dto/predict-mood-response.dto';
+import {
+  MoodModelListResponseDto,
+  MoodModelResponseDto,
+  PredictMoodResponseDto,
+} from './dto/predict-mood-response.dto';
 import {
   TrainingRunListResponseDto,
   TrainingRunResponseDto,
@@ -51,9 +55,11 @@ export class MoodController {
   ) {}
 
   /**
-   * The listener's mood from a set of tracks, with each track's own prediction. The listener's mood
-   * combines the tracks' probabilities by summed log-probabilities (measured better than a majority
-   * vote of per-track winners). A `tag` field, if present, is ignored.
+   * The listener's mood from a set of tracks, with a calibrated confidence, the next most likely
+   * moods, and each track's own prediction. The tracks' probabilities are pooled as summed
+   * log-probabilities (measured better than a majority vote of per-track winners), weighted for how
+   * much one listener's tracks agree. A feature the model reads that a track lacks takes the
+   * training mean, and the track's answer names it. A `tag` field, if present, is ignored.
    */
   @Post('predict_mood')
   @HttpCode(200)
@@ -77,7 +83,10 @@ export class MoodController {
   @ApiTracksBody('Labelled tracks: each with a `tag` (mood).', RETRAIN_MOOD_EXAMPLE)
   @ApiOkResponse({ type: TrainingRunResponseDto, description: 'The finished run' })
   @ApiAcceptedResponse({ type: TrainingRunResponseDto, description: 'The queued run (async)' })
-  @ApiBadRequestResponse({ description: 'A bad field, fewer than two moods, or too few rows' })
+  @ApiBadRequestResponse({
+    description:
+      'A bad field, fewer than two moods, too few rows of a mood, or playlists that leave a cross-validation fold a single mood to learn',
+  })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
   async retrainMood(
     @Body(new TracksBodyPipe({ labelled: true })) dataset: ParsedTracks,
@@ -109,11 +118,14 @@ export class MoodController {
   @Get('mood/runs')
   @ApiOperation({ summary: 'Training runs, newest first' })
   @ApiOkResponse({ type: TrainingRunListResponseDto })
-  listRuns(@Query() query: ListRunsQueryDto): Promise<TrainingRunListResponseDto> {
+  listRuns(@Query() query: PageQueryDto): Promise<TrainingRunListResponseDto> {
     return this.runs.listRuns(query.limit, query.offset);
   }
 
-  /** One training run; while it runs, `progress` shows its epoch. */
+  /**
+   * One training run, with its per-epoch history once it has succeeded; while it runs, `progress`
+   * shows the stage (cross-validation of a candidate's fold models, or the final fit) and epoch.
+   */
   @Get('mood/runs/:id')
   @ApiOperation({ summary: 'One training run' })
   @ApiOkResponse({ type: TrainingRunResponseDto })
@@ -129,6 +141,14 @@ export class MoodController {
   @ApiNotFoundResponse({ description: 'NO_ACTIVE_MODEL' })
   activeModel(): MoodModelResponseDto {
     return this.prediction.activeModel();
+  }
+
+  /** Every model version (one per successful run), newest first, with its metrics. */
+  @Get('mood/models')
+  @ApiOperation({ summary: 'Model versions, newest first' })
+  @ApiOkResponse({ type: MoodModelListResponseDto })
+  listModels(@Query() query: PageQueryDto): Promise<MoodModelListResponseDto> {
+    return this.prediction.listModels(query.limit, query.offset);
   }
 
   /** (admin) Makes an earlier or later good model the active one (its id is a run's `model_id`). */

@@ -178,6 +178,14 @@ export interface MoodMetrics {
   };
 }
 
+/** A run's learning curves: loss and accuracy per epoch of each stage it trained. */
+export interface TrainingHistory {
+  /** Per candidate, its k fold models' epochs (training and held-out figures, mean over folds). */
+  cross_validation: Record<string, EpochRecord[]>;
+  /** The deployed model's fit on every row (no held-out rows: `val_*` are null). */
+  final_fit: EpochRecord[];
+}
+
 /** Everything a run produces apart from the saved bytes: the engine turns it into an artifact. */
 export interface FittedMoodModel {
   inputs: string[];
@@ -187,7 +195,7 @@ export interface FittedMoodModel {
   setCalibration: SetCalibration;
   epochs: number;
   metrics: MoodMetrics;
-  history: { cross_validation: Record<string, EpochRecord[]>; final_fit: EpochRecord[] };
+  history: TrainingHistory;
 }
 
 /**
@@ -212,7 +220,7 @@ export function fitMoodModel(
   const truth = rows.map((row) => row.label);
   const vectors = rows.map((row) => row.inputs);
   const steps = candidates.length + 1;
-  const history: FittedMoodModel['history'] = { cross_validation: {}, final_fit: [] };
+  const history: TrainingHistory = { cross_validation: {}, final_fit: [] };
 
   const prepared = candidates.map((candidate) => {
     const matrix = inputMatrix(vectors, candidate.inputs);
