@@ -52,7 +52,13 @@ async function main(): Promise<void> {
     process.argv.find((a) => a.startsWith('--out='))?.slice(6) ??
     resolve(ROOT, 'bench', 'results', quick ? 'eval-mood-quick.json' : 'eval-mood.json');
   const parsed = parseTracksBody(JSON.parse(readFileSync(DATASET, 'utf8')), { labelled: true });
-  const { rows, labels } = toLabelledRows(parsed);
+  // The mood model exactly as a run trains and deploys it, with the service's settings.
+  const overrides = process.argv.find((a) => a.startsWith('--params='))?.slice(9);
+  const params = {
+    ...moodConfig(loadEnvironment()).hyperParameters,
+    ...(overrides ? (JSON.parse(overrides) as object) : {}),
+  };
+  const { rows, labels } = toLabelledRows(parsed, params);
   const groups = rows.map((row) => row.playlist ?? '');
   const allFolds = leaveOneGroupOut(rows, groups);
   // Quick: the first playlist of each mood (8 folds), so that every mood is scored once.
@@ -69,12 +75,6 @@ async function main(): Promise<void> {
   const backend = await engine.useBackend('wasm');
   const results: ModelResult[] = [];
 
-  // The mood model exactly as a run trains and deploys it, with the service's settings.
-  const overrides = process.argv.find((a) => a.startsWith('--params='))?.slice(9);
-  const params = {
-    ...moodConfig(loadEnvironment()).hyperParameters,
-    ...(overrides ? (JSON.parse(overrides) as object) : {}),
-  };
   const model: ModelResult = {
     name: 'mood model (this service)',
     description: `MoodEngine.train with the service's hyper-parameters: ${JSON.stringify(params)}`,

@@ -25,8 +25,8 @@ async function main(): Promise<void> {
   const backend = option('backend', 'wasm') as TfBackendPreference;
   const path = sharedDataPath('playlist_metrics.json');
   const parsed = parseTracksBody(JSON.parse(readFileSync(path, 'utf8')), { labelled: true });
-  const { rows, labels } = toLabelledRows(parsed);
   const params = moodConfig(loadEnvironment()).hyperParameters;
+  const { rows, labels } = toLabelledRows(parsed, params);
   console.log(
     `${rows.length} rows, ${labels.length} moods, backend ${backend}, load average ${loadavg()
       .map((l) => l.toFixed(1))

@@ -1,17 +1,26 @@
 import { createHash } from 'node:crypto';
 import { ValidationFailedError } from '../common/errors';
 import { AUDIO_FEATURES, type ParsedTracks, type Track } from '../common/tracks';
-import { datasetProblems, type LabelledRow } from './mood-dataset-split';
+import { datasetProblems, foldProblems, type LabelledRow } from './mood-dataset-split';
+import type { MoodHyperParameters } from './mood-engine';
 import { audioFeatureVector } from './mood-features';
 
-/** Rows and sorted labels for the trainer; a dataset it cannot train on is a 400. */
-export function toLabelledRows(parsed: ParsedTracks): { rows: LabelledRow[]; labels: string[] } {
+/**
+ * Rows and sorted labels for the trainer. A dataset it cannot train on is a 400 on `tracks`, before
+ * any run is recorded: too few moods or rows per mood, or groups (playlists) that leave some
+ * cross-validation fold nothing to learn from, for the run's folds and seed.
+ */
+export function toLabelledRows(
+  parsed: ParsedTracks,
+  { folds, seed }: Pick<MoodHyperParameters, 'folds' | 'seed'>,
+): { rows: LabelledRow[]; labels: string[] } {
   const counts = new Map<string, number>();
   for (const track of parsed.tracks) counts.set(track.tag!, (counts.get(track.tag!) ?? 0) + 1);
-  const problems = datasetProblems(counts);
-  if (problems.length > 0) {
+  const rejectIf = (problems: string[]) => {
+    if (problems.length === 0) return;
     throw new ValidationFailedError(problems.map((message) => ({ path: 'tracks', message })));
-  }
+  };
+  rejectIf(datasetProblems(counts));
   const labels = [...counts.keys()].sort();
   const index = new Map(labels.map((label, i) => [label, i]));
   const rows = parsed.tracks.map((track) => ({
@@ -20,6 +29,7 @@ export function toLabelledRows(parsed: ParsedTracks): { rows: LabelledRow[]; lab
     id: track.id,
     playlist: track.playlist,
   }));
+  rejectIf(foldProblems(rows, folds, seed));
   return { rows, labels };
 }
 

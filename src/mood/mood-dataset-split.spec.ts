@@ -129,8 +129,7 @@ describe('foldProblems', () => {
       ...Array.from({ length: 6 }, (_, i) => ({ inputs: [i], label: 1, playlist: 'b' })),
     ];
     expect(foldProblems(data, 5, 1)).toEqual([
-      expect.stringMatching(/fold 1 of 2 would train on a single mood/),
-      expect.stringMatching(/fold 2 of 2/),
+      expect.stringMatching(/fold 1, 2 of 2 would train on a single mood \(whole playlists/),
     ]);
   });
   it('accepts the usual case', () => {

@@ -143,12 +143,13 @@ export function foldProblems(rows: LabelledRow[], k: number, seed: number): stri
       `all usable tracks fall in one ${rule === 'playlist' ? 'playlist' : 'group'}; cross-validation needs at least two`,
     ];
   }
-  const problems: string[] = [];
-  folds.forEach((fold, f) => {
-    const moods = new Set(fold.train.map((i) => rows[i].label));
-    if (moods.size < 2) {
-      problems.push(`fold ${f + 1} of ${folds.length} would train on a single mood`);
-    }
-  });
-  return problems;
+  const singleMood = folds
+    .map((fold, f) => ({ f, moods: new Set(fold.train.map((i) => rows[i].label)).size }))
+    .filter(({ moods }) => moods < 2)
+    .map(({ f }) => f + 1);
+  if (singleMood.length === 0) return [];
+  const held = rule === 'playlist' ? 'whole playlists' : 'whole blocks of tracks';
+  return [
+    `cross-validation fold ${singleMood.join(', ')} of ${folds.length} would train on a single mood (${held}, and every copy of their tracks, are held out together): the moods need more playlists or tracks`,
+  ];
 }

@@ -24,6 +24,8 @@ export const moodConfig = configNamespace('mood', (environment) => {
     trainOnStart: environment.MOOD_TRAIN_ON_START,
     backend: environment.MOOD_TF_BACKEND,
     hyperParameters,
+    /** Milliseconds a run may take before it is stopped and marked failed. */
+    trainingTimeoutMs: environment.MOOD_TRAINING_TIMEOUT,
   };
 });
 

@@ -1,6 +1,9 @@
 import retrainMoodExample from '../../../data/examples/retrain-mood.json';
 
-/** retrain_mood's runnable example: two moods, six tracks each, the smallest dataset it accepts. */
+/**
+ * retrain_mood's runnable example: two moods, six tracks each from two playlists (three a playlist): the
+ * fewest playlists that let every cross-validation fold train on both moods.
+ */
 export const RETRAIN_MOOD_EXAMPLE = retrainMoodExample;
 
 /** predict_mood's: a listener who played the example's calm tracks (a `tag` would be ignored). */
