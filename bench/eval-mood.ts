@@ -21,7 +21,7 @@ import { parseTracksBody } from '../src/common/tracks';
 import { type LabelledRow, leaveOneGroupOut } from '../src/mood/mood-dataset-split';
 import { round, seededRandom } from '../src/common/numeric';
 import { loadEnvironment } from '../src/config';
-import { toLabelledRows } from '../src/mood/labelled-dataset';
+import { LABELLED_TRACKS, toLabelledRows } from '../src/mood/labelled-dataset';
 import { MoodEngine } from '../src/mood/mood-engine';
 import {
   evaluateSplit,
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const out =
     process.argv.find((a) => a.startsWith('--out='))?.slice(6) ??
     resolve(ROOT, 'bench', 'results', quick ? 'eval-mood-quick.json' : 'eval-mood.json');
-  const parsed = parseTracksBody(JSON.parse(readFileSync(DATASET, 'utf8')), { labelled: true });
+  const parsed = parseTracksBody(JSON.parse(readFileSync(DATASET, 'utf8')), LABELLED_TRACKS);
   // The mood model exactly as a run trains and deploys it, with the service's settings.
   const overrides = process.argv.find((a) => a.startsWith('--params='))?.slice(9);
   const params = {

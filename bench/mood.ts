@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseTracksBody } from '../src/common/tracks';
 import { loadEnvironment } from '../src/config';
-import { toLabelledRows } from '../src/mood/labelled-dataset';
+import { LABELLED_TRACKS, toLabelledRows } from '../src/mood/labelled-dataset';
 import { MoodEngine, type TfBackendPreference } from '../src/mood/mood-engine';
 import { MoodTrainer } from '../src/mood/mood-trainer';
 import { moodConfig } from '../src/mood/mood.config';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const runs = Number(option('runs', '3'));
   const backend = option('backend', 'wasm') as TfBackendPreference;
   const path = sharedDataPath('playlist_metrics.json');
-  const parsed = parseTracksBody(JSON.parse(readFileSync(path, 'utf8')), { labelled: true });
+  const parsed = parseTracksBody(JSON.parse(readFileSync(path, 'utf8')), LABELLED_TRACKS);
   const params = moodConfig(loadEnvironment()).hyperParameters;
   const { rows, labels } = toLabelledRows(parsed, params);
   console.log(

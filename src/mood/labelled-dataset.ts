@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
 import { ValidationFailedError } from '../common/errors';
-import { AUDIO_FEATURES, type ParsedTracks, type Track } from '../common/tracks';
+import {
+  AUDIO_FEATURES,
+  type ParsedTracks,
+  type Track,
+  type TracksBodyOptions,
+} from '../common/tracks';
 import { datasetProblems, foldProblems, type LabelledRow } from './mood-dataset-split';
 import type { MoodHyperParameters } from './mood-engine';
 import { audioFeatureVector } from './mood-features';
+
+/**
+ * How labelled tracks are read, from a request or the default dataset: rows without a `tag` are
+ * skipped, and no feature is required (the model fills one a track lacks with the training mean).
+ */
+export const LABELLED_TRACKS: TracksBodyOptions<never> = { labelled: true, requiredFeatures: [] };
 
 /**
  * Rows and sorted labels for the trainer. A dataset it cannot train on is a 400 on `tracks`, before
@@ -11,7 +22,7 @@ import { audioFeatureVector } from './mood-features';
  * cross-validation fold nothing to learn from, for the run's folds and seed.
  */
 export function toLabelledRows(
-  parsed: ParsedTracks,
+  parsed: ParsedTracks<never>,
   { folds, seed }: Pick<MoodHyperParameters, 'folds' | 'seed'>,
 ): { rows: LabelledRow[]; labels: string[] } {
   const counts = new Map<string, number>();
@@ -39,7 +50,7 @@ export function toLabelledRows(
  * one array per row, in order, `[tag, playlist or null, id or null, ...the 13 features in
  * AUDIO_FEATURES order]`. Two datasets with the same rows have the same sha256.
  */
-export function labelledDatasetSha256(tracks: readonly Track[]): string {
+export function labelledDatasetSha256(tracks: readonly Track<never>[]): string {
   const rows = tracks.map((track) => [
     track.tag ?? null,
     track.playlist ?? null,

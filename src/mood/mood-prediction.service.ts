@@ -43,7 +43,7 @@ export class MoodPredictionService {
    * metadata says (LoadedMoodModel.predictListener), with the next most likely moods. A feature the
    * model reads that a track lacks takes the training mean, and the track's answer names it.
    */
-  predict(parsed: ParsedTracks): PredictMoodResponseDto {
+  predict(parsed: ParsedTracks<never>): PredictMoodResponseDto {
     const active = this.requireActiveModel();
     if (parsed.tracks.length === 0) {
       throw ValidationFailedError.field('tracks', 'has no usable track (every row was skipped)');

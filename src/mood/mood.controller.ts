@@ -23,7 +23,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
-import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
+import {
+  ApiTracksBody,
+  type ParsedTracks,
+  type TracksBodyOptions,
+  TracksBodyPipe,
+} from '../common/tracks';
 import { PageQueryDto } from '../common/paging/page-query.dto';
 import { PREDICT_MOOD_EXAMPLE, RETRAIN_MOOD_EXAMPLE } from './dto/mood.examples';
 import {
@@ -35,8 +40,12 @@ import {
   TrainingRunListResponseDto,
   TrainingRunResponseDto,
 } from './dto/training-run-response.dto';
+import { LABELLED_TRACKS } from './labelled-dataset';
 import { MoodPredictionService } from './mood-prediction.service';
 import { type StartedRun, TrainingRunsService } from './training-runs.service';
+
+/** No feature is required: one the model reads that a track lacks takes the training mean. */
+const LISTENED_TRACKS: TracksBodyOptions<never> = { requiredFeatures: [] };
 
 const RESPOND_ASYNC = /(^|[\s,;])respond-async([\s,;]|$)/i;
 const PREFER_HEADER = {
@@ -64,11 +73,13 @@ export class MoodController {
   @Post('predict_mood')
   @HttpCode(200)
   @ApiOperation({ summary: "The listener's mood from a set of tracks" })
-  @ApiTracksBody('Tracks the listener played.', PREDICT_MOOD_EXAMPLE)
+  @ApiTracksBody('Tracks the listener played.', PREDICT_MOOD_EXAMPLE, LISTENED_TRACKS)
   @ApiOkResponse({ type: PredictMoodResponseDto })
   @ApiBadRequestResponse({ description: 'A bad field (named by path), or no usable track' })
   @ApiServiceUnavailableResponse({ description: 'MODEL_NOT_READY: no model is active yet' })
-  predictMood(@Body(new TracksBodyPipe()) tracks: ParsedTracks): PredictMoodResponseDto {
+  predictMood(
+    @Body(new TracksBodyPipe(LISTENED_TRACKS)) tracks: ParsedTracks<never>,
+  ): PredictMoodResponseDto {
     return this.prediction.predict(tracks);
   }
 
@@ -80,7 +91,11 @@ export class MoodController {
   @AdminOnly()
   @ApiOperation({ summary: '(admin) Retrain the mood network on a labelled dataset' })
   @ApiHeader(PREFER_HEADER)
-  @ApiTracksBody('Labelled tracks: each with a `tag` (mood).', RETRAIN_MOOD_EXAMPLE)
+  @ApiTracksBody(
+    'Labelled tracks: each with a `tag` (mood), and `playlist` where known (cross-validation holds out whole playlists).',
+    RETRAIN_MOOD_EXAMPLE,
+    LABELLED_TRACKS,
+  )
   @ApiOkResponse({ type: TrainingRunResponseDto, description: 'The finished run' })
   @ApiAcceptedResponse({ type: TrainingRunResponseDto, description: 'The queued run (async)' })
   @ApiBadRequestResponse({
@@ -89,7 +104,7 @@ export class MoodController {
   })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
   async retrainMood(
-    @Body(new TracksBodyPipe({ labelled: true })) dataset: ParsedTracks,
+    @Body(new TracksBodyPipe(LABELLED_TRACKS)) dataset: ParsedTracks<never>,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {

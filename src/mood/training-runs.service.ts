@@ -15,7 +15,7 @@ import type {
   TrainingRunListResponseDto,
   TrainingRunResponseDto,
 } from './dto/training-run-response.dto';
-import { labelledDatasetSha256, toLabelledRows } from './labelled-dataset';
+import { LABELLED_TRACKS, labelledDatasetSha256, toLabelledRows } from './labelled-dataset';
 import { ModelStore } from './model-store';
 import { type MoodConfig, moodConfig } from './mood.config';
 import { toRunView } from './mood.views';
@@ -84,7 +84,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   }
 
   /** Retrains on a labelled dataset from a request (tracks with `tag`, parsed by TracksBodyPipe). */
-  startTraining(dataset: ParsedTracks): Promise<StartedRun> {
+  startTraining(dataset: ParsedTracks<never>): Promise<StartedRun> {
     return this.start('request', dataset);
   }
 
@@ -92,9 +92,9 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   async trainDefault(): Promise<StartedRun> {
     this.assertIdle();
     const file = await this.defaultDataset.read();
-    let dataset: ParsedTracks;
+    let dataset: ParsedTracks<never>;
     try {
-      dataset = parseTracksBody(file.body, { labelled: true });
+      dataset = parseTracksBody(file.body, LABELLED_TRACKS);
     } catch (error) {
       const detail = error instanceof AppError ? `: ${error.message}` : '';
       throw new AppError(500, 'DATASET_INVALID', `The default mood dataset is unusable${detail}`);
@@ -132,7 +132,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  private async start(source: DatasetSource, dataset: ParsedTracks): Promise<StartedRun> {
+  private async start(source: DatasetSource, dataset: ParsedTracks<never>): Promise<StartedRun> {
     const params = this.config.hyperParameters;
     const { rows, labels } = toLabelledRows(dataset, params);
     this.assertIdle();

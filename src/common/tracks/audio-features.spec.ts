@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { compileInputs, LEGACY_MOOD_INPUTS } from '../../mood/mood-features';
@@ -8,6 +9,7 @@ import {
   type AudioFeature,
   UNIT_FEATURES,
 } from './audio-features';
+import { AudioFeaturesDto } from './audio-features.dto';
 import { TrackFeaturesDto } from './track-features.dto';
 
 /**
@@ -15,8 +17,8 @@ import { TrackFeaturesDto } from './track-features.dto';
  * derives from them; this spec checks the few things that cannot be derived.
  */
 describe('the audio feature definition', () => {
-  const accepts = (feature: AudioFeature, value: unknown): boolean =>
-    validateSync(plainToInstance(TrackFeaturesDto, { ...TYPICAL_FEATURES, [feature]: value }), {
+  const accepts = (feature: AudioFeature, value: unknown, dto: Type = TrackFeaturesDto): boolean =>
+    validateSync(plainToInstance(dto, { ...TYPICAL_FEATURES, [feature]: value }), {
       forbidUnknownValues: false,
     }).length === 0;
 
@@ -44,7 +46,10 @@ describe('the audio feature definition', () => {
       expect(accepts(feature, (rule.min + rule.max) / 2 + 0.25)).toBe(!rule.integer);
       for (const value of rule.values ?? []) expect(accepts(feature, value)).toBe(true);
       expect(accepts(feature, String(rule.example))).toBe(false);
-      expect(accepts(feature, undefined)).toBe(false);
+      // A client's track may lack a feature (each call says which it needs); an answer's may not.
+      expect(accepts(feature, undefined)).toBe(true);
+      expect(accepts(feature, null)).toBe(true);
+      expect(accepts(feature, undefined, AudioFeaturesDto)).toBe(false);
     },
   );
 
