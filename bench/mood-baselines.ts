@@ -44,6 +44,17 @@ const ORIGINAL_INPUTS: MoodInputName[] = [
   'duration_band',
 ];
 
+/** What both network baselines share: one network, 300 epochs, none of the mood model's aids. */
+const PLAIN_TRAINING = {
+  heads: 1,
+  dropout: 0,
+  labelSmoothing: 0,
+  balanceClasses: false,
+  maxEpochs: 300,
+  patience: 0,
+  seed: 1,
+} satisfies Partial<NetworkOptions>;
+
 const originalNetwork: Baseline = {
   name: 'original network',
   description:
@@ -51,17 +62,11 @@ const originalNetwork: Baseline = {
   fit: (rows, moods) =>
     Promise.resolve(
       fitNetwork(rows, moods, ORIGINAL_INPUTS, false, {
+        ...PLAIN_TRAINING,
         hidden: [moods, 2 * moods],
-        heads: 1,
         learningRate: 0.001,
         l2: 0,
-        dropout: 0,
-        labelSmoothing: 0,
         batchSize: 200,
-        balanceClasses: false,
-        maxEpochs: 300,
-        patience: 0,
-        seed: 1,
       }),
     ),
 };
@@ -74,17 +79,11 @@ const logisticRegression: Baseline = {
   fit: (rows, moods) =>
     Promise.resolve(
       fitNetwork(rows, moods, LEGACY_MOOD_INPUTS, true, {
+        ...PLAIN_TRAINING,
         hidden: [],
-        heads: 1,
         learningRate: 0.05,
         l2: 1 / (2 * rows.length),
-        dropout: 0,
-        labelSmoothing: 0,
         batchSize: 0,
-        balanceClasses: false,
-        maxEpochs: 300,
-        patience: 0,
-        seed: 1,
       }),
     ),
 };

@@ -448,6 +448,17 @@ describe('mood training that does not finish', () => {
   });
   afterAll(() => first.close());
 
+  /** Starts a retraining on the small dataset without waiting for it: its run. */
+  const startTraining = async (http: () => ReturnType<typeof request>) =>
+    (
+      await http()
+        .post('/api/v1/retrain_mood')
+        .set(ADMIN)
+        .set('Prefer', 'respond-async')
+        .send(smallDataset())
+        .expect(202)
+    ).body as { id: string };
+
   /** Another app on the first one's database and models folder, with `env`. */
   async function withApp(
     env: Record<string, string>,
@@ -463,13 +474,8 @@ describe('mood training that does not finish', () => {
 
   it('is stopped after MOOD_TRAINING_TIMEOUT: the run fails saying so, the lock is freed, the previous model answers', async () => {
     await withApp({ ...ENDLESS, MOOD_TRAINING_TIMEOUT: '1s' }, async (http) => {
-      const started = await http()
-        .post('/api/v1/retrain_mood')
-        .set(ADMIN)
-        .set('Prefer', 'respond-async')
-        .send(smallDataset())
-        .expect(202);
-      const run = await pollRun(http, started.body.id);
+      const started = await startTraining(http);
+      const run = await pollRun(http, started.id);
       expect(run).toEqual(
         expect.objectContaining({
           status: 'failed',
@@ -500,15 +506,10 @@ describe('mood training that does not finish', () => {
 
   it('shows live in GET /mood/runs/{id} which stage, candidate and epoch is training', async () => {
     await withApp(ENDLESS, async (http) => {
-      const started = await http()
-        .post('/api/v1/retrain_mood')
-        .set(ADMIN)
-        .set('Prefer', 'respond-async')
-        .send(smallDataset())
-        .expect(202);
+      const started = await startTraining(http);
       const epochOf = (run: Record<string, unknown>) =>
         (run.progress as { epoch?: number } | null)?.epoch ?? 0;
-      const running = await pollRun(http, started.body.id, (run) => epochOf(run) >= 3);
+      const running = await pollRun(http, started.id, (run) => epochOf(run) >= 3);
       expect(running.status).toBe('running');
       // Three playlists (one a mood): three fold models side by side, for the first of two
       // candidates, then the final fit.
@@ -523,7 +524,7 @@ describe('mood training that does not finish', () => {
         loss: expect.any(Number),
         val_loss: expect.any(Number),
       });
-      const later = await pollRun(http, started.body.id, (run) => epochOf(run) > epochOf(running));
+      const later = await pollRun(http, started.id, (run) => epochOf(run) > epochOf(running));
       expect(later.status).toBe('running');
     });
   });

@@ -7,6 +7,16 @@ import type { LoadedMoodModel } from './mood-engine';
 import { MoodPredictionService } from './mood-prediction.service';
 import { TrainingRunsService } from './training-runs.service';
 
+/** The figures predict_mood repeats from the model's metrics (the model here has no others). */
+const HEADLINE_METRICS = {
+  evaluation: 'held_out_playlists',
+  accuracy: 0.6,
+  top2_accuracy: 0.8,
+  macro_f1: 0.5,
+  ece: 0.04,
+  listener_accuracy_10: 0.8,
+} as const;
+
 /**
  * An active model whose first track leans Calm a little and lacks `key`, while the others are sure
  * of Sad; pooled, the listener is Sad.
@@ -33,14 +43,7 @@ function activeModel(): ActiveModel {
     labels: ['Calm', 'Sad'],
     inputs: ['danceability', 'key_sin', 'key_cos'],
     aggregation: 'calibrated_log_pool',
-    metrics: {
-      evaluation: 'held_out_playlists',
-      accuracy: 0.6,
-      top2_accuracy: 0.8,
-      macro_f1: 0.5,
-      ece: 0.04,
-      listener_accuracy_10: 0.8,
-    },
+    metrics: HEADLINE_METRICS,
     isActive: true,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     activatedAt: new Date('2026-01-01T00:00:00Z'),
@@ -118,14 +121,7 @@ describe('MoodPredictionService (model store and training runs mocked)', () => {
       model: {
         id: 'model-1',
         trained_at: '2026-01-01T00:00:00.000Z',
-        metrics: {
-          evaluation: 'held_out_playlists',
-          accuracy: 0.6,
-          top2_accuracy: 0.8,
-          macro_f1: 0.5,
-          ece: 0.04,
-          listener_accuracy_10: 0.8,
-        },
+        metrics: HEADLINE_METRICS,
       },
     });
   });

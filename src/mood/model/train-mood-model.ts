@@ -11,6 +11,7 @@ import {
   type FeatureScaling,
   fitScaling,
   inputMatrix,
+  LEGACY_MOOD_INPUTS,
   type MoodInputName,
   scaleInto,
 } from '../mood-features';
@@ -45,25 +46,8 @@ export const MOOD_CANDIDATES: readonly MoodCandidate[] = [
       'log_duration_s',
     ],
   },
-  {
-    name: 'all14',
-    inputs: [
-      'danceability',
-      'energy',
-      'loudness',
-      'mode',
-      'log_speechiness',
-      'sqrt_acousticness',
-      'log10_instrumentalness',
-      'log_liveness',
-      'valence',
-      'tempo',
-      'log_duration_s',
-      'four_four_time',
-      'key_sin',
-      'key_cos',
-    ],
-  },
+  // Every feature: the inputs of the models saved before the choice was made per run.
+  { name: 'all14', inputs: LEGACY_MOOD_INPUTS },
 ];
 
 export interface MoodHyperParameters {
