@@ -125,9 +125,12 @@ async function main(): Promise<number> {
   }
   const size = statSync(args.file).size;
   const environment = loadEnvironment();
-  const app = await NestFactory.createApplicationContext(CatalogImportCliModule.register(environment), {
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    CatalogImportCliModule.register(environment),
+    {
+      logger: ['error', 'warn'],
+    },
+  );
   app.enableShutdownHooks();
   const progress = progressReporter(size);
   try {

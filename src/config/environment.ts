@@ -42,7 +42,9 @@ const DecimalNumber = (min: number, max: number) =>
     Min(min),
     Max(max),
     Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(value) ? Number(value) : value,
+      typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(value)
+        ? Number(value)
+        : value,
     ),
   );
 const TrueOrFalse = () =>
