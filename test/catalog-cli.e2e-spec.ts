@@ -50,7 +50,8 @@ describe('npm run catalog:import (the CLI)', () => {
   it('imports the real sample into the configured database, and the running service announces it', async () => {
     const notices: CatalogChange[] = [];
     const stop = testApp.app.get(CatalogChanges).subscribe((change) => notices.push(change));
-    const { code, output } = await startCli(testApp, [SAMPLE, '--source', 'TidyTuesday sample']).done;
+    const { code, output } = await startCli(testApp, [SAMPLE, '--source', 'TidyTuesday sample'])
+      .done;
     expect(output).toMatch(/catalog import: (reading|merging|done), \d+ rows/); // plain progress lines
     expect(output).toMatch(/succeeded: tidytuesday, 22802 rows/);
     expect(output).toMatch(/tracks added 20579, updated 0, unchanged 0; rows skipped 0/);
