@@ -1,0 +1,64 @@
+import type { IndexColumn } from '../catalog/catalog-index';
+
+/**
+ * The scoring's weights. A track's score is
+ *   − nearest × (weighted mean squared standardised difference to the nearest seed)
+ *   − targets × (mean squared standardised difference to the targets)
+ *   + sameArtist × [shares an artist with a seed] + sameAlbum × [same album as a seed track]
+ *   + genre × (share of the seeds' genre weight the track carries) + mood × P(mood)
+ *   + popularity × popularity/100,
+ * then the answer is reranked for variety: each pick pays diversity × its highest similarity to the
+ * tracks already picked.
+ */
+export interface RecommendationWeights {
+  /** Relative weight of each column in closeness to a seed (0: ignored). */
+  features: Record<IndexColumn, number>;
+  nearest: number;
+  targets: number;
+  sameArtist: number;
+  sameAlbum: number;
+  genre: number;
+  /** Exponent of the genres' inverse document frequency in their weight (0: every genre alike). */
+  genreRarity: number;
+  mood: number;
+  popularity: number;
+  diversity: number;
+  /** Candidate pool for the rerank: limit × poolFactor of the best-scoring tracks. */
+  poolFactor: number;
+  /** An artist seed stands for its most popular tracks, this many of them. */
+  artistSeedTracks: number;
+}
+
+/**
+ * The weights the service uses: chosen on the tuning half of the playlist-continuation evaluation
+ * (`npm run eval:recommendations`; README, "Recommendations").
+ */
+export const DEFAULT_WEIGHTS: Readonly<RecommendationWeights> = {
+  features: {
+    danceability: 1,
+    energy: 1,
+    key: 0,
+    loudness: 0.5,
+    mode: 0,
+    speechiness: 1,
+    acousticness: 1,
+    instrumentalness: 0.5,
+    liveness: 1,
+    valence: 0.5,
+    tempo: 1,
+    duration_ms: 1,
+    time_signature: 0,
+    popularity: 2,
+  },
+  nearest: 1,
+  targets: 1,
+  sameArtist: 1,
+  sameAlbum: 1,
+  genre: 4,
+  genreRarity: 0,
+  mood: 0.5,
+  popularity: 0.1,
+  diversity: 0.2,
+  poolFactor: 4,
+  artistSeedTracks: 3,
+};
