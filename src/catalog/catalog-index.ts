@@ -16,6 +16,7 @@ import { FeatureTree, planTree } from './index/feature-tree';
 import { float32ToDecimal } from './index/float32-decimal';
 import { Postings } from './index/postings';
 import { SlotLists } from './index/slot-lists';
+import { IdTable, StringStore } from './index/string-store';
 
 /** The numeric columns the index holds per track: the 13 audio features, then popularity. */
 export const INDEX_COLUMNS = [...AUDIO_FEATURES, 'popularity'] as const;
@@ -90,9 +91,9 @@ export function normaliseName(name: string): string {
  * that searches scan), and `rebuilt()` makes a fresh, fully ordered copy to swap in.
  */
 export class CatalogIndex {
-  private ids: string[] = [];
-  private names: (string | null)[] = [];
-  private readonly slotById = new Map<string, number>();
+  private ids = new StringStore();
+  private names = new StringStore();
+  private readonly slotById = new IdTable(() => this.ids);
   private capacity = 0;
   private slotCount = 0;
   private liveTracks = 0;
@@ -159,7 +160,7 @@ export class CatalogIndex {
     for (let slot = 0; slot < this.slotCount; slot++) {
       if (this.live[slot] && this.moodLabel[slot] >= 0) {
         index.setMood(
-          index.slotById.get(this.ids[slot])!,
+          index.slotById.get(this.idOf(slot))!,
           this.moodLabel[slot],
           this.moodProbability[slot],
         );
@@ -263,11 +264,16 @@ export class CatalogIndex {
   }
 
   idOf(slot: number): string {
-    return this.ids[slot];
+    return this.ids.get(slot)!;
+  }
+
+  /** Order of two tracks' ids (byte-wise UTF-8): how ties are broken everywhere. */
+  compareIds(a: number, b: number): number {
+    return this.ids.compare(a, b);
   }
 
   nameOf(slot: number): string | null {
-    return this.names[slot];
+    return this.names.get(slot);
   }
 
   /** Artists matching a seed: by Spotify id, else by name (case-insensitive), with live tracks. */
@@ -331,8 +337,8 @@ export class CatalogIndex {
     const popularity = this.values[base + POPULARITY_COLUMN];
     const explicit = this.explicit[slot];
     return {
-      id: this.ids[slot],
-      name: this.names[slot],
+      id: this.idOf(slot),
+      name: this.nameOf(slot),
       artists: Array.from(this.artistsOf(slot), (artist) => ({ ...this.artistInfo[artist] })),
       album: { ...this.albumInfo[this.album[slot]] },
       popularity: popularity === popularity ? popularity : null,
@@ -358,16 +364,13 @@ export class CatalogIndex {
     return this.album[slot];
   }
 
-  /** Memory held per part, in bytes (strings estimated at V8's size for one-byte strings). */
+  /**
+   * Memory held per part, in bytes: typed arrays exactly; dictionary entries estimated (strings at
+   * V8's size for one-byte strings, ~40 bytes per Map entry and per small object).
+   */
   memory(): Record<string, number> {
     const stringBytes = (text: string | null) =>
       text === null ? 8 : 8 + 16 + Math.ceil(text.length / 8) * 8;
-    let idBytes = 0;
-    let nameBytes = 0;
-    for (let slot = 0; slot < this.slotCount; slot++) {
-      idBytes += stringBytes(this.ids[slot]);
-      nameBytes += stringBytes(this.names[slot]);
-    }
     const dictionaries =
       this.artistDictionary.tableBytes +
       this.albumDictionary.tableBytes +
@@ -380,8 +383,8 @@ export class CatalogIndex {
       );
     return {
       values: this.values.byteLength,
-      ids_and_lookup: idBytes + this.slotById.size * 40,
-      names: nameBytes,
+      ids_and_lookup: this.ids.byteLength + this.slotById.byteLength,
+      names: this.names.byteLength,
       flags_album_mood:
         this.live.byteLength +
         this.explicit.byteLength +
@@ -415,14 +418,14 @@ export class CatalogIndex {
     if (slot === undefined) {
       slot = this.slotCount++;
       if (slot >= this.capacity) this.grow(this.capacity * 2);
-      this.slotById.set(record.id, slot);
-      this.ids[slot] = record.id;
+      this.ids.set(slot, record.id);
+      this.slotById.add(slot);
       this.live[slot] = 1;
       this.liveTracks++;
     } else {
       this.countCredits(slot, -1);
     }
-    this.names[slot] = record.name;
+    this.names.set(slot, record.name);
     const base = slot * COLUMN_COUNT;
     for (let c = 0; c < AUDIO_FEATURES.length; c++) {
       this.values[base + c] = asValue(record.features[AUDIO_FEATURES[c]]);
@@ -515,8 +518,6 @@ export class CatalogIndex {
   private reorder(order: Int32Array): void {
     const n = order.length;
     const old = {
-      ids: this.ids,
-      names: this.names,
       values: this.values,
       explicit: this.explicit,
       album: this.album,
@@ -525,16 +526,14 @@ export class CatalogIndex {
     };
     this.artists = this.artists.reordered(order);
     this.genres = this.genres.reordered(order);
-    this.ids = new Array<string>(n);
-    this.names = new Array<string | null>(n);
+    this.ids = this.ids.reordered(order);
+    this.names = this.names.reordered(order);
     this.slotCount = n;
     this.grow(Math.max(n, 1), false);
-    // Every live id gets its new slot (removed ids left the map when they were removed).
+    this.slotById.reset(n);
     for (let to = 0; to < n; to++) {
       const from = order[to];
-      this.ids[to] = old.ids[from];
-      this.names[to] = old.names[from];
-      this.slotById.set(old.ids[from], to);
+      this.slotById.add(to);
       for (let c = 0; c < COLUMN_COUNT; c++) {
         this.values[to * COLUMN_COUNT + c] = old.values[from * COLUMN_COUNT + c];
       }
@@ -564,6 +563,8 @@ export class CatalogIndex {
     if (keep) {
       this.artists.resize(capacity);
       this.genres.resize(capacity);
+      this.ids.resize(capacity);
+      this.names.resize(capacity);
     }
     this.moodLabel = resize(this.moodLabel, (length) => new Int8Array(length));
     this.moodProbability = resize(this.moodProbability, (length) => new Float32Array(length));
