@@ -89,9 +89,7 @@ class BestCandidates {
   }
 
   private compareIds(a: number, b: number): number {
-    const idA = this.plan.index.idOf(a);
-    const idB = this.plan.index.idOf(b);
-    return idA < idB ? -1 : idA > idB ? 1 : 0;
+    return this.plan.index.compareIds(a, b);
   }
 
   private insert(slot: number, score: number, artist: number): void {

@@ -74,6 +74,7 @@ export interface RecommendationResult {
 }
 
 const SPOTIFY_API = 'https://api.spotify.com/v1';
+const SPOTIFY_ID = /^[0-9A-Za-z]{22}$/;
 const CONTRIBUTIONS_LISTED = 5;
 const TARGET_MET_SD = 0.5;
 const DECIMALS = 4;
@@ -157,7 +158,7 @@ export class RecommendationEngine {
         return value === value ? value : -1;
       };
       const representative = [...new Set(tracks)]
-        .sort((a, b) => popularity(b) - popularity(a) || compare(index.idOf(a), index.idOf(b)))
+        .sort((a, b) => popularity(b) - popularity(a) || index.compareIds(a, b))
         .slice(0, this.weights.artistSeedTracks);
       for (const slot of representative) {
         resolved.points.push({ seed, values: valuesOf(index, slot) });
@@ -335,7 +336,10 @@ function valuesOf(index: CatalogIndex, slot: number): Float64Array {
 
 function hrefOf(index: CatalogIndex, seed: SeedInput, known: boolean): string | null {
   if (!known) return null;
-  if (seed.type === 'track') return `${SPOTIFY_API}/tracks/${seed.id}`;
+  if (seed.type === 'track') {
+    const linkable = index.slotOf(seed.id) !== undefined || SPOTIFY_ID.test(seed.id);
+    return linkable ? `${SPOTIFY_API}/tracks/${seed.id}` : null;
+  }
   if (seed.type === 'artist') {
     const artist = index
       .findArtists(seed.id)
@@ -344,10 +348,6 @@ function hrefOf(index: CatalogIndex, seed: SeedInput, known: boolean): string | 
     return artist ? `${SPOTIFY_API}/artists/${artist.id}` : null;
   }
   return null;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function round(value: number): number {
