@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,9 +32,13 @@ export interface TestApp {
 /**
  * Boots the real AppModule through the same configureApp() as main.ts, on a throw-away SQLite file
  * in a fresh DATA_DIR, or (where DATABASE_URL is set, as in CI's second pass) on a fresh PostgreSQL
- * schema of that database. Settings in `env` override the test defaults.
+ * schema of that database. Settings in `env` override the test defaults; `imports` adds modules
+ * beside AppModule (wiring a module that AppModule does not import yet).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  imports: ModuleMetadata['imports'] = [],
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'spotify-recommender-e2e-'));
   const baseUrl = process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL;
   let schema: string | undefined;
@@ -68,7 +72,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     import('../../src/app.setup'),
     import('../../src/common/http/log-levels'),
   ]);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...imports] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false });
   app.useLogger(logLevelsFrom(process.env.LOG_LEVEL));
   configureApp(app);
