@@ -62,16 +62,19 @@ export function planTree(
     return start.length - 1;
   };
   const genreCounts = new Int32Array(genres?.genres ?? 0);
-  const stack = [newNode(0, order.length)];
+  // Nodes to split, and whether a genre may still divide them: where none divides a node, none
+  // divides any part of it either (a genre's count in a part is at most its count in the whole).
+  const stack: [number, boolean][] = [[newNode(0, order.length), genres !== undefined]];
   while (stack.length > 0) {
-    const node = stack.pop()!;
+    const [node, byGenre] = stack.pop()!;
     const from = start[node];
     const to = end[node];
     if (to - from <= leafSize) continue;
     let mid = -1;
-    if (genres && to - from >= GENRE_SPLIT_LEAVES * leafSize) {
-      mid = splitByGenre(genres, genreCounts, order, from, to, leafSize);
+    if (byGenre && to - from >= GENRE_SPLIT_LEAVES * leafSize) {
+      mid = splitByGenre(genres!, genreCounts, order, from, to, leafSize);
     }
+    const genreSplit = mid >= 0;
     if (mid < 0) {
       const column = widestColumn(values, columns, order, from, to, splitScale);
       if (column < 0) continue;
@@ -80,7 +83,7 @@ export function planTree(
     }
     left[node] = newNode(from, mid);
     right[node] = newNode(mid, to);
-    stack.push(right[node], left[node]);
+    stack.push([right[node], genreSplit], [left[node], genreSplit]);
   }
   return {
     order,
