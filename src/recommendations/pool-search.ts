@@ -51,8 +51,9 @@ class BestCandidates {
     return this.count === this.limits.size ? this.scores[0] : -Infinity;
   }
 
-  offer(slot: number): void {
-    const score = this.plan.score(slot, this.earlyExit ? this.threshold : -Infinity);
+  /** Scores a track and keeps it if it belongs in the pool; `bonusCap` bounds its bonuses. */
+  offer(slot: number, bonusCap = Infinity): void {
+    const score = this.plan.score(slot, this.earlyExit ? this.threshold : -Infinity, bonusCap);
     if (score === -Infinity) return;
     if (this.count === this.limits.size && !this.better(score, slot, this.scores[0], this.slots[0]))
       return;

@@ -201,10 +201,12 @@ export class QueryPlan {
   }
 
   /**
-   * The track's score; -Infinity when it fails a filter, or when it cannot reach `threshold` (then
-   * the closeness sums stop early: most tracks of a search are turned away after a few columns).
+   * The track's score; -Infinity when it fails a filter, or when it cannot reach `threshold`: with
+   * `bonusCap` (an upper bound of its bonuses, its tree node's) the closeness sums stop early, and
+   * the bonuses are only counted for tracks that may get in. Most tracks of a search are turned
+   * away after a few columns.
    */
-  score(slot: number, threshold = -Infinity): number {
+  score(slot: number, threshold = -Infinity, bonusCap = Infinity): number {
     const values = this.values;
     const base = slot * COLUMN_COUNT;
     for (let f = 0; f < this.filterColumns.length; f++) {
@@ -223,12 +225,15 @@ export class QueryPlan {
         this.inverseVariance[c],
       );
     }
+    let near = 0;
+    if (this.pointCount > 0) {
+      const limit = this.closenessLimit(bonusCap - this.targetScale * target, threshold);
+      if (limit < 0) return -Infinity;
+      near = this.nearestWithin(slot, limit);
+      if (near === Infinity) return -Infinity;
+    }
     const rest = this.bonuses(slot) - this.targetScale * target;
-    if (this.pointCount === 0) return rest;
-    const limit = this.closenessLimit(rest, threshold);
-    if (limit < 0) return -Infinity;
-    const near = this.nearestWithin(slot, limit);
-    return near === Infinity ? -Infinity : rest - this.nearestWeight * near;
+    return this.pointCount > 0 ? rest - this.nearestWeight * near : rest;
   }
 
   /** The closeness cost to the nearest seed point and which point it is (the first on ties). */
@@ -276,6 +281,18 @@ export class QueryPlan {
         this.inverseVariance[c],
       );
     }
+    let rest = this.bonusBound(node) - this.targetScale * target;
+    rest += SLACK * (1 + Math.abs(rest));
+    if (this.pointCount === 0) return rest < threshold ? -Infinity : rest;
+    const limit = this.closenessLimit(rest, threshold);
+    if (limit < 0) return -Infinity;
+    const near = this.nearestBoxWithin(node, limit);
+    return near === Infinity ? -Infinity : rest - this.nearestWeight * near;
+  }
+
+  /** An upper bound of the bonuses of the node's tracks (as bonuses() adds them up). */
+  bonusBound(node: number): number {
+    const tree = this.tree!;
     let genre = 0;
     if (tree.genreOverflow[node]) genre = 1;
     else {
@@ -287,7 +304,7 @@ export class QueryPlan {
       }
       genre = Math.min(1, genre);
     }
-    const popularity = hi[box + POPULARITY_COLUMN];
+    const popularity = tree.hi[node * COLUMN_COUNT + POPULARITY_COLUMN];
     const mood =
       this.moodBonus !== 0 && this.moodLabel < tree.moodLabels
         ? tree.moodMax(node, this.moodLabel)
@@ -298,13 +315,7 @@ export class QueryPlan {
       this.genreBonus * genre +
       this.moodBonus * mood +
       this.popularityBonus * (popularity >= 0 ? popularity / 100 : 0);
-    let rest = bonuses - this.targetScale * target;
-    rest += SLACK * (1 + Math.abs(rest));
-    if (this.pointCount === 0) return rest < threshold ? -Infinity : rest;
-    const limit = this.closenessLimit(rest, threshold);
-    if (limit < 0) return -Infinity;
-    const near = this.nearestBoxWithin(node, limit);
-    return near === Infinity ? -Infinity : rest - this.nearestWeight * near;
+    return bonuses + SLACK * (1 + Math.abs(bonuses));
   }
 
   /** True when the track may be recommended: not a seed, not excluded, no excluded artist. */
