@@ -98,9 +98,13 @@ export class QueryPlan {
   private readonly slotAlbum: Int32Array;
   private readonly slotMoodLabel: Int8Array;
   private readonly slotMoodProbability: Float32Array;
-  /** Tree nodes holding a track of an affinity artist / album (1), for the bounds. */
-  private readonly artistMarks: Uint8Array;
-  private readonly albumMarks: Uint8Array;
+  /**
+   * Tree nodes holding a track of an affinity artist / album, for the bounds. Sets of the few marked
+   * nodes rather than an array over all nodes: a request allocates little, so it adds little work
+   * for the garbage collector.
+   */
+  private readonly artistMarks = new Set<number>();
+  private readonly albumMarks = new Set<number>();
 
   constructor(
     readonly index: CatalogIndex,
@@ -177,17 +181,9 @@ export class QueryPlan {
     this.popularityBonus = weights.popularity;
 
     const tree = this.tree;
-    this.artistMarks = new Uint8Array(tree?.nodeCount ?? 0);
-    this.albumMarks = new Uint8Array(tree?.nodeCount ?? 0);
     if (tree) {
-      const mark = (marks: Uint8Array, slot: number) => {
-        if (slot >= columns.treeSize) return;
-        let node = 0;
-        marks[0] = 1;
-        while (tree.left[node] >= 0) {
-          node = slot < tree.start[tree.right[node]] ? tree.left[node] : tree.right[node];
-          marks[node] = 1;
-        }
+      const mark = (marks: Set<number>, slot: number) => {
+        if (slot < columns.treeSize) for (const node of tree.pathTo(slot)) marks.add(node);
       };
       if (this.artistBonus !== 0) {
         for (const artist of spec.affinityArtists)
@@ -310,8 +306,8 @@ export class QueryPlan {
         ? tree.moodMax(node, this.moodLabel)
         : 0;
     const bonuses =
-      this.artistBonus * this.artistMarks[node] +
-      this.albumBonus * this.albumMarks[node] +
+      this.artistBonus * (this.artistMarks.has(node) ? 1 : 0) +
+      this.albumBonus * (this.albumMarks.has(node) ? 1 : 0) +
       this.genreBonus * genre +
       this.moodBonus * mood +
       this.popularityBonus * (popularity >= 0 ? popularity / 100 : 0);
