@@ -16,7 +16,11 @@ import { join, resolve } from 'node:path';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
 import { CatalogIndex, COLUMN_COUNT } from '../../src/catalog/catalog-index';
 import { seededRandom, shuffled } from '../../src/mood/mood-evaluation';
-import { RecommendationEngine } from '../../src/recommendations/recommendation-engine';
+import {
+  DEFAULT_LIMIT,
+  RecommendationEngine,
+  requestFor,
+} from '../../src/recommendations/recommendation-engine';
 import {
   DEFAULT_WEIGHTS,
   type RecommendationWeights,
@@ -28,7 +32,7 @@ const SAMPLE = resolve(ROOT, '..', 'shared', 'data', 'spotify_songs_dev.csv');
 export const SPLIT_SEED = 2026;
 const MIN_PLAYLIST = 25;
 const SEEDS = 5;
-const LIMIT = 20;
+const LIMIT = DEFAULT_LIMIT;
 
 export interface Case {
   playlist: SamplePlaylist;
@@ -83,17 +87,7 @@ export function engineRecommender(
   const engine = new RecommendationEngine(weights);
   return (item) =>
     engine
-      .recommend(index, {
-        seeds: item.seeds.map((id) => ({ type: 'track', id })),
-        targets: {},
-        min: {},
-        max: {},
-        limit: LIMIT,
-        maxPerArtist: 2,
-        excludeTracks: [],
-        excludeArtists: [],
-        explain: false,
-      })
+      .recommend(index, requestFor(item.seeds.map((id) => ({ type: 'track', id }))))
       .tracks.map((track) => track.id);
 }
 

@@ -1,12 +1,13 @@
 import { CatalogIndex, COLUMN_RULES, INDEX_COLUMNS } from '../catalog/catalog-index';
 import { seededRandom } from '../mood/mood-evaluation';
-import { randomCatalog } from '../../test/helpers/catalog-records';
+import { randomCatalog, typicalRange } from '../../test/helpers/catalog-records';
 import { exhaustiveSearch, treeSearch } from './pool-search';
 import { QueryPlan } from './query-plan';
 import {
   type ColumnValues,
   RecommendationEngine,
   type RecommendationRequest,
+  requestFor,
   type SeedInput,
 } from './recommendation-engine';
 import { DEFAULT_WEIGHTS, type RecommendationWeights } from './recommendation-weights';
@@ -31,14 +32,7 @@ function withMoods(index: CatalogIndex, random: () => number): CatalogIndex {
 
 function randomValue(random: () => number, column: (typeof INDEX_COLUMNS)[number]): number {
   const rule = COLUMN_RULES[column];
-  const [min, max] =
-    column === 'loudness'
-      ? [-40, 0]
-      : column === 'duration_ms'
-        ? [60000, 400000]
-        : column === 'tempo'
-          ? [60, 200]
-          : [rule.min, rule.max];
+  const [min, max] = typicalRange(column);
   const value = min + random() * (max - min);
   return rule.integer ? Math.round(value) : value;
 }
@@ -210,17 +204,10 @@ describe('tree search (exactness against the exhaustive scan)', () => {
       })),
     );
     const index = CatalogIndex.fromRecords(records, { splitWeights: DEFAULT_WEIGHTS.features });
-    const request: RecommendationRequest = {
-      seeds: [0, 1, 2].map((i) => ({ type: 'track', id: records[i * 977].id })),
-      targets: { energy: 0.5 },
-      min: {},
-      max: {},
-      limit: 20,
-      maxPerArtist: 2,
-      excludeTracks: [],
-      excludeArtists: [],
-      explain: false,
-    };
+    const request = requestFor(
+      [0, 1, 2].map((i) => ({ type: 'track', id: records[i * 977].id })),
+      { targets: { energy: 0.5 } },
+    );
     const score = jest.spyOn(QueryPlan.prototype, 'score');
     new RecommendationEngine().recommend(index, request);
     expect(score.mock.calls.length).toBeLessThan(index.size / 8);

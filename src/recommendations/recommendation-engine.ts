@@ -38,6 +38,28 @@ export interface RecommendationRequest {
   explain: boolean;
 }
 
+export const DEFAULT_LIMIT = 20;
+export const DEFAULT_MAX_PER_ARTIST = 2;
+
+/** A request for these seeds with the query string's defaults (20 tracks, 2 per artist, no bounds), then `options`. */
+export function requestFor(
+  seeds: SeedInput[],
+  options: Partial<RecommendationRequest> = {},
+): RecommendationRequest {
+  return {
+    seeds,
+    targets: {},
+    min: {},
+    max: {},
+    limit: DEFAULT_LIMIT,
+    maxPerArtist: DEFAULT_MAX_PER_ARTIST,
+    excludeTracks: [],
+    excludeArtists: [],
+    explain: false,
+    ...options,
+  };
+}
+
 export interface SeedReport {
   id: string;
   type: SeedType;

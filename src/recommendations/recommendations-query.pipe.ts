@@ -5,12 +5,10 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { COLUMN_RULES, INDEX_COLUMNS, type IndexColumn } from '../catalog/catalog-index';
 import { type ErrorDetail, flattenValidationErrors, ValidationFailedError } from '../common/errors';
 import { TrendsQueryDto } from '../trends/dto/trends-query.dto';
-import type { ColumnValues } from './recommendation-engine';
+import { type ColumnValues, DEFAULT_LIMIT, DEFAULT_MAX_PER_ARTIST } from './recommendation-engine';
 
 export const MAX_SEEDS = 5;
-export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
-export const DEFAULT_MAX_PER_ARTIST = 2;
 const MAX_LIST_ITEMS = 100;
 const MAX_ITEM_LENGTH = 200;
 

@@ -1,5 +1,19 @@
 import type { CatalogTrackRecord } from '../../src/catalog/catalog-track';
-import { AUDIO_FEATURE_RULES, AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
+import {
+  AUDIO_FEATURE_RULES,
+  AUDIO_FEATURES,
+  type AudioFeature,
+} from '../../src/common/tracks/audio-features';
+
+/** Where a column's values usually lie: its rule's range, but real loudness, tempo and durations. */
+export function typicalRange(column: AudioFeature | 'popularity'): [number, number] {
+  if (column === 'loudness') return [-40, 0];
+  if (column === 'duration_ms') return [60000, 400000];
+  if (column === 'tempo') return [60, 200];
+  if (column === 'popularity') return [0, 100];
+  const rule = AUDIO_FEATURE_RULES[column];
+  return [rule.min, rule.max];
+}
 
 export interface RandomCatalogOptions {
   /** Share of feature values left unknown (default 0.1). */
@@ -40,14 +54,7 @@ export function randomCatalog(
       AUDIO_FEATURES.map((feature) => {
         if (options.absent?.includes(feature) || random() < missing) return [feature, null];
         const rule = AUDIO_FEATURE_RULES[feature];
-        const [min, max] =
-          feature === 'loudness'
-            ? [-40, 0]
-            : feature === 'duration_ms'
-              ? [60000, 400000]
-              : feature === 'tempo'
-                ? [60, 200]
-                : [rule.min, rule.max];
+        const [min, max] = typicalRange(feature);
         let value = min + random() * (max - min);
         // Spotify's precision (three or four decimals), or two decimals for many ties.
         const decimals = rule.integer || feature === 'duration_ms' ? 0 : options.coarse ? 2 : 4;
