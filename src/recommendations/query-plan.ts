@@ -282,7 +282,7 @@ export class QueryPlan {
     if (this.pointCount === 0) return rest < threshold ? -Infinity : rest;
     const limit = this.closenessLimit(rest, threshold);
     if (limit < 0) return -Infinity;
-    const near = this.nearestBoxWithin(node, limit);
+    const near = this.nearestWithin(-1, limit, node);
     return near === Infinity ? -Infinity : rest - this.nearestWeight * near;
   }
 
@@ -427,43 +427,18 @@ export class QueryPlan {
     return ((rest - threshold) / this.nearestWeight) * (1 + SLACK) + SLACK;
   }
 
-  /** The least closeness cost over the points, or Infinity when every point costs more than `limit`. */
-  private nearestWithin(slot: number, limit: number): number {
+  /**
+   * The least closeness cost over the points, or Infinity when every point costs more than `limit`:
+   * of the track in `slot`, or (slot -1) a lower bound of it over the tracks of a tree `node`.
+   */
+  private nearestWithin(slot: number, limit: number, node = -1): number {
     const K = this.columns.length;
     const x = this.candidate;
-    const base = slot * COLUMN_COUNT;
-    for (let k = 0; k < K; k++) x[k] = this.values[base + this.columns[k]];
-    let best = Infinity;
-    let cap = limit;
-    for (let p = 0; p < this.pointCount; p++) {
-      const offset = p * K;
-      let sum = 0;
-      let k = 0;
-      for (; k < K; k++) {
-        sum += termOf(
-          x[k],
-          this.pointValue[offset + k],
-          this.pointUnknownCost[offset + k],
-          this.columnMean[k],
-          this.columnWeight[k],
-          this.scaledWeight[k],
-        );
-        if (sum > cap) break;
-      }
-      if (k === K && sum < best) {
-        best = sum;
-        cap = sum;
-      }
-    }
-    return best;
-  }
-
-  /** nearestWithin's bound over a tree node's box. */
-  private nearestBoxWithin(node: number, limit: number): number {
-    const tree = this.tree!;
-    const K = this.columns.length;
+    const tree = this.tree;
     const box = node * COLUMN_COUNT;
-    const missing = tree.missing[node];
+    const missing = node >= 0 ? tree!.missing[node] : 0;
+    if (node < 0)
+      for (let k = 0; k < K; k++) x[k] = this.values[slot * COLUMN_COUNT + this.columns[k]];
     let best = Infinity;
     let cap = limit;
     for (let p = 0; p < this.pointCount; p++) {
@@ -471,17 +446,28 @@ export class QueryPlan {
       let sum = 0;
       let k = 0;
       for (; k < K; k++) {
+        const i = offset + k;
         const c = this.columns[k];
-        sum += leastTermOf(
-          tree.lo[box + c],
-          tree.hi[box + c],
-          (missing & (1 << c)) !== 0,
-          this.pointValue[offset + k],
-          this.pointUnknownCost[offset + k],
-          this.columnMean[k],
-          this.columnWeight[k],
-          this.scaledWeight[k],
-        );
+        sum +=
+          node < 0
+            ? termOf(
+                x[k],
+                this.pointValue[i],
+                this.pointUnknownCost[i],
+                this.columnMean[k],
+                this.columnWeight[k],
+                this.scaledWeight[k],
+              )
+            : leastTermOf(
+                tree!.lo[box + c],
+                tree!.hi[box + c],
+                (missing & (1 << c)) !== 0,
+                this.pointValue[i],
+                this.pointUnknownCost[i],
+                this.columnMean[k],
+                this.columnWeight[k],
+                this.scaledWeight[k],
+              );
         if (sum > cap) break;
       }
       if (k === K && sum < best) {
