@@ -11,11 +11,11 @@ import {
   type TrackView,
   toTrackView,
 } from './catalog-track';
-import { Dictionary } from './index/dictionary';
 import { FeatureTree, planTree } from './index/feature-tree';
 import { float32ToDecimal } from './index/float32-decimal';
 import { Postings } from './index/postings';
 import { SlotLists } from './index/slot-lists';
+import { CatalogVocabulary } from './index/vocabulary';
 import { IdTable, StringStore } from './index/string-store';
 
 /** The numeric columns the index holds per track: the 13 audio features, then popularity. */
@@ -63,19 +63,8 @@ export interface IndexColumns {
 
 const DEFAULT_LEAF_SIZE = 32;
 const INITIAL_CAPACITY = 1024;
-/** Key spaces of the artist dictionary: by Spotify id, and name-only artists by name. */
-const ARTIST_BY_ID = 0;
-const ARTIST_BY_NAME = 1;
 const REBUILD_TAIL_SHARE = 0.1;
 const REBUILD_DEAD_SHARE = 0.25;
-
-/** Genre and artist names as a seed may write them: case, hyphens and spacing do not matter. */
-export function normaliseName(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, ' ');
-}
 
 /**
  * The catalog in memory: a column store in typed arrays, so that recommendations never touch the
@@ -107,16 +96,9 @@ export class CatalogIndex {
   private moodProbability = new Float32Array(0);
   private moodLabelNames: string[] = [];
 
-  private readonly artistDictionary = new Dictionary();
-  private readonly artistInfo: CatalogArtist[] = [];
-  private readonly artistsByName = new Map<string, number[]>();
+  private readonly vocabulary = new CatalogVocabulary();
   private artistTracks = Postings.empty();
-  private readonly albumDictionary = new Dictionary();
-  private readonly albumInfo: CatalogTrackRecord['album'][] = [];
   private albumTracks = Postings.empty();
-  private readonly genreDictionary = new Dictionary();
-  private readonly genreNames: string[] = [];
-  private readonly genresByName = new Map<string, number[]>();
 
   /** Per column, the mean and (population) standard deviation of the present values at the build. */
   readonly mean = new Float64Array(COLUMN_COUNT);
@@ -278,14 +260,11 @@ export class CatalogIndex {
 
   /** Artists matching a seed: by Spotify id, else by name (case-insensitive), with live tracks. */
   findArtists(idOrName: string): number[] {
-    const byId = this.artistDictionary.get(idOrName, ARTIST_BY_ID);
-    const found =
-      byId !== undefined ? [byId] : (this.artistsByName.get(normaliseName(idOrName)) ?? []);
-    return found.filter((artist) => this.artistDictionary.trackCount(artist) > 0);
+    return this.vocabulary.findArtists(idOrName);
   }
 
   artist(artist: number): CatalogArtist {
-    return this.artistInfo[artist];
+    return this.vocabulary.artist(artist);
   }
 
   /** The live tracks crediting an artist, in slot order. */
@@ -298,7 +277,7 @@ export class CatalogIndex {
 
   /** The other live tracks of a slot's album; none where the album is unknown (no id, no name). */
   tracksOfAlbum(album: number): number[] {
-    const info = this.albumInfo[album];
+    const info = this.vocabulary.album(album);
     if (info.id === null && info.name === null) return [];
     return this.albumTracks.collect(
       album,
@@ -308,22 +287,20 @@ export class CatalogIndex {
 
   /** Genres matching a seed (case, hyphens and spacing ignored), with live tracks. */
   findGenres(name: string): number[] {
-    return (this.genresByName.get(normaliseName(name)) ?? []).filter(
-      (genre) => this.genreDictionary.trackCount(genre) > 0,
-    );
+    return this.vocabulary.findGenres(name);
   }
 
   genreName(genre: number): string {
-    return this.genreNames[genre];
+    return this.vocabulary.genreName(genre);
   }
 
   get genreDictionarySize(): number {
-    return this.genreDictionary.size;
+    return this.vocabulary.genres.size;
   }
 
   /** Live tracks carrying a genre. */
   genreTrackCount(genre: number): number {
-    return this.genreDictionary.trackCount(genre);
+    return this.vocabulary.genres.trackCount(genre);
   }
 
   /** The track as imported (feature values read back from float32, see float32ToDecimal). */
@@ -339,11 +316,13 @@ export class CatalogIndex {
     return {
       id: this.idOf(slot),
       name: this.nameOf(slot),
-      artists: Array.from(this.artistsOf(slot), (artist) => ({ ...this.artistInfo[artist] })),
-      album: { ...this.albumInfo[this.album[slot]] },
+      artists: Array.from(this.artistsOf(slot), (artist) => ({
+        ...this.vocabulary.artist(artist),
+      })),
+      album: { ...this.vocabulary.album(this.album[slot]) },
       popularity: popularity === popularity ? popularity : null,
       explicit: explicit < 0 ? null : explicit === 1,
-      genres: Array.from(this.genresOf(slot), (genre) => this.genreNames[genre]),
+      genres: Array.from(this.genresOf(slot), (genre) => this.vocabulary.genreName(genre)),
       features,
     };
   }
@@ -364,23 +343,8 @@ export class CatalogIndex {
     return this.album[slot];
   }
 
-  /**
-   * Memory held per part, in bytes: typed arrays exactly; dictionary entries estimated (strings at
-   * V8's size for one-byte strings, ~40 bytes per Map entry and per small object).
-   */
+  /** Memory held per part, in bytes: typed arrays exactly, the vocabulary estimated. */
   memory(): Record<string, number> {
-    const stringBytes = (text: string | null) =>
-      text === null ? 8 : 8 + 16 + Math.ceil(text.length / 8) * 8;
-    const dictionaries =
-      this.artistDictionary.tableBytes +
-      this.albumDictionary.tableBytes +
-      this.genreDictionary.tableBytes +
-      this.artistInfo.reduce((sum, a) => sum + stringBytes(a.id) + stringBytes(a.name) + 40, 0) +
-      this.albumInfo.reduce(
-        (sum, a) =>
-          sum + stringBytes(a.id) + stringBytes(a.name) + stringBytes(a.release_date) + 56,
-        0,
-      );
     return {
       values: this.values.byteLength,
       ids_and_lookup: this.ids.byteLength + this.slotById.byteLength,
@@ -393,7 +357,7 @@ export class CatalogIndex {
         this.moodProbability.byteLength,
       artists_genres:
         this.artists.bytes + this.genres.bytes + this.artistTracks.bytes + this.albumTracks.bytes,
-      dictionaries,
+      dictionaries: this.vocabulary.bytes,
       tree: this.tree?.bytes ?? 0,
     };
   }
@@ -432,12 +396,12 @@ export class CatalogIndex {
     }
     this.values[base + POPULARITY_COLUMN] = asValue(record.popularity);
     this.explicit[slot] = record.explicit === null ? -1 : record.explicit ? 1 : 0;
-    this.album[slot] = this.internAlbum(record);
+    this.album[slot] = this.vocabulary.internAlbum(record);
     this.artists.begin(slot);
-    for (const artist of record.artists) this.artists.push(this.internArtist(artist));
+    for (const artist of record.artists) this.artists.push(this.vocabulary.internArtist(artist));
     this.artists.end();
     this.genres.begin(slot);
-    for (const genre of record.genres) this.genres.push(this.internGenre(genre));
+    for (const genre of record.genres) this.genres.push(this.vocabulary.internGenre(genre));
     this.genres.end();
     this.moodLabel[slot] = -1;
     this.moodProbability[slot] = 0;
@@ -470,20 +434,20 @@ export class CatalogIndex {
         start: this.genres.start,
         count: this.genres.count,
         pool: this.genres.pool,
-        genres: this.genreDictionary.size,
+        genres: this.vocabulary.genres.size,
       },
     );
     this.reorder(layout.order);
-    this.artistTracks = Postings.build(this.artistDictionary.size, this.slotCount, (slot, emit) =>
+    this.artistTracks = Postings.build(this.vocabulary.artists.size, this.slotCount, (slot, emit) =>
       this.artistsOf(slot).forEach(emit),
     );
-    this.albumTracks = Postings.build(this.albumDictionary.size, this.slotCount, (slot, emit) =>
+    this.albumTracks = Postings.build(this.vocabulary.albums.size, this.slotCount, (slot, emit) =>
       emit(this.album[slot]),
     );
     this.tree = new FeatureTree(
       layout,
       COLUMN_COUNT,
-      Math.ceil(this.genreDictionary.size / 32) + 1,
+      Math.ceil(this.vocabulary.genres.size / 32) + 1,
     );
     this.tree.computeBounds(this.values, (slot, emit) => this.genresOf(slot).forEach(emit));
     this.tree.resetMoods(this.moodLabelNames.length);
@@ -573,55 +537,14 @@ export class CatalogIndex {
 
   /** Adds (+1) or withdraws (-1) a slot's credits to its artists' and genres' live counts. */
   private countCredits(slot: number, delta: 1 | -1): void {
-    for (const artist of this.artistsOf(slot)) this.artistDictionary.addTracks(artist, delta);
-    for (const genre of this.genresOf(slot)) this.genreDictionary.addTracks(genre, delta);
-    this.albumDictionary.addTracks(this.album[slot], delta);
+    for (const artist of this.artistsOf(slot)) this.vocabulary.artists.addTracks(artist, delta);
+    for (const genre of this.genresOf(slot)) this.vocabulary.genres.addTracks(genre, delta);
+    this.vocabulary.albums.addTracks(this.album[slot], delta);
   }
 
   private credits(slot: number, artist: number): boolean {
     return this.artistsOf(slot).includes(artist);
   }
-
-  private internArtist(artist: CatalogArtist): number {
-    const id =
-      artist.id !== null
-        ? this.artistDictionary.intern(artist.id, ARTIST_BY_ID)
-        : this.artistDictionary.intern(artist.name, ARTIST_BY_NAME);
-    if (id >= 0) return id;
-    const created = -1 - id;
-    this.artistInfo[created] = { id: artist.id, name: artist.name };
-    addTo(this.artistsByName, normaliseName(artist.name), created);
-    return created;
-  }
-
-  private internAlbum(record: CatalogTrackRecord): number {
-    const { album } = record;
-    // Without an id, an album is its name and date by its first artist.
-    const id =
-      album.id !== null
-        ? this.albumDictionary.intern(album.id)
-        : this.albumDictionary.intern(
-            `${album.name}\u0001${album.release_date}\u0001${record.artists[0]?.name}`,
-            1,
-          );
-    if (id >= 0) return id;
-    this.albumInfo[-1 - id] = { ...album };
-    return -1 - id;
-  }
-
-  private internGenre(genre: string): number {
-    const id = this.genreDictionary.intern(genre);
-    if (id >= 0) return id;
-    this.genreNames[-1 - id] = genre;
-    addTo(this.genresByName, normaliseName(genre), -1 - id);
-    return -1 - id;
-  }
-}
-
-function addTo(map: Map<string, number[]>, key: string, id: number): void {
-  const list = map.get(key);
-  if (list) list.push(id);
-  else map.set(key, [id]);
 }
 
 function asValue(value: number | null | undefined): number {
