@@ -89,6 +89,7 @@ function randomWeights(random: () => number): RecommendationWeights {
     genreRarity: Math.floor(random() * 3),
     mood: weight(4),
     popularity: weight(2),
+    popularityWithoutSeedTracks: weight(2),
     diversity: weight(1),
     poolFactor: 1 + Math.floor(random() * 5),
   };

@@ -178,7 +178,8 @@ export class QueryPlan {
     this.albumBonus = weights.sameAlbum;
     this.genreBonus = weights.genre;
     this.moodBonus = spec.moodLabel >= 0 ? weights.mood : 0;
-    this.popularityBonus = weights.popularity;
+    this.popularityBonus =
+      spec.points.length > 0 ? weights.popularity : weights.popularityWithoutSeedTracks;
 
     const tree = this.tree;
     if (tree) {

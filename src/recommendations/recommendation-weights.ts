@@ -22,6 +22,12 @@ export interface RecommendationWeights {
   genreRarity: number;
   mood: number;
   popularity: number;
+  /**
+   * The popularity bonus when no seed is a track or an artist (genres only): then nothing but the
+   * targets says which of a genre's tracks fit, and popular ones are the better guess, as with
+   * Spotify's genre seeds.
+   */
+  popularityWithoutSeedTracks: number;
   diversity: number;
   /** Candidate pool for the rerank: limit × poolFactor of the best-scoring tracks. */
   poolFactor: number;
@@ -61,6 +67,7 @@ export const DEFAULT_WEIGHTS: Readonly<RecommendationWeights> = {
   genreRarity: 0,
   mood: 0.5,
   popularity: 0,
+  popularityWithoutSeedTracks: 1,
   diversity: 0.2,
   poolFactor: 4,
   artistSeedTracks: 3,

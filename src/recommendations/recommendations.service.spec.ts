@@ -148,6 +148,14 @@ describe('RecommendationsService', () => {
     expect(answer.seeds[0].href).toBe('https://api.spotify.com/v1/artists/artist1');
   });
 
+  it('answers genre seeds alone with the most popular tracks of the genre first', () => {
+    const answer = service.recommend(get({ seed_genres: 'genre 2', limit: '5' }));
+    const inGenre = records.filter((record) => record.genres.includes('genre 2'));
+    const topPopularity = Math.max(...inGenre.map((record) => record.popularity ?? 0));
+    expect(answer.tracks[0].genres).toContain('genre 2');
+    expect(answer.tracks[0].popularity).toBe(topPopularity);
+  });
+
   it('leaves out excluded tracks and artists, and keeps to the artist cap', () => {
     const first = service.recommend(get({ seed_tracks: records[5].id }));
     const excluded = first.tracks.slice(0, 3).map((track) => track.id);
