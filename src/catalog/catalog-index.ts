@@ -70,7 +70,8 @@ const REBUILD_DEAD_SHARE = 0.25;
  * The catalog in memory: a column store in typed arrays, so that recommendations never touch the
  * database per request. Per track: the 13 audio features and popularity as float32 (NaN where
  * unknown), explicit, album, artists and genres as ints into dictionaries (with per-artist and
- * per-album postings), the predicted mood, and the id and name, which is all a track view needs.
+ * per-album postings), the predicted mood, and the id and name (UTF-8 bytes, see StringStore),
+ * which is all a track view needs.
  *
  * Values are kept raw, not standardised: searches standardise through the per-column mean and
  * standard deviation of the build (`mean`, `sd`), which costs nothing (the scale folds into each
