@@ -3,6 +3,9 @@ import { toPandasColumns } from './helpers/pandas-columns';
 import { expectErrorBody, TEST_ADMIN_KEY, useTestApp } from './helpers/create-test-app';
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 import { postRoutes } from './helpers/openapi';
+import { importText } from './helpers/catalog-import';
+import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
+import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
 
 /**
  * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid
@@ -110,7 +113,7 @@ const sampleHeader = readSharedText('spotify_songs_dev.csv').split('\n', 1)[0];
 
 describe('fuzzing every call', () => {
   // A small model trained at start-up, so predict_mood answers 200/4xx rather than 503.
-  const { http } = useTestApp({
+  const { http, testApp } = useTestApp({
     MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
     MOOD_TRAIN_ON_START: 'true',
     MOOD_MAX_EPOCHS: '3',
@@ -126,6 +129,9 @@ describe('fuzzing every call', () => {
       if (attempt > 600) throw new Error('no mood model after 60 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // A catalog to recommend from, so that recommendations are fuzzed past 503 CATALOG_EMPTY.
+    await importText(testApp().app, readSharedText('spotify_songs_dev.csv'));
+    await testApp().app.get(CatalogIndexLoader).settled();
     const { body: document } = await http().get('/docs-json').expect(200);
     jsonRoutes = postRoutes(document, 'json').filter((path) => !path.includes('{'));
     fileRoutes = postRoutes(document, 'file');
@@ -141,6 +147,35 @@ describe('fuzzing every call', () => {
         '/api/v1/predict_mood',
         '/api/v1/retrain_mood',
       ]),
+    );
+  });
+
+  it('never answers 5xx to random recommendation queries, always the error body on 4xx', async () => {
+    const names = RECOMMENDATION_PARAMETERS.map((parameter) => parameter.name);
+    const sampleIds = readSharedText('spotify_songs_dev.csv')
+      .split('\n')
+      .slice(1, 40)
+      .map((line) => line.split(',')[0]);
+    const value = fc.oneof(
+      fc.string(),
+      fc.double().map(String),
+      fc.integer({ min: -5, max: 500 }).map(String),
+      fc.subarray(sampleIds, { minLength: 1, maxLength: 6 }).map((ids) => ids.join(',')),
+      fc.constantFrom('pop', 'rock,latin', 'Queen', 'true', '', ',,'),
+    );
+    const query = fc.dictionary(fc.oneof(fc.constantFrom(...names), fc.string()), value, {
+      maxKeys: 8,
+    });
+    await fc.assert(
+      fc.asyncProperty(query, async (parameters) => {
+        const response = await http().get('/api/v1/recommendations').query(parameters);
+        if (response.status >= 500) {
+          throw new Error(`GET answered ${response.status}: ${JSON.stringify(response.body)}`);
+        }
+        if (response.status >= 400)
+          expectErrorBody(response.body, response.status, response.body.code);
+      }),
+      { numRuns: RUNS_PER_ROUTE },
     );
   });
 

@@ -16,5 +16,7 @@ import { TrendsService } from './trends.service';
       useFactory: (config: TrendsConfig): ProphetPoolOptions => ({ workers: config.workers }),
     },
   ],
+  // POST /recommendations derives its targets from the same forecast.
+  exports: [TrendsService],
 })
 export class TrendsModule {}
