@@ -23,6 +23,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
+import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
 import { ListRunsQueryDto } from './dto/list-runs-query.dto';
 import { PREDICT_MOOD_EXAMPLE, RETRAIN_MOOD_EXAMPLE } from './dto/mood.examples';
@@ -62,7 +63,9 @@ export class MoodController {
   @ApiOkResponse({ type: PredictMoodResponseDto })
   @ApiBadRequestResponse({ description: 'A bad field (named by path), or no usable track' })
   @ApiServiceUnavailableResponse({ description: 'MODEL_NOT_READY: no model is active yet' })
-  predictMood(@Body(new TracksBodyPipe()) tracks: ParsedTracks): PredictMoodResponseDto {
+  predictMood(
+    @Body(new TracksBodyPipe(), HarvestTracksPipe) tracks: ParsedTracks,
+  ): PredictMoodResponseDto {
     return this.prediction.predict(tracks);
   }
 
@@ -80,7 +83,7 @@ export class MoodController {
   @ApiBadRequestResponse({ description: 'A bad field, fewer than two moods, or too few rows' })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
   async retrainMood(
-    @Body(new TracksBodyPipe({ labelled: true })) dataset: ParsedTracks,
+    @Body(new TracksBodyPipe({ labelled: true }), HarvestTracksPipe) dataset: ParsedTracks,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {

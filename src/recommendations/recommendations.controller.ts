@@ -8,6 +8,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
 import { MAX_TREND_TRACKS } from '../trends/trends.controller';
 import {
@@ -80,7 +81,8 @@ export class RecommendationsController {
   })
   @ApiServiceUnavailableResponse({ description: CATALOG_UNAVAILABLE })
   recommendFromHistory(
-    @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS })) history: ParsedTracks,
+    @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS }), HarvestTracksPipe)
+    history: ParsedTracks,
     @Query(HistoryRecommendationsQueryPipe) query: RecommendationsQuery,
   ): Promise<HistoryRecommendationsResponseDto> {
     return this.recommendations.recommendFromHistory(history, query);

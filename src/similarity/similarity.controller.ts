@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
 import similarityExample from '../../data/examples/similarity.json';
 import { SimilarityQueryDto } from './dto/similarity-query.dto';
@@ -29,7 +30,7 @@ export class SimilarityController {
       'A bad field (named by path), recent/k out of range, no usable track, or k larger than the candidate pool',
   })
   similarity(
-    @Body(new TracksBodyPipe()) playlist: ParsedTracks,
+    @Body(new TracksBodyPipe(), HarvestTracksPipe) playlist: ParsedTracks,
     @Query() query: SimilarityQueryDto,
   ): SimilarityResponseDto {
     return this.similarityService.nearestToRecent(playlist, query);

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, ParsedTracks, TracksBodyPipe } from '../common/tracks';
 import metricsExample from '../../data/examples/metrics.json';
 import { TrendsQueryDto } from './dto/trends-query.dto';
@@ -28,7 +29,8 @@ export class TrendsController {
     description: 'Body of the wrong shape, a bad field (named by path), fewer than two play times',
   })
   metrics(
-    @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS })) tracks: ParsedTracks,
+    @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS }), HarvestTracksPipe)
+    tracks: ParsedTracks,
     @Query() query: TrendsQueryDto,
   ): Promise<TrendsResponseDto> {
     return this.trends.forecastTargets(tracks, query);
