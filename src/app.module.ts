@@ -6,6 +6,7 @@ import { appConfig, databaseConfig, type Environment, EnvironmentModule } from '
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MoodModule } from './mood/mood.module';
+import { RecommendationsModule } from './recommendations/recommendations.module';
 import { SimilarityModule } from './similarity/similarity.module';
 import { TrendsModule } from './trends/trends.module';
 
@@ -28,6 +29,7 @@ export class AppModule {
         MoodModule,
         TrendsModule,
         CatalogModule,
+        RecommendationsModule,
       ],
     };
   }

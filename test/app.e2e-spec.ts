@@ -47,10 +47,11 @@ describe('the service as a whole', () => {
     expect(response.text).toContain('swagger-ui');
   });
 
-  it('reports the database in /health', async () => {
+  it('reports the database and the catalog index in /health', async () => {
     const response = await http().get('/health').expect(200);
     expect(response.body.status).toBe('ok');
     expect(response.body.details.database).toEqual({ status: 'up' });
+    expect(response.body.details.catalog).toMatchObject({ status: 'up', tracks: 0 });
   });
 
   it('answers a body over BODY_LIMIT with 413 in the error shape', async () => {

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CatalogChanges, type CatalogChange } from '../src/catalog/catalog-changes';
@@ -6,9 +7,9 @@ import { CatalogHarvester } from '../src/catalog/catalog-harvester';
 import type { CatalogTrackRecord } from '../src/catalog/catalog-track';
 import { CatalogImportsService } from '../src/catalog/imports/catalog-imports.service';
 import { CatalogStore } from '../src/catalog/storage/catalog-store';
-import { toErrorBody } from '../src/common/errors';
 import { CATALOG_FILES, pandasColumnsBody } from './helpers/catalog-files';
-import { importText } from './helpers/catalog-import';
+import { ImportFailed, importText } from './helpers/catalog-import';
+import { readSharedText } from './helpers/shared-data';
 import {
   createTestApp,
   expectErrorBody,
@@ -108,7 +109,8 @@ describe('catalog imports of every format, and the catalog routes', () => {
     const error = await importText(testApp.app, 'title,singer\nYesterday,The Beatles\n').catch(
       (e: unknown) => e,
     );
-    const { status, body } = toErrorBody(error, 'req-1');
+    expect(error).toBeInstanceOf(ImportFailed);
+    const { status, body } = error as ImportFailed;
     expect(status).toBe(400);
     expectErrorBody(body, 400, 'UNKNOWN_FORMAT');
     expect(body.message).toMatch(
@@ -324,6 +326,82 @@ describe('catalog imports of every format, and the catalog routes', () => {
   });
 });
 
+describe('POST /api/v1/catalog/imports over HTTP', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ CATALOG_WATCH_INTERVAL_MS: '0' });
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('imports the real sample sent gzip-compressed, merging each track’s genres', async () => {
+    const sample = readSharedText('spotify_songs_dev.csv');
+    const view = await importText(testApp.app, sample, { gzip: true, source: 'TidyTuesday' });
+    expect(view).toMatchObject({
+      status: 'succeeded',
+      format: 'tidytuesday',
+      rows_read: 22_802,
+      tracks_added: 20_579,
+      rows_skipped: 0,
+      source: 'TidyTuesday',
+    });
+    const summary = (await http().get('/api/v1/catalog').expect(200)).body;
+    expect(summary.tracks).toBe(20_579);
+    expect(summary.feature_coverage.time_signature).toBe(0);
+  });
+
+  it('with Prefer: respond-async answers 202 and a Location to poll until it has finished', async () => {
+    const started = await http()
+      .post('/api/v1/catalog/imports?source=async')
+      .set(ADMIN)
+      .set('Prefer', 'respond-async')
+      .set('Content-Type', 'text/csv')
+      .send(CATALOG_FILES['tracks-114k'].body)
+      .expect(202);
+    expect(started.headers.location).toBe(`/api/v1/catalog/imports/${started.body.id}`);
+    const finished = await waitFor(
+      () => http().get(started.headers.location).expect(200),
+      (response) => response.body.status !== 'running',
+    );
+    expect(finished.body).toMatchObject({ status: 'succeeded', source: 'async', origin: 'api' });
+  });
+
+  it('refuses an import without the admin key (401), recording nothing', async () => {
+    const before = (await http().get('/api/v1/catalog/imports').expect(200)).body.total;
+    const refused = await http()
+      .post('/api/v1/catalog/imports')
+      .set('Content-Type', 'text/csv')
+      .send(CATALOG_FILES.tidytuesday.body)
+      .expect(401);
+    expectErrorBody(refused.body, 401, 'UNAUTHORIZED');
+    expect((await http().get('/api/v1/catalog/imports').expect(200)).body.total).toBe(before);
+  });
+
+  it('answers a request without a file, or with an unknown format, with 400 naming the field', async () => {
+    const empty = await http().post('/api/v1/catalog/imports').set(ADMIN).expect(400);
+    expectErrorBody(empty.body, 400, 'VALIDATION_FAILED');
+    expect(empty.body.details).toEqual([{ path: 'body', message: expect.any(String) }]);
+    const format = await http()
+      .post('/api/v1/catalog/imports?format=xlsx')
+      .set(ADMIN)
+      .set('Content-Type', 'text/csv')
+      .send('a,b\n')
+      .expect(400);
+    expect(format.body.details).toEqual([{ path: 'format', message: expect.any(String) }]);
+  });
+
+  it('imports the example body Swagger UI shows, as is', async () => {
+    const document = (await http().get('/docs-json').expect(200)).body;
+    const operation = document.paths['/api/v1/catalog/imports'].post;
+    const example = operation.requestBody.content['text/csv'].schema.example as string;
+    const view = await importText(testApp.app, example);
+    expect(view).toMatchObject({ status: 'succeeded', format: 'tracks-600k', rows_read: 1 });
+  });
+});
+
 describe('catalog import limit', () => {
   let testApp: TestApp;
   beforeAll(async () => {
@@ -337,7 +415,8 @@ describe('catalog import limit', () => {
     const error = await importText(testApp.app, CATALOG_FILES.tidytuesday.body).catch(
       (e: unknown) => e,
     );
-    const { status, body } = toErrorBody(error, 'req-2');
+    expect(error).toBeInstanceOf(ImportFailed);
+    const { status, body } = error as ImportFailed;
     expect(status).toBe(413);
     expectErrorBody(body, 413, 'PAYLOAD_TOO_LARGE');
     expect(body.message).toMatch(/CATALOG_IMPORT_LIMIT/);
@@ -350,6 +429,24 @@ describe('catalog import limit', () => {
     expect(
       (await request(testApp.app.getHttpServer()).get('/api/v1/catalog').expect(200)).body.tracks,
     ).toBe(0);
+  });
+
+  it('counts the limit on what a gzip file decodes to: a small file that inflates past it is 413', async () => {
+    const bomb = CATALOG_FILES.tidytuesday.body + 'x'.repeat(64 * 1024);
+    expect(gzipSync(bomb).length).toBeLessThan(1024);
+    const error = await importText(testApp.app, bomb, { gzip: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('answers a file that does not decompress as its Content-Encoding says with 400', async () => {
+    const response = await request(testApp.app.getHttpServer())
+      .post('/api/v1/catalog/imports')
+      .set(ADMIN)
+      .set('Content-Type', 'text/csv')
+      .set('Content-Encoding', 'gzip')
+      .send('id,name\nnot,gzip\n')
+      .expect(400);
+    expectErrorBody(response.body, 400, 'INVALID_CONTENT_ENCODING');
   });
 });
 

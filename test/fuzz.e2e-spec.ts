@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { toPandasColumns } from './helpers/pandas-columns';
 import { expectErrorBody, TEST_ADMIN_KEY, useTestApp } from './helpers/create-test-app';
-import { readSharedJson, sharedDataPath } from './helpers/shared-data';
+import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
+import { postRoutes } from './helpers/openapi';
+import { importText } from './helpers/catalog-import';
+import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
+import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
 
 /**
  * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid
@@ -104,15 +108,19 @@ const randomQuery = fc.oneof(
     .map((q) => new URLSearchParams(q).toString()),
 );
 
+/** The header of the TidyTuesday catalog format, so some random files pass format detection. */
+const sampleHeader = readSharedText('spotify_songs_dev.csv').split('\n', 1)[0];
+
 describe('fuzzing every call', () => {
   // A small model trained at start-up, so predict_mood answers 200/4xx rather than 503.
-  const { http } = useTestApp({
+  const { http, testApp } = useTestApp({
     MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
     MOOD_TRAIN_ON_START: 'true',
     MOOD_MAX_EPOCHS: '3',
     MOOD_ENSEMBLE_SIZE: '1',
   });
-  let postRoutes: string[] = [];
+  let jsonRoutes: string[] = [];
+  let fileRoutes: string[] = [];
 
   beforeAll(async () => {
     for (let attempt = 0; ; attempt++) {
@@ -121,14 +129,17 @@ describe('fuzzing every call', () => {
       if (attempt > 600) throw new Error('no mood model after 60 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // A catalog to recommend from, so that recommendations are fuzzed past 503 CATALOG_EMPTY.
+    await importText(testApp().app, readSharedText('spotify_songs_dev.csv'));
+    await testApp().app.get(CatalogIndexLoader).settled();
     const { body: document } = await http().get('/docs-json').expect(200);
-    postRoutes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
-      .filter(([path, operations]) => operations.post && !path.includes('{'))
-      .map(([path]) => path);
+    jsonRoutes = postRoutes(document, 'json').filter((path) => !path.includes('{'));
+    fileRoutes = postRoutes(document, 'file');
   });
 
   it('finds the POST calls to fuzz in the OpenAPI document', () => {
-    expect(postRoutes).toEqual(
+    expect(fileRoutes).toEqual(['/api/v1/catalog/imports']);
+    expect(jsonRoutes).toEqual(
       expect.arrayContaining([
         '/api/v1/favourite_artists',
         '/api/v1/similarity',
@@ -136,6 +147,35 @@ describe('fuzzing every call', () => {
         '/api/v1/predict_mood',
         '/api/v1/retrain_mood',
       ]),
+    );
+  });
+
+  it('never answers 5xx to random recommendation queries, always the error body on 4xx', async () => {
+    const names = RECOMMENDATION_PARAMETERS.map((parameter) => parameter.name);
+    const sampleIds = readSharedText('spotify_songs_dev.csv')
+      .split('\n')
+      .slice(1, 40)
+      .map((line) => line.split(',')[0]);
+    const value = fc.oneof(
+      fc.string(),
+      fc.double().map(String),
+      fc.integer({ min: -5, max: 500 }).map(String),
+      fc.subarray(sampleIds, { minLength: 1, maxLength: 6 }).map((ids) => ids.join(',')),
+      fc.constantFrom('pop', 'rock,latin', 'Queen', 'true', '', ',,'),
+    );
+    const query = fc.dictionary(fc.oneof(fc.constantFrom(...names), fc.string()), value, {
+      maxKeys: 8,
+    });
+    await fc.assert(
+      fc.asyncProperty(query, async (parameters) => {
+        const response = await http().get('/api/v1/recommendations').query(parameters);
+        if (response.status >= 500) {
+          throw new Error(`GET answered ${response.status}: ${JSON.stringify(response.body)}`);
+        }
+        if (response.status >= 400)
+          expectErrorBody(response.body, response.status, response.body.code);
+      }),
+      { numRuns: RUNS_PER_ROUTE },
     );
   });
 
@@ -159,7 +199,7 @@ describe('fuzzing every call', () => {
   });
 
   it('never answers 5xx to random or mutated bodies, always the error body on 4xx', async () => {
-    for (const route of postRoutes) {
+    for (const route of [...jsonRoutes, ...fileRoutes]) {
       await fc.assert(
         fc.asyncProperty(randomBody, randomQuery, async (body, query) => {
           const response = await http()
@@ -180,8 +220,43 @@ describe('fuzzing every call', () => {
     await http().get('/health').expect(200);
   });
 
-  it('answers raw non-JSON bodies with 400 INVALID_JSON', async () => {
-    for (const route of postRoutes) {
+  it('answers random files sent to the catalog import with the key with 4xx or a finished import, never 5xx', async () => {
+    const line = fc.array(fc.oneof(fc.string(), fc.double().map(String), fc.constant('NA')), {
+      maxLength: 25,
+    });
+    const file = fc.oneof(
+      fc.string(),
+      fc.array(line, { maxLength: 20 }).map((rows) => rows.map((row) => row.join(',')).join('\n')),
+      fc
+        .array(line, { maxLength: 20 })
+        .map((rows) => `${sampleHeader}\n${rows.map((row) => row.join(',')).join('\n')}`),
+      fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        file,
+        fc.constantFrom('text/csv', 'application/x-ndjson', 'application/json'),
+        async (text, type) => {
+          const response = await http()
+            .post('/api/v1/catalog/imports')
+            .set('X-API-Key', TEST_ADMIN_KEY)
+            .set('Content-Type', type)
+            .serialize((body: unknown) => body as string)
+            .send(text);
+          if (response.status >= 500) {
+            throw new Error(`import answered ${response.status}: ${JSON.stringify(response.body)}`);
+          }
+          if (response.status >= 400)
+            expectErrorBody(response.body, response.status, response.body.code);
+          else expect(response.body.status).toBe('succeeded');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers raw non-JSON bodies with 400 INVALID_JSON on every call that reads JSON', async () => {
+    for (const route of jsonRoutes) {
       await fc.assert(
         fc.asyncProperty(
           fc.string({ minLength: 1 }).filter((s) => {

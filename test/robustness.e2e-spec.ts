@@ -17,6 +17,7 @@ import {
 } from './helpers/create-test-app';
 import { ADMIN, finished, moodDataset, pollRun, smallDataset } from './helpers/mood-data';
 import { readSharedText } from './helpers/shared-data';
+import { postRoutes } from './helpers/openapi';
 
 /**
  * Adversarial end-to-end checks: races between admin calls, a training worker that dies, a process
@@ -369,17 +370,16 @@ describe('repeated failed admin-key attempts from one client', () => {
 
 describe('bodies over BODY_LIMIT', () => {
   const { http } = useTestApp({ ...SMALL_TRAINING, BODY_LIMIT: '1mb' });
-  let postRoutes: string[] = [];
+  let jsonRoutes: string[] = [];
 
   beforeAll(async () => {
     const { body: document } = await http().get('/docs-json').expect(200);
-    postRoutes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
-      .filter(([, operations]) => operations.post)
-      .map(([path]) => path.replace('{id}', 'some-model-id'));
+    // The catalog import streams its file past BODY_LIMIT by design; its own limit is tested with it.
+    jsonRoutes = postRoutes(document, 'json').map((path) => path.replace('{id}', 'some-model-id'));
   });
 
-  it('finds every POST route, the admin ones included', () => {
-    expect(postRoutes).toEqual(
+  it('finds every POST route that reads JSON, the admin ones included', () => {
+    expect(jsonRoutes).toEqual(
       expect.arrayContaining([
         '/api/v1/favourite_artists',
         '/api/v1/similarity',
@@ -392,7 +392,7 @@ describe('bodies over BODY_LIMIT', () => {
 
   it('answers 413 PAYLOAD_TOO_LARGE in the error body on every POST route, with or without the key', async () => {
     expect(Buffer.byteLength(DATASET_TEXT)).toBeGreaterThan(1024 * 1024);
-    for (const route of postRoutes) {
+    for (const route of jsonRoutes) {
       for (const headers of [{}, ADMIN]) {
         const response = await http()
           .post(route)
@@ -409,7 +409,7 @@ describe('bodies over BODY_LIMIT', () => {
   it('counts the limit after decompression: a small gzip body that inflates past it is 413', async () => {
     const compressed = gzipSync(DATASET_TEXT);
     expect(compressed.length).toBeLessThan(1024 * 1024);
-    for (const route of postRoutes) {
+    for (const route of jsonRoutes) {
       // Any Content-Type is read as JSON; octet-stream keeps superagent from JSON-encoding the Buffer.
       const response = await http()
         .post(route)
@@ -423,7 +423,7 @@ describe('bodies over BODY_LIMIT', () => {
   });
 
   it('answers a body that does not decompress with 400 in the error body, not 500', async () => {
-    for (const route of postRoutes) {
+    for (const route of jsonRoutes) {
       for (const encoding of ['gzip', 'deflate', 'br']) {
         const response = await http()
           .post(route)

@@ -7,6 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { MoodPredictionService } from '../mood/mood-prediction.service';
+import { CatalogIndexLoader } from '../recommendations/catalog-index-loader';
 
 @ApiTags('health')
 @Controller('health')
@@ -15,11 +16,14 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly mood: MoodPredictionService,
+    private readonly catalogIndex: CatalogIndexLoader,
   ) {}
 
   /**
    * Liveness and readiness: the database answers (503 when a check fails). `mood` reports the
-   * TensorFlow.js backend, the active model (null until one is trained) and any running training.
+   * TensorFlow.js backend, the active model (null until one is trained) and any running training;
+   * `catalog` whether the in-memory catalog index has loaded (recommendations answer 503
+   * CATALOG_LOADING until it has) and how many tracks it holds.
    */
   @Get()
   @HealthCheck()
@@ -28,6 +32,7 @@ export class HealthController {
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),
       () => ({ mood: { status: 'up', ...this.mood.status() } }),
+      () => ({ catalog: { status: 'up', ...this.catalogIndex.status() } }),
     ]);
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { MoodModule } from '../mood/mood.module';
+import { RecommendationsModule } from '../recommendations/recommendations.module';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), MoodModule],
+  imports: [TerminusModule.forRoot({ logger: false }), MoodModule, RecommendationsModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

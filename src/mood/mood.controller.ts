@@ -23,6 +23,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
+import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import {
   ApiTracksBody,
   type ParsedTracks,
@@ -78,7 +79,7 @@ export class MoodController {
   @ApiBadRequestResponse({ description: 'A bad field (named by path), or no usable track' })
   @ApiServiceUnavailableResponse({ description: 'MODEL_NOT_READY: no model is active yet' })
   predictMood(
-    @Body(new TracksBodyPipe(LISTENED_TRACKS)) tracks: ParsedTracks<never>,
+    @Body(new TracksBodyPipe(LISTENED_TRACKS), HarvestTracksPipe) tracks: ParsedTracks<never>,
   ): PredictMoodResponseDto {
     return this.prediction.predict(tracks);
   }
@@ -104,7 +105,7 @@ export class MoodController {
   })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
   async retrainMood(
-    @Body(new TracksBodyPipe(LABELLED_TRACKS)) dataset: ParsedTracks<never>,
+    @Body(new TracksBodyPipe(LABELLED_TRACKS), HarvestTracksPipe) dataset: ParsedTracks<never>,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {

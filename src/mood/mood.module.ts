@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module';
 import { DefaultDataset } from './default-dataset';
 import { ModelStore } from './model-store';
 import { moodConfig } from './mood.config';
@@ -12,7 +13,8 @@ import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TrainingRun, MoodModel])],
+  // The catalog harvests the tracks posted to predict_mood and retrain_mood.
+  imports: [TypeOrmModule.forFeature([TrainingRun, MoodModel]), CatalogModule],
   controllers: [MoodController],
   providers: [
     MoodPredictionService,

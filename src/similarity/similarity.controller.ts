@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import {
   ApiTracksBody,
   type ParsedTracks,
@@ -40,7 +41,7 @@ export class SimilarityController {
       'A bad field (named by path), recent/k out of range, no usable track, no audio feature that every track has, or k larger than the candidate pool',
   })
   similarity(
-    @Body(new TracksBodyPipe(PLAYLIST)) playlist: ParsedTracks<never>,
+    @Body(new TracksBodyPipe(PLAYLIST), HarvestTracksPipe) playlist: ParsedTracks<never>,
     @Query() query: SimilarityQueryDto,
   ): SimilarityResponseDto {
     return this.similarityService.nearestToRecent(playlist, query);

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, ParsedTracks, TracksBodyOptions, TracksBodyPipe } from '../common/tracks';
 import metricsExample from '../../data/examples/metrics.json';
 import { TrendsQueryDto } from './dto/trends-query.dto';
@@ -39,7 +40,8 @@ export class TrendsController {
     description: 'Body of the wrong shape, a bad field (named by path), fewer than two play times',
   })
   metrics(
-    @Body(new TracksBodyPipe(LISTENING_HISTORY)) tracks: ParsedTracks<TrendMetric>,
+    @Body(new TracksBodyPipe(LISTENING_HISTORY), HarvestTracksPipe)
+    tracks: ParsedTracks<TrendMetric>,
     @Query() query: TrendsQueryDto,
   ): Promise<TrendsResponseDto> {
     return this.trends.forecastTargets(tracks, query);

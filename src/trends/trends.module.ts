@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
 import { PROPHET_POOL_OPTIONS, ProphetPool, type ProphetPoolOptions } from './prophet-pool';
 import { type TrendsConfig, trendsConfig } from './trends.config';
 import { TrendsController } from './trends.controller';
 import { TrendsService } from './trends.service';
 
 @Module({
+  // The catalog harvests the tracks posted to metrics.
+  imports: [CatalogModule],
   controllers: [TrendsController],
   providers: [
     TrendsService,
@@ -16,5 +19,7 @@ import { TrendsService } from './trends.service';
       useFactory: (config: TrendsConfig): ProphetPoolOptions => ({ workers: config.workers }),
     },
   ],
+  // POST /recommendations derives its targets from the same forecast.
+  exports: [TrendsService],
 })
 export class TrendsModule {}

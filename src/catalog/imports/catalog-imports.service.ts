@@ -105,7 +105,11 @@ export class CatalogImportsService implements OnApplicationBootstrap, BeforeAppl
     stream: Readable,
     options: ImportStreamOptions = {},
   ): Promise<CatalogImportResponseDto> {
-    const started = await this.start(stream, options);
+    return this.settle(await this.start(stream, options));
+  }
+
+  /** Waits for a started import: its view when it succeeded, its error (naming it) when it failed. */
+  async settle(started: StartedImport): Promise<CatalogImportResponseDto> {
     const view = await started.finished;
     if (view.status === 'failed') throw this.failureOf(view);
     return view;

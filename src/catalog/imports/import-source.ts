@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AppError } from '../../common/errors';
+import { isDecompressionError } from '../../common/http/body-parsing';
 import {
   ImportCancelledError,
   ImportTooLargeError,
@@ -62,6 +63,9 @@ export function decodeImportSource(
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
+      // The HTTP platform inflates a compressed upload before it arrives here.
+      if (isDecompressionError(error))
+        throw new InvalidContentEncodingError('its Content-Encoding');
       // The client went away, or the file could not be read.
       throw new ImportCancelledError(`the input broke off: ${(error as Error).message}`);
     }

@@ -23,6 +23,9 @@ export interface CatalogCounts {
   featureCounts: Record<AudioFeature, number>;
 }
 
+/** Ids per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits. */
+const IDS_PER_QUERY = 500;
+
 /** Reads of the catalog tables, in SQL both databases answer alike. */
 @Injectable()
 export class CatalogStore {
@@ -52,6 +55,27 @@ export class CatalogStore {
       if (rows.length < batchSize) return;
       after = last;
     }
+  }
+
+  /** The tracks of these ids that are in the catalog, with their genres, in id order. */
+  async findByIds(ids: readonly string[]): Promise<CatalogTrackRecord[]> {
+    const wanted = [...new Set(ids)].sort();
+    const records: CatalogTrackRecord[] = [];
+    for (let start = 0; start < wanted.length; start += IDS_PER_QUERY) {
+      const chunk = wanted.slice(start, start + IDS_PER_QUERY);
+      const placeholders = chunk.map((_, i) => this.param(i + 1)).join(', ');
+      const rows = await this.selectRows(
+        `SELECT ${TRACK_VALUE_COLUMNS.join(', ')} FROM catalog_tracks WHERE id IN (${placeholders}) ORDER BY id`,
+        chunk,
+      );
+      if (rows.length === 0) continue;
+      const genres = await this.genresBetween(
+        rows[0][ID] as string,
+        rows[rows.length - 1][ID] as string,
+      );
+      for (const row of rows) records.push(toRecord(row, genres.get(row[ID] as string) ?? []));
+    }
+    return records;
   }
 
   async findById(id: string): Promise<CatalogTrackRecord | null> {

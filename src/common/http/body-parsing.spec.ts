@@ -7,7 +7,7 @@ import { registerBodyParsing, STREAM_BODY } from './body-parsing';
 const LIMIT = 1024;
 
 /** A real Fastify instance with the service's body parsing and two routes: parsed and streamed. */
-async function server(): Promise<FastifyInstance> {
+async function server_(): Promise<FastifyInstance> {
   const fastify = Fastify();
   registerBodyParsing(fastify, LIMIT);
   fastify.setErrorHandler((error, _request, reply) => {
@@ -21,6 +21,15 @@ async function server(): Promise<FastifyInstance> {
     for await (const chunk of request.body as Readable) bytes += (chunk as Buffer).length;
     return { bytes };
   });
+  fastify.post('/streamed-first-chunk', { config: { [STREAM_BODY]: true } }, async (request) => {
+    // Stops reading after one chunk, as an import that recognises no format does.
+    for await (const chunk of request.body as Readable) return { first: (chunk as Buffer).length };
+    return { first: 0 };
+  });
+  fastify.post('/streamed-refused', { config: { [STREAM_BODY]: true } }, () => {
+    // Answers without reading its body at all, as a refused admin key does.
+    throw new AppError(401, 'UNAUTHORIZED', 'no key');
+  });
   await fastify.ready();
   return fastify;
 }
@@ -28,7 +37,7 @@ async function server(): Promise<FastifyInstance> {
 describe('registerBodyParsing', () => {
   let fastify: FastifyInstance;
   beforeAll(async () => {
-    fastify = await server();
+    fastify = await server_();
   });
   afterAll(() => fastify.close());
 
@@ -81,6 +90,29 @@ describe('registerBodyParsing', () => {
       const response = await post('/parsed', '{"a":1}', headers);
       expect(response.statusCode).toBe(415);
       expect(response.json()).toEqual({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+  });
+
+  it('keeps the connection for the answer when a streamed route stops reading early or never reads', async () => {
+    // Over a real socket: what breaks is the connection, which an injected request does not have.
+    const server = await server_();
+    try {
+      const url = await server.listen({ port: 0, host: '127.0.0.1' });
+      const csv = 'id,name\n' + 'abc,Some song\n'.repeat(LIMIT * 100);
+      const send = (path: string) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          body: csv,
+          headers: { 'content-type': 'text/csv' },
+        });
+      const partly = await send('/streamed-first-chunk');
+      expect(partly.status).toBe(200);
+      expect(((await partly.json()) as { first: number }).first).toBeGreaterThan(0);
+      const refused = await send('/streamed-refused');
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ code: 'UNAUTHORIZED' });
+    } finally {
+      await server.close();
     }
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppError } from '../errors';
 
@@ -17,6 +17,11 @@ export const STREAM_BODY = 'streamBody';
  * bomb") is refused like a large one. Only JSON objects and arrays are accepted at the top level.
  */
 export function registerBodyParsing(fastify: FastifyInstance, bodyLimit: number): void {
+  // A streamed route may answer before it has read its whole body (an error, a refused key): the
+  // rest is read and dropped first, so the client can finish sending and read the answer.
+  fastify.addHook('onSend', async (request) => {
+    await discardUnreadBody(request);
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request, payload, done) => {
     let body: Readable;
@@ -28,7 +33,12 @@ export function registerBodyParsing(fastify: FastifyInstance, bodyLimit: number)
       return;
     }
     if (request.routeOptions.config?.[STREAM_BODY as never]) {
-      done(null, body);
+      // Handed through a stream of its own: a handler that stops reading early (an async
+      // iterator's return destroys what it reads) must not destroy the connection, which still
+      // has to carry the answer.
+      const handed = new PassThrough();
+      body.on('error', (error) => handed.destroy(error));
+      done(null, body.pipe(handed));
       return;
     }
     readJson(payload, body, bodyLimit).then(
@@ -149,7 +159,7 @@ function parseJson(bytes: Buffer): unknown {
  */
 function drain(payload: Readable, decoded: Readable): Promise<void> {
   if (decoded !== payload) {
-    payload.unpipe(decoded as unknown as NodeJS.WritableStream);
+    payload.unpipe(); // from the decoder and whatever it fed
     decoded.on('error', () => undefined);
     decoded.destroy();
   }
@@ -173,6 +183,20 @@ function drain(payload: Readable, decoded: Readable): Promise<void> {
     payload.once('error', finish);
     payload.resume();
   });
+}
+
+/**
+ * What a streamed route left of its body, read and dropped (see the onSend hook): a body nobody
+ * began to read (readableFlowing null), or one its reader gave up (destroyed). A body still being
+ * read after the answer (an import answered 202 while it uploads) is left to its reader.
+ */
+function discardUnreadBody(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (!request.routeOptions.config?.[STREAM_BODY as never] || !(body instanceof Readable)) {
+    return Promise.resolve();
+  }
+  if (!body.destroyed && body.readableFlowing !== null) return Promise.resolve();
+  return drain(request.raw, body);
 }
 
 /** zlib's errors have codes such as Z_DATA_ERROR, brotli's such as ERR__ERROR_FORMAT_PADDING_1. */

@@ -1,0 +1,333 @@
+/**
+ * npm run bench:recommendations — recommendation speed on a generated 1M-track catalog, in process.
+ * The catalog: the TidyTuesday sample (../shared/data/spotify_songs_dev.csv) plus copies resampled
+ * from it with noise (resample.ts). Each scenario runs the same seeded queries through the engine
+ * twice, with the tree search and with an exhaustive scan of the same scoring, checks that every
+ * answer is identical, and reports p50/p99 of both and the speed-up. The main scenario is the GET
+ * call of the README: 5 seed tracks (from one real playlist), 3 targets, 2 min/max filters, limit 20.
+ * Also: index build time and memory per track (heap + array buffers, measured around the build, and
+ * the index's own account). Writes bench/results/recommendations-speed-<date>.json, prints a table.
+ * A benchmark, not a test: it never fails on a number (it does fail on a different answer).
+ *   BENCH_TRACKS (default 1000000), BENCH_QUERIES (default 200)
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import {
+  CatalogIndex,
+  COLUMN_COUNT,
+  COLUMN_RULES,
+  INDEX_COLUMNS,
+  type IndexColumn,
+} from '../../src/catalog/catalog-index';
+import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
+import { seededRandom } from '../../src/common/numeric';
+import { exhaustiveSearch } from '../../src/recommendations/pool-search';
+import {
+  RecommendationEngine,
+  type RecommendationRequest,
+  type RecommendationResult,
+  requestFor,
+} from '../../src/recommendations/recommendation-engine';
+import {
+  DEFAULT_WEIGHTS,
+  type RecommendationWeights,
+} from '../../src/recommendations/recommendation-weights';
+import { resampledCatalog } from './resample';
+import { loadTidyTuesday, type Sample } from './tidytuesday';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SAMPLE = resolve(ROOT, '..', 'shared', 'data', 'spotify_songs_dev.csv');
+const TRACKS = Number(process.env.BENCH_TRACKS ?? 1_000_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const WARM_UP = 20;
+const TARGETABLE: IndexColumn[] = [
+  'danceability',
+  'energy',
+  'valence',
+  'acousticness',
+  'tempo',
+  'loudness',
+  'speechiness',
+];
+const FILTERABLE: IndexColumn[] = [
+  'popularity',
+  'energy',
+  'danceability',
+  'valence',
+  'acousticness',
+  'tempo',
+  'duration_ms',
+];
+
+/** A set of queries, and the weights to answer them with (the defaults unless given). */
+type Scenario = {
+  name: string;
+  requests: RecommendationRequest[];
+  weights?: RecommendationWeights;
+};
+
+function memoryInUse(): number {
+  global.gc?.();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+/** A value of the column at a random quantile of the catalog (from the sample's tracks). */
+function quantile(
+  index: CatalogIndex,
+  column: IndexColumn,
+  share: number,
+  sampleSize: number,
+): number {
+  const c = INDEX_COLUMNS.indexOf(column);
+  const { values } = index.columns();
+  const known: number[] = [];
+  for (let slot = 0; slot < sampleSize; slot++) {
+    const v = values[slot * COLUMN_COUNT + c];
+    if (v === v) known.push(v);
+  }
+  known.sort((a, b) => a - b);
+  return known[Math.floor(share * (known.length - 1))];
+}
+
+export function scenarios(index: CatalogIndex, sample: Sample): Scenario[] {
+  const random = seededRandom(11);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const playlists = sample.playlists.filter((playlist) => playlist.trackIds.length >= 10);
+  const base = (): RecommendationRequest => {
+    const playlist = pick(playlists);
+    const seeds = [...playlist.trackIds].sort(() => random() - 0.5).slice(0, 5);
+    return requestFor(seeds.map((id) => ({ type: 'track', id })));
+  };
+  const main = (): RecommendationRequest => {
+    const request = base();
+    for (const column of [...TARGETABLE].sort(() => random() - 0.5).slice(0, 3)) {
+      request.targets[column] = quantile(
+        index,
+        column,
+        0.2 + 0.6 * random(),
+        sample.records.length,
+      );
+    }
+    for (const column of [...FILTERABLE].sort(() => random() - 0.5).slice(0, 2)) {
+      if (random() < 0.5)
+        request.min[column] = quantile(index, column, 0.1 + 0.3 * random(), sample.records.length);
+      else
+        request.max[column] = quantile(index, column, 0.6 + 0.3 * random(), sample.records.length);
+    }
+    return request;
+  };
+  const times = <T>(make: () => T) => Array.from({ length: QUERIES }, make);
+  const artistNames = sample.records
+    .map((record) => record.artists[0]?.name)
+    .filter((name): name is string => !!name);
+  const genres = [...new Set(sample.records.flatMap((record) => record.genres))];
+  return [
+    { name: 'GET: 5 seed tracks, 3 targets, 2 min/max, limit 20', requests: times(main) },
+    { name: 'same, explain=true', requests: times(() => ({ ...main(), explain: true })) },
+    { name: '5 seed tracks only', requests: times(base) },
+    {
+      name: '5 seed artists (names), 3 targets',
+      requests: times(() => {
+        const request = main();
+        return {
+          ...request,
+          seeds: Array.from({ length: 5 }, () => ({
+            type: 'artist' as const,
+            id: pick(artistNames),
+          })),
+          min: {},
+          max: {},
+        };
+      }),
+    },
+    {
+      name: '2 seed genres, 3 targets, 2 min/max',
+      requests: times(() => ({
+        ...main(),
+        seeds: [pick(genres), pick(genres)].map((id) => ({ type: 'genre' as const, id })),
+      })),
+    },
+    {
+      // Catalogs without genres (the 600k and 1.2M files have none): only closeness prunes.
+      name: 'GET as the first, without the genre bonus',
+      requests: times(main),
+      weights: { ...DEFAULT_WEIGHTS, genre: 0 },
+    },
+  ];
+}
+
+/** Garbage-collection pauses: when (performance timeline, ms) and how long (ms). */
+const gcPauses: { start: number; duration: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries())
+    gcPauses.push({ start: entry.startTime, duration: entry.duration });
+}).observe({ entryTypes: ['gc'] });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The floor for any exhaustive search: standardised squared distance of every track to one point
+ * over the 13 audio features (unknown values skipped), keeping the nearest. p50 of 20 runs.
+ */
+function bareScanMs(index: CatalogIndex): number {
+  const { values, slotCount } = index.columns();
+  const scale = Float64Array.from(index.sd, (sd) => 1 / (sd * sd));
+  const times: number[] = [];
+  for (let run = 0; run < 20; run++) {
+    const point = values.subarray(run * COLUMN_COUNT, (run + 1) * COLUMN_COUNT);
+    const start = performance.now();
+    let best = Infinity;
+    let nearest = -1;
+    for (let slot = 0; slot < slotCount; slot++) {
+      let sum = 0;
+      for (let c = 0; c < AUDIO_FEATURES.length; c++) {
+        const d = values[slot * COLUMN_COUNT + c] - point[c];
+        if (d === d) sum += d * d * scale[c];
+      }
+      if (sum < best && slot !== run) {
+        best = sum;
+        nearest = slot;
+      }
+    }
+    times.push(performance.now() - start);
+    if (nearest < 0) throw new Error('no track scanned');
+  }
+  return percentile(times, 0.5);
+}
+
+function percentile(values: number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const sample = loadTidyTuesday(SAMPLE);
+  const before = memoryInUse();
+  const buildStart = performance.now();
+  const index = CatalogIndex.fromRecords(
+    (function* () {
+      for (const batch of resampledCatalog(sample.records, TRACKS, 42)) yield* batch;
+    })(),
+    { splitWeights: DEFAULT_WEIGHTS.features },
+  );
+  const buildSeconds = (performance.now() - buildStart) / 1000;
+  const measuredBytes = memoryInUse() - before;
+  const accounted = index.memory();
+  const accountedBytes = Object.values(accounted).reduce((sum, bytes) => sum + bytes, 0);
+  console.log(
+    `${index.size} tracks indexed in ${buildSeconds.toFixed(1)} s; ${(measuredBytes / index.size).toFixed(0)} bytes/track measured, ${(accountedBytes / index.size).toFixed(0)} accounted`,
+  );
+
+  // Let the collector finish with the build (and the measurement's full collection) first.
+  await sleep(2000);
+  const runs = [];
+  for (const { name, requests, weights = DEFAULT_WEIGHTS } of scenarios(index, sample)) {
+    const tree = new RecommendationEngine(weights);
+    for (const request of requests.slice(0, WARM_UP)) tree.recommend(index, request);
+    // The tree search back to back, as a busy service would run it (its own garbage collections
+    // included), one turn of the event loop between queries as between requests.
+    const started = performance.now();
+    const treeMs: number[] = [];
+    const treeCpuMs: number[] = [];
+    const answers: RecommendationResult[] = [];
+    for (const request of requests) {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      answers.push(tree.recommend(index, request));
+      treeMs.push(performance.now() - start);
+      const used = process.cpuUsage(cpu);
+      treeCpuMs.push((used.user + used.system) / 1000);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const window = { from: started, to: performance.now() };
+    runs.push({ name, requests, weights, answers, treeMs, treeCpuMs, window });
+    console.log(`${name}: tree search p50 ${percentile(treeMs, 0.5).toFixed(2)} ms`);
+  }
+  await sleep(100);
+
+  // Then the exhaustive scan of every query (its garbage kept out of the timings above).
+  const rows = runs.map(({ name, requests, weights, answers, treeMs, treeCpuMs, window }) => {
+    const exhaustive = new RecommendationEngine(weights, exhaustiveSearch);
+    const scanMs: number[] = [];
+    let differing = 0;
+    requests.forEach((request, i) => {
+      const start = performance.now();
+      const reference = exhaustive.recommend(index, request);
+      scanMs.push(performance.now() - start);
+      if (!isDeepStrictEqual(answers[i], reference)) differing++;
+    });
+    const pauses = gcPauses.filter(
+      (pause) => pause.start >= window.from && pause.start <= window.to,
+    );
+    const row = {
+      scenario: name,
+      queries: requests.length,
+      treeP50: percentile(treeMs, 0.5),
+      treeP99: percentile(treeMs, 0.99),
+      treeCpuP50: percentile(treeCpuMs, 0.5),
+      treeCpuP99: percentile(treeCpuMs, 0.99),
+      scanP50: percentile(scanMs, 0.5),
+      scanP99: percentile(scanMs, 0.99),
+      speedUp: percentile(scanMs, 0.5) / percentile(treeMs, 0.5),
+      differing,
+      gcPauses: pauses.length,
+      longestGcPause: Math.max(0, ...pauses.map((pause) => pause.duration)),
+    };
+    console.log(
+      `${name}: tree p50 ${row.treeP50.toFixed(2)} ms p99 ${row.treeP99.toFixed(2)} ms (${row.gcPauses} GC pauses, longest ${row.longestGcPause.toFixed(1)} ms); scan p50 ${row.scanP50.toFixed(1)} ms; ${differing} differing`,
+    );
+    return row;
+  });
+
+  const bareScan = bareScanMs(index);
+  console.log(
+    `bare scan (13 features, one point, no bonuses) of ${index.size} tracks: p50 ${bareScan.toFixed(1)} ms`,
+  );
+
+  console.log(
+    '\n| scenario | tree search p50 / p99 | its CPU time p50 / p99 | exhaustive scan p50 / p99 | speed-up (p50) | different answers |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  for (const row of rows) {
+    console.log(
+      `| ${row.scenario} | ${row.treeP50.toFixed(2)} / ${row.treeP99.toFixed(2)} ms | ${row.treeCpuP50.toFixed(2)} / ${row.treeCpuP99.toFixed(2)} ms | ${row.scanP50.toFixed(1)} / ${row.scanP99.toFixed(1)} ms | ${row.speedUp.toFixed(1)}× | ${row.differing} of ${row.queries} |`,
+    );
+  }
+  console.log('\nIndex memory by part (bytes per track):');
+  for (const [part, bytes] of Object.entries(accounted))
+    console.log(`  ${part}: ${(bytes / index.size).toFixed(1)}`);
+
+  const results = join(ROOT, 'bench', 'results');
+  mkdirSync(results, { recursive: true });
+  const file = join(results, `recommendations-speed-${new Date().toISOString().slice(0, 10)}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        tracks: index.size,
+        node: process.version,
+        loadAverage: loadavg(),
+        cores: cpus().length,
+        buildSeconds,
+        bytesPerTrack: {
+          measured: measuredBytes / index.size,
+          accounted: accountedBytes / index.size,
+        },
+        memoryByPart: accounted,
+        rows,
+        bareScanP50: bareScan,
+        rules: Object.keys(COLUMN_RULES).length,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`Results: ${file}`);
+  if (rows.some((row) => row.differing > 0)) process.exitCode = 1;
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,120 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CatalogChanges, type CatalogChange } from '../catalog/catalog-changes';
+import { CatalogIndex, type CatalogIndexOptions } from '../catalog/catalog-index';
+import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
+import { CatalogStore } from '../catalog/storage/catalog-store';
+import { DEFAULT_WEIGHTS } from './recommendation-weights';
+
+/** The index's tree is split on the features as the engine weighs them. */
+const INDEX_OPTIONS: CatalogIndexOptions = { splitWeights: DEFAULT_WEIGHTS.features };
+
+/** For /health: whether recommendations can be answered yet, and from how many tracks. */
+export interface CatalogIndexStatus {
+  loaded: boolean;
+  tracks: number;
+  /** Milliseconds the last full load took. */
+  load_ms: number | null;
+}
+
+/**
+ * Keeps the in-memory catalog index in step with the catalog: loaded in the background at start-up
+ * (recommendations answer 503 CATALOG_LOADING until then), then every change notice applied in
+ * order: added or changed tracks are read back and upserted, removed ones removed, and a reset (a
+ * large import, another process's import) reloads everything and swaps the new index in. When
+ * enough has changed in place that searches would slow down, a compact copy is swapped in.
+ */
+@Injectable()
+export class CatalogIndexLoader implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CatalogIndexLoader.name);
+  /** Changes are applied one after another, after the first load. */
+  private applying: Promise<void> = Promise.resolve();
+  private unsubscribe?: () => void;
+  private lastLoadMs: number | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly store: CatalogStore,
+    private readonly changes: CatalogChanges,
+    private readonly index: CatalogIndexRef,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.changes.subscribe((change) => this.enqueue(change));
+    this.applying = this.reload('start-up');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    await this.applying;
+  }
+
+  status(): CatalogIndexStatus {
+    return { loaded: this.index.loaded, tracks: this.index.current.size, load_ms: this.lastLoadMs };
+  }
+
+  /** Settles when every change notified so far is in the index (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.applying;
+  }
+
+  private enqueue(change: CatalogChange): void {
+    this.applying = this.applying.then(() => this.apply(change));
+  }
+
+  private async apply(change: CatalogChange): Promise<void> {
+    if (this.stopped) return;
+    try {
+      if (change.type === 'reset') return await this.reload(change.reason);
+      const index = this.index.current;
+      if (change.type === 'removed') {
+        index.remove(change.ids);
+      } else {
+        const records = await this.store.findByIds(change.ids);
+        index.upsert(records);
+        // Announced but gone by now (deleted meanwhile): gone from the index too.
+        const found = new Set(records.map((record) => record.id));
+        index.remove(change.ids.filter((id) => !found.has(id)));
+      }
+      if (index.needsRebuild()) this.index.swap(index.rebuilt());
+    } catch (error) {
+      this.logger.error(
+        `Could not apply a catalog change (${change.type}); reloading the index: ${(error as Error).message}`,
+      );
+      await this.reload('a change could not be applied');
+    }
+  }
+
+  private async reload(reason: string): Promise<void> {
+    if (this.stopped) return;
+    const started = Date.now();
+    try {
+      const index = await CatalogIndex.build(this.store.streamAll(10_000), INDEX_OPTIONS);
+      const previous = this.index.current;
+      if (previous.moodLabels().length > 0) carryMoods(previous, index);
+      this.index.swap(index);
+      this.lastLoadMs = Date.now() - started;
+      this.logger.log(
+        `Catalog index loaded (${reason}): ${index.size} tracks in ${this.lastLoadMs} ms`,
+      );
+    } catch (error) {
+      this.logger.error(`Could not load the catalog index: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** A reloaded index keeps the moods already predicted for its tracks until they are scored again. */
+function carryMoods(from: CatalogIndex, to: CatalogIndex): void {
+  to.setMoodLabels(from.moodLabels());
+  const { moodLabel, moodProbability, slotCount, live } = from.columns();
+  const ids: string[] = [];
+  const labels: number[] = [];
+  const probabilities: number[] = [];
+  for (let slot = 0; slot < slotCount; slot++) {
+    if (!live[slot] || moodLabel[slot] < 0) continue;
+    ids.push(from.idOf(slot));
+    labels.push(moodLabel[slot]);
+    probabilities.push(moodProbability[slot]);
+  }
+  to.setMoods(ids, labels, probabilities);
+}

@@ -1,0 +1,127 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
+import { TrendMetricsDto } from '../../trends/dto/trends-response.dto';
+
+export class TrackArtistDto {
+  /** Spotify artist id; null where the catalog knows the artist by name only. */
+  id!: string | null;
+  /** @example "Ed Sheeran" */
+  name!: string;
+  uri!: string | null;
+}
+
+export class TrackAlbumDto {
+  id!: string | null;
+  name!: string | null;
+  /** As the source gave it: YYYY-MM-DD, YYYY-MM or YYYY. @example "2019-06-14" */
+  release_date!: string | null;
+}
+
+export class ScoreContributionDto {
+  /** An audio feature or popularity (closeness to the seed and target terms), or a bonus: same_artist, same_album, genre, mood, popularity; `other` sums the rest. @example "genre" */
+  factor!: string;
+  /** Signed part of the score. @example 4 */
+  value!: number;
+}
+
+export class ClosestSeedDto {
+  /** @example "6f807x0ima9a1j3VPbc7VN" */
+  id!: string;
+  type!: 'track' | 'artist' | 'genre';
+  /** Root mean weighted squared difference in catalog standard deviations. @example 0.21 */
+  distance!: number;
+  /** exp(−distance²), 1 for the same sound. @example 0.957 */
+  similarity!: number;
+}
+
+export class TargetMetDto {
+  /** @example "energy" */
+  feature!: string;
+  /** @example 0.8 */
+  target!: number;
+  /** @example 0.83 */
+  value!: number;
+}
+
+export class RecommendationReasonDto {
+  /** The track's score; its contributions add up to it. @example 4.87 */
+  score!: number;
+  closest_seed!: ClosestSeedDto | null;
+  /** The largest parts of the score, signed, then `other`. */
+  contributions!: ScoreContributionDto[];
+  /** Targets the track meets (within half a catalog standard deviation). */
+  targets_met!: TargetMetDto[];
+  /** What the variety rerank deducted for resembling a track already picked. @example 0.17 */
+  diversity_penalty!: number;
+  /** That track. */
+  similar_to!: string | null;
+}
+
+/** Spotify's simplified track, plus genres and the audio features. */
+export class RecommendedTrackDto {
+  /** @example "6f807x0ima9a1j3VPbc7VN" */
+  id!: string;
+  /** @example "I Don't Care (with Justin Bieber) - Loud Luxury Remix" */
+  name!: string | null;
+  /** @example "spotify:track:6f807x0ima9a1j3VPbc7VN" */
+  uri!: string;
+  /** @example "https://api.spotify.com/v1/tracks/6f807x0ima9a1j3VPbc7VN" */
+  href!: string;
+  @ApiProperty({ example: { spotify: 'https://open.spotify.com/track/6f807x0ima9a1j3VPbc7VN' } })
+  external_urls!: { spotify: string };
+  artists!: TrackArtistDto[];
+  album!: TrackAlbumDto;
+  /** @example 194754 */
+  duration_ms!: number | null;
+  explicit!: boolean | null;
+  /** @example 66 */
+  popularity!: number | null;
+  /** @example ["dance pop", "pop"] */
+  genres!: string[];
+  @ApiProperty({
+    description: 'The 13 audio features, null where the catalog lacks one.',
+    type: 'object',
+    additionalProperties: { type: 'number', nullable: true },
+    example: { danceability: 0.748, energy: 0.916, tempo: 122.036, time_signature: null },
+  })
+  features!: Record<string, number | null>;
+  /** With explain=true. */
+  reason?: RecommendationReasonDto;
+}
+
+export class RecommendationSeedDto {
+  /** The seed as given (a track id, an artist id or name, a genre). @example "6f807x0ima9a1j3VPbc7VN" */
+  id!: string;
+  type!: 'track' | 'artist' | 'genre';
+  /** Spotify link of a track or artist with an id; null for genres and unknown seeds. */
+  href!: string | null;
+  /** Candidates (the best-scoring tracks that pass the filters) this seed brought; 0 for an unknown seed. @example 24 */
+  initialPoolSize!: number;
+  /** Of those, the ones the artist cap left eligible. @example 20 */
+  afterFilteringSize!: number;
+  /** Of those, the ones in the answer (there is no regional relinking). @example 5 */
+  afterRelinkingSize!: number;
+}
+
+export class RecommendationsResponseDto {
+  tracks!: RecommendedTrackDto[];
+  seeds!: RecommendationSeedDto[];
+}
+
+export class ListenerMoodDto {
+  /** @example "Energetic" */
+  name!: string;
+  /** `model`: the active mood model's prediction for the history; `query`: the mood parameter. */
+  source!: 'model' | 'query';
+  /** The model's probability of that mood; null when given in the query. @example 0.82 */
+  confidence!: number | null;
+}
+
+export class HistoryRecommendationsResponseDto extends RecommendationsResponseDto {
+  /** The targets used: the `metrics` POST /metrics answers for the same body (any target_* of the query replaces its own). */
+  targets!: TrendMetricsDto;
+  /** The mood preferred, or null (no mood model active and none given). */
+  mood!: ListenerMoodDto | null;
+  /** Rows of the body not used by the trend (no play time, no features). */
+  skipped!: SkippedRowDto[];
+}

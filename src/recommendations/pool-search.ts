@@ -1,0 +1,250 @@
+import type { QueryPlan } from './query-plan';
+
+/** A scored track of the candidate pool. */
+export interface Candidate {
+  slot: number;
+  score: number;
+}
+
+/** How large the candidate pool is, and how many of its tracks may share a first-credited artist. */
+export interface PoolLimits {
+  size: number;
+  perArtist: number;
+}
+
+/**
+ * Finds the candidate pool: the best-scoring allowed tracks, best first (equal scores by track id),
+ * keeping at most `perArtist` tracks of any first-credited artist, at most `size` in all. Two
+ * implementations give the same answer: the tree search and the exhaustive scan.
+ */
+export type PoolSearch = (plan: QueryPlan, limits: PoolLimits) => Candidate[];
+
+/**
+ * The pool so far: a heap with the worst candidate on top (lower score, or on equal scores the larger
+ * track id), so each new track is compared with the worst once, plus each artist's candidates. A
+ * track better than the worst of its artist's full quota replaces that one. The worst score only
+ * ever rises, so it is a valid threshold for pruning: the final pool is the best `size` of each
+ * artist's best `perArtist` tracks, whatever order the tracks come in.
+ */
+class BestCandidates {
+  private readonly slots: Int32Array;
+  private readonly scores: Float64Array;
+  private readonly positions = new Map<number, number>();
+  private readonly byArtist = new Map<number, number[]>();
+  private count = 0;
+
+  /**
+   * @param earlyExit let the plan stop scoring a track as soon as it cannot beat the worst of a
+   *   full pool (exact; the exhaustive reference computes every score in full instead).
+   */
+  constructor(
+    private readonly plan: QueryPlan,
+    private readonly limits: PoolLimits,
+    private readonly earlyExit: boolean,
+  ) {
+    this.slots = new Int32Array(limits.size);
+    this.scores = new Float64Array(limits.size);
+  }
+
+  /** The score a node must be able to reach to matter (-Infinity until the pool is full). */
+  get threshold(): number {
+    return this.count === this.limits.size ? this.scores[0] : -Infinity;
+  }
+
+  /** Scores a track and keeps it if it belongs in the pool; `bonusCap` bounds its bonuses. */
+  offer(slot: number, bonusCap = Infinity): void {
+    const score = this.plan.score(slot, this.earlyExit ? this.threshold : -Infinity, bonusCap);
+    if (score === -Infinity) return;
+    if (this.count === this.limits.size && !this.better(score, slot, this.scores[0], this.slots[0]))
+      return;
+    if (!this.plan.allowed(slot)) return;
+    const artist = this.plan.firstArtist(slot);
+    const quota = artist >= 0 ? this.byArtist.get(artist) : undefined;
+    if (quota && quota.length >= this.limits.perArtist) {
+      const worst = quota.reduce((a, b) =>
+        this.better(this.scoreOf(a), a, this.scoreOf(b), b) ? b : a,
+      );
+      if (!this.better(score, slot, this.scoreOf(worst), worst)) return;
+      this.removeAt(this.positions.get(worst)!);
+    } else if (this.count === this.limits.size) {
+      this.removeAt(0);
+    }
+    this.insert(slot, score, artist);
+  }
+
+  /** Best first. */
+  sorted(): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (let i = 0; i < this.count; i++)
+      candidates.push({ slot: this.slots[i], score: this.scores[i] });
+    return candidates.sort((a, b) => b.score - a.score || this.compareIds(a.slot, b.slot));
+  }
+
+  private scoreOf(slot: number): number {
+    return this.scores[this.positions.get(slot)!];
+  }
+
+  /** Track a ranks before track b: a higher score, or the same score and a smaller id. */
+  private better(scoreA: number, a: number, scoreB: number, b: number): boolean {
+    return scoreA > scoreB || (scoreA === scoreB && this.compareIds(a, b) < 0);
+  }
+
+  private compareIds(a: number, b: number): number {
+    return this.plan.index.compareIds(a, b);
+  }
+
+  private insert(slot: number, score: number, artist: number): void {
+    const i = this.count++;
+    this.place(i, slot, score);
+    this.siftUp(i);
+    if (artist < 0) return;
+    const quota = this.byArtist.get(artist);
+    if (quota) quota.push(slot);
+    else this.byArtist.set(artist, [slot]);
+  }
+
+  private removeAt(i: number): void {
+    const slot = this.slots[i];
+    this.positions.delete(slot);
+    const artist = this.plan.firstArtist(slot);
+    const quota = artist >= 0 ? this.byArtist.get(artist) : undefined;
+    if (quota) quota.splice(quota.indexOf(slot), 1);
+    const last = --this.count;
+    if (i === last) return;
+    const moved = this.slots[last];
+    this.place(i, moved, this.scores[last]);
+    this.siftUp(i);
+    this.siftDown(this.positions.get(moved)!);
+  }
+
+  private place(i: number, slot: number, score: number): void {
+    this.slots[i] = slot;
+    this.scores[i] = score;
+    this.positions.set(slot, i);
+  }
+
+  /** The entry at i ranks below the one at j. */
+  private worse(i: number, j: number): boolean {
+    return this.better(this.scores[j], this.slots[j], this.scores[i], this.slots[i]);
+  }
+
+  private swap(i: number, j: number): void {
+    const slot = this.slots[i];
+    const score = this.scores[i];
+    this.place(i, this.slots[j], this.scores[j]);
+    this.place(j, slot, score);
+  }
+
+  private siftUp(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.worse(i, parent)) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private siftDown(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < this.count && this.worse(l, worst)) worst = l;
+      if (r < this.count && this.worse(r, worst)) worst = r;
+      if (worst === i) return;
+      this.swap(i, worst);
+      i = worst;
+    }
+  }
+}
+
+/** Scores every live track: the reference the tree search must always agree with. */
+export const exhaustiveSearch: PoolSearch = (plan, limits) => {
+  const best = new BestCandidates(plan, limits, false);
+  const { slotCount, live } = plan.index.columns();
+  for (let slot = 0; slot < slotCount; slot++) if (live[slot]) best.offer(slot);
+  return best.sorted();
+};
+
+/**
+ * Branch and bound over the index's k-d tree: nodes are opened best bound first, and the search stops
+ * when no unopened node can beat the pool's worst track. Tracks added since the build (the tail) are
+ * scored first, one by one. Exact: a node is only skipped when its bound is strictly below the
+ * pool's worst score, and bounds hold for every track under a node.
+ */
+export const treeSearch: PoolSearch = (plan, limits) => {
+  const best = new BestCandidates(plan, limits, true);
+  const { slotCount, treeSize, tree, live } = plan.index.columns();
+  for (let slot = treeSize; slot < slotCount; slot++) if (live[slot]) best.offer(slot);
+  if (!tree || treeSize === 0) return best.sorted();
+
+  const open = new NodeQueue();
+  open.push(0, plan.bound(0));
+  while (open.length > 0) {
+    const bound = open.topBound();
+    if (bound < best.threshold) break;
+    const node = open.pop();
+    if (tree.left[node] < 0) {
+      for (let slot = tree.start[node]; slot < tree.end[node]; slot++)
+        if (live[slot]) best.offer(slot);
+      continue;
+    }
+    for (const child of [tree.left[node], tree.right[node]]) {
+      const childBound = plan.bound(child, best.threshold);
+      if (childBound > -Infinity && childBound >= best.threshold) open.push(child, childBound);
+    }
+  }
+  return best.sorted();
+};
+
+/** Max-heap of tree nodes by bound. */
+class NodeQueue {
+  private nodes = new Int32Array(256);
+  private bounds = new Float64Array(256);
+  length = 0;
+
+  push(node: number, bound: number): void {
+    if (this.length === this.nodes.length) {
+      const nodes = new Int32Array(this.length * 2);
+      nodes.set(this.nodes);
+      this.nodes = nodes;
+      const bounds = new Float64Array(this.length * 2);
+      bounds.set(this.bounds);
+      this.bounds = bounds;
+    }
+    let i = this.length++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.bounds[parent] >= bound) break;
+      this.nodes[i] = this.nodes[parent];
+      this.bounds[i] = this.bounds[parent];
+      i = parent;
+    }
+    this.nodes[i] = node;
+    this.bounds[i] = bound;
+  }
+
+  topBound(): number {
+    return this.bounds[0];
+  }
+
+  pop(): number {
+    const top = this.nodes[0];
+    const node = this.nodes[--this.length];
+    const bound = this.bounds[this.length];
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.length) break;
+      const r = l + 1;
+      const child = r < this.length && this.bounds[r] > this.bounds[l] ? r : l;
+      if (this.bounds[child] <= bound) break;
+      this.nodes[i] = this.nodes[child];
+      this.bounds[i] = this.bounds[child];
+      i = child;
+    }
+    this.nodes[i] = node;
+    this.bounds[i] = bound;
+    return top;
+  }
+}

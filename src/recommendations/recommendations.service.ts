@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
+import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog/catalog-index';
+import { ValidationFailedError } from '../common/errors';
+import type { ParsedTracks, Track } from '../common/tracks';
+import { TrendsService } from '../trends/trends.service';
+import type { TrendMetricsDto } from '../trends/dto/trends-response.dto';
+import type {
+  HistoryRecommendationsResponseDto,
+  ListenerMoodDto,
+  RecommendationsResponseDto,
+} from './dto/recommendations-response.dto';
+import { MOOD_PREDICTOR, type MoodPredictor } from './mood-predictor';
+import { RecommendationEngine, type SeedInput } from './recommendation-engine';
+import { MAX_SEEDS, type RecommendationsQuery } from './recommendations-query.pipe';
+import {
+  CatalogEmptyError,
+  CatalogLoadingError,
+  SeedNotFoundError,
+} from './recommendations.errors';
+
+/**
+ * Songs from the catalog: for Spotify's legacy query (seeds, targets, bounds), and for a listening
+ * history (the trend's targets, the listener's mood, the latest tracks as seeds).
+ */
+@Injectable()
+export class RecommendationsService {
+  constructor(
+    private readonly catalog: CatalogIndexRef,
+    private readonly engine: RecommendationEngine,
+    private readonly trends: TrendsService,
+    @Inject(MOOD_PREDICTOR) private readonly moodPredictor: MoodPredictor,
+  ) {}
+
+  /** GET: seeds as given; 404 when the catalog knows none of them. */
+  recommend(query: RecommendationsQuery): RecommendationsResponseDto {
+    this.requireCatalog();
+    const mood = query.mood === undefined ? undefined : this.checkMood(query.mood);
+    const seeds: SeedInput[] = [
+      ...query.seedTracks.map((id) => ({ type: 'track' as const, id })),
+      ...query.seedArtists.map((id) => ({ type: 'artist' as const, id })),
+      ...query.seedGenres.map((id) => ({ type: 'genre' as const, id })),
+    ];
+    const result = this.engine.recommend(this.catalog.current, { ...query, seeds, mood });
+    if (result.unknownSeeds.length === seeds.length)
+      throw new SeedNotFoundError(result.unknownSeeds);
+    return { tracks: result.tracks, seeds: result.seeds };
+  }
+
+  /**
+   * POST: the targets are the trend of the history (the very forecast of POST /metrics), the mood
+   * the listener's (unless given), the seeds its latest distinct tracks (by their own features
+   * where the catalog lacks them, with their catalog artists where it has them); no track of the
+   * history is recommended.
+   */
+  async recommendFromHistory(
+    history: ParsedTracks,
+    query: RecommendationsQuery,
+  ): Promise<HistoryRecommendationsResponseDto> {
+    this.requireCatalog();
+    const mood = this.listenerMood(history, query.mood);
+    const trend = await this.trends.forecastTargets(history, query.trend!);
+    const targets: TrendMetricsDto = { ...trend.metrics, ...query.targets };
+    const historyIds = history.tracks.flatMap((track) => (track.id ? [track.id] : []));
+    const result = this.engine.recommend(this.catalog.current, {
+      ...query,
+      seeds: latestTracks(history.tracks).map(toSeed),
+      targets,
+      mood: mood?.name,
+      excludeTracks: [...query.excludeTracks, ...historyIds],
+    });
+    return { tracks: result.tracks, seeds: result.seeds, targets, mood, skipped: trend.skipped };
+  }
+
+  private requireCatalog(): void {
+    if (!this.catalog.loaded) throw new CatalogLoadingError();
+    if (this.catalog.current.size === 0) throw new CatalogEmptyError();
+  }
+
+  private checkMood(mood: string): string {
+    const moods = this.moodPredictor.moods();
+    if (moods.length === 0) {
+      throw ValidationFailedError.field('mood', 'cannot be used yet: no mood model is active');
+    }
+    if (!moods.includes(mood)) {
+      throw ValidationFailedError.field(
+        'mood',
+        `must be one of the active mood model's moods: ${moods.join(', ')}`,
+      );
+    }
+    return mood;
+  }
+
+  private listenerMood(history: ParsedTracks, asked: string | undefined): ListenerMoodDto | null {
+    if (asked !== undefined)
+      return { name: this.checkMood(asked), source: 'query', confidence: null };
+    const predicted = this.moodPredictor.predict(history);
+    return predicted
+      ? { name: predicted.mood, source: 'model', confidence: predicted.confidence }
+      : null;
+  }
+}
+
+/**
+ * The latest distinct tracks, newest first: by play time, tracks without one older than any with
+ * one, and later rows newer on ties (the order POST /similarity uses). A track without an id is its
+ * own track.
+ */
+function latestTracks(tracks: Track[]): Track[] {
+  const newestFirst = [...tracks].sort(
+    (a, b) =>
+      (b.playedAt?.getTime() ?? -Infinity) - (a.playedAt?.getTime() ?? -Infinity) || b.row - a.row,
+  );
+  const seen = new Set<string>();
+  const latest: Track[] = [];
+  for (const track of newestFirst) {
+    if (latest.length === MAX_SEEDS) break;
+    if (track.id !== undefined) {
+      if (seen.has(track.id)) continue;
+      seen.add(track.id);
+    }
+    latest.push(track);
+  }
+  return latest;
+}
+
+function toSeed(track: Track): SeedInput {
+  const values = new Float64Array(COLUMN_COUNT).fill(NaN);
+  INDEX_COLUMNS.forEach((column, c) => {
+    if (column !== 'popularity') values[c] = track[column];
+  });
+  return { type: 'track', id: track.id ?? `tracks[${track.label}]`, values };
+}

@@ -1,0 +1,208 @@
+import request from 'supertest';
+import { loadTidyTuesday } from '../bench/recommendations/tidytuesday';
+import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
+import { HISTORY_EXAMPLE } from '../src/recommendations/dto/recommendations.examples';
+import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
+import { importText } from './helpers/catalog-import';
+import { createTestApp, expectErrorBody, type TestApp } from './helpers/create-test-app';
+import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
+
+const URL = '/api/v1/recommendations';
+const sample = loadTidyTuesday(sharedDataPath('spotify_songs_dev.csv'));
+
+/** Imports a catalog file over HTTP and waits until the in-memory index has it. */
+async function importIntoCatalog(testApp: TestApp, text: string, contentType = 'text/csv') {
+  const view = await importText(testApp.app, text, { contentType });
+  await testApp.app.get(CatalogIndexLoader).settled();
+  return view;
+}
+
+describe('/api/v1/recommendations over an empty catalog', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    await testApp.app.get(CatalogIndexLoader).settled();
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('is 503 CATALOG_EMPTY, with a hint to import one', async () => {
+    const { body } = await request(testApp.app.getHttpServer())
+      .get(URL)
+      .query({ seed_genres: 'pop' })
+      .expect(503);
+    expectErrorBody(body, 503, 'CATALOG_EMPTY');
+    expect(body.message).toContain('catalog/imports');
+  });
+});
+
+describe('/api/v1/recommendations', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+  const playlist = sample.playlists.find((p) => p.trackIds.length >= 50)!;
+  const seeds = playlist.trackIds.slice(0, 3);
+  const byId = new Map(sample.records.map((record) => [record.id, record]));
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    // The real sample, imported as an operator would, then loaded into the index.
+    const imported = await importIntoCatalog(testApp, readSharedText('spotify_songs_dev.csv'));
+    expect(imported.tracks_added).toBe(sample.records.length);
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('GET with seed tracks: 20 catalog tracks, each within the bounds asked for, seeds reported', async () => {
+    const { body } = await http()
+      .get(URL)
+      .query({
+        seed_tracks: seeds.join(','),
+        min_energy: 0.5,
+        max_tempo: 140,
+        min_popularity: 30,
+        target_valence: 0.6,
+        market: 'ES',
+      })
+      .expect(200);
+    expect(body.tracks).toHaveLength(20);
+    for (const track of body.tracks) {
+      expect(track.features.energy).toBeGreaterThanOrEqual(0.5);
+      expect(track.features.tempo).toBeLessThanOrEqual(140);
+      expect(track.popularity).toBeGreaterThanOrEqual(30);
+      expect(seeds).not.toContain(track.id);
+      expect(track).toMatchObject({
+        uri: `spotify:track:${track.id}`,
+        href: `https://api.spotify.com/v1/tracks/${track.id}`,
+      });
+      expect(track.features).toEqual(byId.get(track.id)!.features);
+    }
+    expect(body.seeds).toEqual(
+      seeds.map((id): unknown =>
+        expect.objectContaining({
+          id,
+          type: 'track',
+          href: `https://api.spotify.com/v1/tracks/${id}`,
+        }),
+      ),
+    );
+  });
+
+  it('GET with an artist (by name) and a genre seed', async () => {
+    const artist = byId.get(seeds[0])!.artists[0].name;
+    const { body } = await http()
+      .get(URL)
+      .query({ seed_artists: artist, seed_genres: 'Dance-Pop', limit: 10 })
+      .expect(200);
+    expect(body.tracks).toHaveLength(10);
+    expect(body.seeds.map((seed: { type: string }) => seed.type)).toEqual(['artist', 'genre']);
+    expect(
+      body.tracks.some((track: { genres: string[] }) => track.genres.includes('dance pop')),
+    ).toBe(true);
+  });
+
+  it('keeps exclusions and the artist cap, and explains each track', async () => {
+    const first = await http()
+      .get(URL)
+      .query({ seed_tracks: seeds.join(',') })
+      .expect(200);
+    const excluded = first.body.tracks[0];
+    const { body } = await http()
+      .get(URL)
+      .query({
+        seed_tracks: seeds.join(','),
+        exclude_tracks: excluded.id,
+        exclude_artists: excluded.artists[0].name,
+        max_per_artist: 1,
+        explain: true,
+      })
+      .expect(200);
+    const artists = body.tracks.map(
+      (track: { artists: { name: string }[] }) => track.artists[0].name,
+    );
+    expect(artists).not.toContain(excluded.artists[0].name);
+    expect(new Set(artists).size).toBe(artists.length);
+    for (const { reason } of body.tracks) {
+      expect(seeds).toContain(reason.closest_seed.id);
+      const sum = reason.contributions.reduce(
+        (total: number, part: { value: number }) => total + part.value,
+        0,
+      );
+      expect(sum).toBeCloseTo(reason.score, 3);
+    }
+  });
+
+  it.each([
+    [{}, 'seed_tracks'],
+    [{ seed_genres: 'a,b,c,d,e,f' }, 'seed_genres'],
+    [{ seed_genres: 'pop', target_enrgy: 0.5 }, 'target_enrgy'],
+    [{ seed_genres: 'pop', max_energy: 2 }, 'max_energy'],
+    [{ seed_genres: 'pop', min_tempo: 150, max_tempo: 100 }, 'min_tempo'],
+    [{ seed_genres: 'pop', mood: 'Happy' }, 'mood'],
+  ])('GET %j is a 400 naming %s', async (query, path) => {
+    const { body } = await http().get(URL).query(query).expect(400);
+    expectErrorBody(body, 400, 'VALIDATION_FAILED');
+    expect(body.details.map((detail: { path: string }) => detail.path)).toContain(path);
+  });
+
+  it('answers when some seeds are unknown and lists them; 404 SEED_NOT_FOUND when all are', async () => {
+    const { body } = await http()
+      .get(URL)
+      .query({ seed_tracks: `${seeds[0]},0000000000000000000000`, seed_artists: 'Nobody At All' })
+      .expect(200);
+    expect(body.seeds[1]).toEqual({
+      id: '0000000000000000000000',
+      type: 'track',
+      href: null,
+      initialPoolSize: 0,
+      afterFilteringSize: 0,
+      afterRelinkingSize: 0,
+    });
+    expect(body.seeds[2]).toMatchObject({ id: 'Nobody At All', initialPoolSize: 0 });
+    const missing = await http()
+      .get(URL)
+      .query({ seed_tracks: '0000000000000000000000', seed_genres: 'polka' })
+      .expect(404);
+    expectErrorBody(missing.body, 404, 'SEED_NOT_FOUND');
+    expect(missing.body.details).toHaveLength(2);
+  });
+
+  it("runs Swagger's examples as they are", async () => {
+    const document = await http().get('/docs-json').expect(200);
+    type Parameter = { name: string; schema: { example?: unknown } };
+    const parameters = document.body.paths['/api/v1/recommendations'].get.parameters as Parameter[];
+    expect(parameters.map((p) => p.name).sort()).toEqual(
+      RECOMMENDATION_PARAMETERS.filter((spec) => spec.calls.includes('get'))
+        .map((spec) => spec.name)
+        .sort(),
+    );
+    // Swagger UI fills each parameter in with its example.
+    const example = Object.fromEntries(
+      parameters
+        .filter((p) => p.schema.example !== undefined)
+        .map((p) => [p.name, p.schema.example]),
+    );
+    expect(Object.keys(example)).toContain('seed_tracks');
+    await http().get(URL).query(example).expect(200);
+    await http().post(URL).send(HISTORY_EXAMPLE).expect(200);
+  });
+
+  // Last: it adds the history's own tracks to the catalog.
+  it('POST of a listening history: targets equal what /metrics answers, no track of the history back', async () => {
+    const history = readSharedJson<{ id: string }[]>('trendy_metrics.json');
+    // The history's own tracks in the catalog (as audio-features objects), so that leaving them out
+    // is something to check.
+    await importIntoCatalog(testApp, JSON.stringify(history), 'application/json');
+    const metrics = await http().post('/api/v1/metrics').send(history).expect(200);
+    const { body } = await http().post(URL).send(history).expect(200);
+    expect(body.targets).toEqual(metrics.body.metrics);
+    expect(body.mood).toBeNull();
+    expect(body.tracks).toHaveLength(20);
+    const played = new Set(history.map((track) => track.id));
+    for (const track of body.tracks) expect(played.has(track.id)).toBe(false);
+    expect(body.seeds.map((seed: { id: string }) => seed.id)).toEqual(
+      [...new Set(history.map((t) => t.id))].reverse().slice(0, 5),
+    );
+  });
+});
