@@ -6,7 +6,10 @@ import { registerBodyParsing, STREAM_BODY } from './body-parsing';
 
 const LIMIT = 1024;
 
-/** A real Fastify instance with the service's body parsing and two routes: parsed and streamed. */
+/** Bytes the /streamed-later route read after it had answered (its last request). */
+let readAfterAnswer: Promise<number> = Promise.resolve(0);
+
+/** A real Fastify instance with the service's body parsing, and routes that read bodies in each way. */
 async function server_(): Promise<FastifyInstance> {
   const fastify = Fastify();
   registerBodyParsing(fastify, LIMIT);
@@ -25,6 +28,18 @@ async function server_(): Promise<FastifyInstance> {
     // Stops reading after one chunk, as an import that recognises no format does.
     for await (const chunk of request.body as Readable) return { first: (chunk as Buffer).length };
     return { first: 0 };
+  });
+  fastify.post('/streamed-later', { config: { [STREAM_BODY]: true } }, (request, reply) => {
+    // Answers 202 at once and starts reading a moment later, as an import with respond-async does.
+    readAfterAnswer = new Promise((resolve) =>
+      setTimeout(() => {
+        let bytes = 0;
+        const body = request.body as Readable;
+        body.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        body.on('end', () => resolve(bytes));
+      }, 50),
+    );
+    return reply.status(202).send({ accepted: true });
   });
   fastify.post('/streamed-refused', { config: { [STREAM_BODY]: true } }, () => {
     // Answers without reading its body at all, as a refused admin key does.
@@ -93,7 +108,7 @@ describe('registerBodyParsing', () => {
     }
   });
 
-  it('keeps the connection for the answer when a streamed route stops reading early or never reads', async () => {
+  it('keeps the connection for the answer when a streamed route stops reading early or never reads, and leaves a body read after a success to its reader', async () => {
     // Over a real socket: what breaks is the connection, which an injected request does not have.
     const server = await server_();
     try {
@@ -108,6 +123,9 @@ describe('registerBodyParsing', () => {
       const partly = await send('/streamed-first-chunk');
       expect(partly.status).toBe(200);
       expect(((await partly.json()) as { first: number }).first).toBeGreaterThan(0);
+      const accepted = await send('/streamed-later');
+      expect(accepted.status).toBe(202);
+      expect(await readAfterAnswer).toBe(csv.length);
       const refused = await send('/streamed-refused');
       expect(refused.status).toBe(401);
       expect(await refused.json()).toEqual({ code: 'UNAUTHORIZED' });

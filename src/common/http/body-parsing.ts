@@ -19,8 +19,8 @@ export const STREAM_BODY = 'streamBody';
 export function registerBodyParsing(fastify: FastifyInstance, bodyLimit: number): void {
   // A streamed route may answer before it has read its whole body (an error, a refused key): the
   // rest is read and dropped first, so the client can finish sending and read the answer.
-  fastify.addHook('onSend', async (request) => {
-    await discardUnreadBody(request);
+  fastify.addHook('onSend', async (request, reply) => {
+    await discardUnreadBody(request, reply.statusCode);
   });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request, payload, done) => {
@@ -37,6 +37,8 @@ export function registerBodyParsing(fastify: FastifyInstance, bodyLimit: number)
       // iterator's return destroys what it reads) must not destroy the connection, which still
       // has to carry the answer.
       const handed = new PassThrough();
+      // A decoding error is kept on the stream for its reader (who may not be reading yet).
+      handed.on('error', () => undefined);
       body.on('error', (error) => handed.destroy(error));
       done(null, body.pipe(handed));
       return;
@@ -186,17 +188,17 @@ function drain(payload: Readable, decoded: Readable): Promise<void> {
 }
 
 /**
- * What a streamed route left of its body, read and dropped (see the onSend hook): a body nobody
- * began to read (readableFlowing null), or one its reader gave up (destroyed). A body still being
- * read after the answer (an import answered 202 while it uploads) is left to its reader.
+ * What a streamed route left of its body, read and dropped (see the onSend hook): a body its reader
+ * gave up (destroyed), or, with an error answer, a body nobody began to read (a refused key). After
+ * a success the body belongs to the handler: an import answered 202 goes on reading it.
  */
-function discardUnreadBody(request: FastifyRequest): Promise<void> {
+function discardUnreadBody(request: FastifyRequest, status: number): Promise<void> {
   const body = request.body;
   if (!request.routeOptions.config?.[STREAM_BODY as never] || !(body instanceof Readable)) {
     return Promise.resolve();
   }
-  if (!body.destroyed && body.readableFlowing !== null) return Promise.resolve();
-  return drain(request.raw, body);
+  const abandoned = body.destroyed || (status >= 400 && body.readableFlowing === null);
+  return abandoned ? drain(request.raw, body) : Promise.resolve();
 }
 
 /** zlib's errors have codes such as Z_DATA_ERROR, brotli's such as ERR__ERROR_FORMAT_PADDING_1. */
