@@ -196,7 +196,7 @@ if (!existsSync(CHROMIUM)) {
 
     it("shows a run's per-mood precision and recall and its confusion matrix as a heat map", async () => {
       const [run] = (await http().get('/api/v1/mood/runs?limit=1').expect(200)).body.runs;
-      const split = run.metrics.held_out_playlists ?? run.metrics.random_split;
+      const split = run.metrics.cross_validation.pooled;
       const watched = await openDashboard();
       const { page } = watched;
 

@@ -152,6 +152,38 @@ describe('POST /api/v1/similarity', () => {
     }
   });
 
+  it('uses the features every track has: rows without key or time_signature leave those out', async () => {
+    const tracks = [0, 1, 2, 3, 4].map((n) =>
+      track(n === 1 ? { key: undefined } : n === 3 ? { time_signature: null } : {}),
+    );
+    const response = await http().post(`${URL}?recent=1&k=2`).send(tracks).expect(200);
+    const used: string[] = response.body.features_used;
+    expect(used).not.toContain('key');
+    expect(used).not.toContain('time_signature');
+    expect(used).toEqual(expect.arrayContaining(['danceability', 'energy', 'tempo']));
+    expect(response.body.results[0].neighbours).toHaveLength(2);
+  });
+
+  it('is a 400 on tracks when no feature is on every track', async () => {
+    const [first, second] = [track(), track()];
+    const half = (row: Record<string, unknown>, keep: number) =>
+      Object.fromEntries(
+        Object.entries(row).filter(
+          ([name]) =>
+            !AUDIO_FEATURES.includes(name as never) ||
+            AUDIO_FEATURES.indexOf(name as never) % 2 === keep,
+        ),
+      );
+    const response = await http()
+      .post(`${URL}?recent=1&k=1`)
+      .send([half(first, 0), half(second, 1)])
+      .expect(400);
+    expectErrorBody(response.body, 400, 'VALIDATION_FAILED');
+    expect(response.body.details).toEqual([
+      { path: 'tracks', message: expect.stringMatching(/no audio feature in common/) },
+    ]);
+  });
+
   it('reports skipped rows (no audio features) and works on the rest', async () => {
     const empty = Object.fromEntries(AUDIO_FEATURES.map((feature) => [feature, null]));
     const tracks = [track(), { id: 'analysis-not-found', ...empty }, track(), track()];

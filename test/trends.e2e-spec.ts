@@ -66,6 +66,20 @@ describe('POST /api/v1/metrics', () => {
     expect(ts.body.metrics).toEqual(bare.body.metrics);
   });
 
+  it('needs only the 11 trend metrics: tracks without key and time_signature answer the same', async () => {
+    const full = await http().post(URL).send(sample).expect(200);
+    const withoutKeyAndMeter = sample.map(({ key: _k, time_signature: _t, ...row }) => row);
+    const partial = await http().post(URL).send(withoutKeyAndMeter).expect(200);
+    expect(partial.body.metrics).toEqual(full.body.metrics);
+  });
+
+  it('is a 400 naming a missing trend metric by path', async () => {
+    const body = sample.map((row, i) => (i === 3 ? { ...row, energy: undefined } : row));
+    const response = await http().post(URL).send(body).expect(400);
+    expectErrorBody(response.body, 400, 'VALIDATION_FAILED');
+    expect(response.body.details).toEqual([{ path: 'tracks[3].energy', message: 'is required' }]);
+  });
+
   it('orders tracks by play time, not by their place in the body', async () => {
     const bare = await http().post(URL).send(sample).expect(200);
     const shuffled = await http()

@@ -32,7 +32,7 @@ export class CatalogHarvester implements BeforeApplicationShutdown {
   ) {}
 
   /** Queues the tracks that have a Spotify id and at least one feature. Never throws, never waits. */
-  offer(tracks: readonly Track[]): void {
+  offer(tracks: readonly Track<never>[]): void {
     if (!this.config.harvest) return;
     try {
       const limit = this.config.harvestBatchSize * MAX_PENDING_BATCHES;
@@ -114,7 +114,7 @@ export class CatalogHarvester implements BeforeApplicationShutdown {
   }
 }
 
-function toHarvestRecord(track: Track): CatalogTrackRecord | null {
+function toHarvestRecord(track: Track<never>): CatalogTrackRecord | null {
   if (!track.id || !SPOTIFY_ID.test(track.id)) return null;
   const features = {} as CatalogFeatures;
   let known = 0;

@@ -9,10 +9,11 @@ import { CatalogHarvester } from './catalog-harvester';
  * holds the call up; the harvester writes later still, in batches, and never throws.
  */
 @Injectable()
-export class HarvestTracksPipe implements PipeTransform<ParsedTracks, ParsedTracks> {
+export class HarvestTracksPipe implements PipeTransform<ParsedTracks<never>, ParsedTracks<never>> {
   constructor(private readonly harvester: CatalogHarvester) {}
 
-  transform(parsed: ParsedTracks): ParsedTracks {
+  /** Any route's tracks, whatever features it requires: a feature a track lacks is stored as null. */
+  transform<Parsed extends ParsedTracks<never>>(parsed: Parsed): Parsed {
     setImmediate(() => this.harvester.offer(parsed.tracks));
     return parsed;
   }

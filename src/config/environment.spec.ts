@@ -51,6 +51,21 @@ describe('validateEnvironment', () => {
     expect(environment.MOOD_DATASET_URL).toBe('');
   });
 
+  it('reads MOOD_TRAINING_TIMEOUT as a duration in milliseconds, a bare number as seconds', () => {
+    const timeout = (value: string) =>
+      validateEnvironment({ MOOD_TRAINING_TIMEOUT: value }).MOOD_TRAINING_TIMEOUT;
+    expect(validateEnvironment({}).MOOD_TRAINING_TIMEOUT).toBe(600_000);
+    expect(timeout('10m')).toBe(600_000);
+    expect(timeout('90s')).toBe(90_000);
+    expect(timeout('1.5h')).toBe(5_400_000);
+    expect(timeout('2500ms')).toBe(2500);
+    expect(timeout('30')).toBe(30_000);
+    expect(() => timeout('soon')).toThrow(
+      'MOOD_TRAINING_TIMEOUT="soon": MOOD_TRAINING_TIMEOUT must be a duration from 1s to 24h, such as 90s, 10m or 1h',
+    );
+    expect(() => timeout('10ms')).toThrow(/from 1s to 24h/);
+  });
+
   it('refuses to start with a readable list of every wrong setting, one line each', () => {
     const refuse = () =>
       validateEnvironment({

@@ -47,6 +47,25 @@ const DecimalNumber = (min: number, max: number) =>
         : value,
     ),
   );
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i;
+/**
+ * A duration from `min` to `max` milliseconds, written `500ms`, `90s`, `10m`, `1h` or as a number
+ * of seconds, read as whole milliseconds.
+ */
+const Duration = (min: number, max: number, shown: string) => {
+  const message = { message: `$property must be a duration from ${shown}, such as 90s, 10m or 1h` };
+  return applyDecorators(
+    IsInt(message),
+    Min(min, message),
+    Max(max, message),
+    Transform(({ value }: { value: unknown }) => {
+      const match = typeof value === 'string' ? DURATION.exec(value) : null;
+      if (!match) return value;
+      return Math.round(Number(match[1]) * DURATION_UNITS_MS[(match[2] ?? 's').toLowerCase()]);
+    }),
+  );
+};
 const TrueOrFalse = () =>
   Transform(({ value }: { value: unknown }) =>
     value === 'true' ? true : value === 'false' ? false : value,
@@ -150,6 +169,17 @@ export class Environment {
 
   @WholeNumber(1, 10)
   MOOD_ENSEMBLE_SIZE: number = 3;
+
+  /** Folds of the cross-validation a run scores itself with, grouped by playlist. */
+  @WholeNumber(2, 50)
+  MOOD_CV_FOLDS: number = 5;
+
+  /**
+   * A training run still working after this long is stopped and recorded as failed (milliseconds
+   * once read; written like `10m`). The default run takes well under a minute.
+   */
+  @Duration(1000, 24 * 3_600_000, '1s to 24h')
+  MOOD_TRAINING_TIMEOUT: number = 10 * 60_000;
 
   @WholeNumber(0)
   MOOD_SEED: number = 42;

@@ -1,10 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '../common/numeric';
 import { compileForwardPass } from './dense-forward';
+import { type DenseWeights, toLayersModel } from './model/mlp-ensemble';
 
 /** Random rows from a fixed seed, so a failure repeats. */
 function randomRows(count: number, width: number, seed: number): number[][] {
   return tf.tidy(
     () => tf.randomNormal([count, width], 0, 2, 'float32', seed).arraySync() as number[][],
+  );
+}
+
+/** The forward pass's numbers against TensorFlow.js predict's, on the same rows. */
+function expectSameAsPredict(network: tf.LayersModel, rows: number[][]): void {
+  const forward = compileForwardPass(network);
+  expect(forward).toBeDefined();
+  const expected = tf.tidy(
+    () => (network.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync() as number[][],
+  );
+  const actual = forward!(rows.flat(), rows.length);
+  expect(actual).toHaveLength(rows.length);
+  actual.forEach((row, i) =>
+    row.forEach((value, j) => expect(value).toBeCloseTo(expected[i][j], 5)),
   );
 }
 
@@ -44,17 +60,29 @@ describe('compileForwardPass', () => {
     ['a linear hidden layer', 1, ['linear']],
   ])('gives TensorFlow.js predict’s numbers for %s', (_, heads, activations) => {
     const network = ensemble(heads, activations);
-    const rows = randomRows(50, 6, 3);
-    const forward = compileForwardPass(network)!;
-    expect(forward).toBeDefined();
-    const expected = tf.tidy(() => (network.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync());
-    const actual = forward(rows);
-    expect(actual).toHaveLength(50);
-    actual.forEach((row, i) =>
-      row.forEach((value, j) => expect(value).toBeCloseTo((expected as number[][])[i][j], 5)),
-    );
+    expectSameAsPredict(network, randomRows(50, 6, 3));
     network.dispose();
   });
+
+  it.each([1, 3])(
+    'gives TensorFlow.js predict’s numbers for the mood network of %i heads (logits averaged, then a softmax Activation layer)',
+    (heads) => {
+      const random = seededRandom(heads);
+      const layer = (inputs: number, units: number): DenseWeights => ({
+        inputs,
+        units,
+        kernel: Float32Array.from({ length: inputs * units }, () => random() * 2 - 1),
+        bias: Float32Array.from({ length: units }, () => random() - 0.5),
+      });
+      const network = toLayersModel(
+        Array.from({ length: heads }, () => [layer(6, 5), layer(5, 4)]),
+        1.7,
+      );
+      expect(network.layers.map((l) => l.getClassName())).toContain('Activation');
+      expectSameAsPredict(network, randomRows(50, 6, 5));
+      network.dispose();
+    },
+  );
 
   it('declines a network with a layer it does not know, so the caller keeps TensorFlow.js', () => {
     const input = tf.input({ shape: [6] });

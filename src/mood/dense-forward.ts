@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
-/** Rows of inputs in, rows of outputs out: one network's forward pass. */
-export type ForwardPass = (inputs: readonly (readonly number[])[]) => number[][];
+/** `rows` rows of inputs in (row-major, one flat array), rows of outputs out: one network's forward pass. */
+export type ForwardPass = (inputs: ArrayLike<number>, rows: number) => number[][];
 
 /** Applies an activation in place to `rows` rows of `width` values each. */
 type Activation = (values: Float64Array, rows: number, width: number) => void;
@@ -38,7 +38,7 @@ interface Step {
 
 /**
  * The inference of a small dense network (Dense layers with linear, ReLU, sigmoid, tanh or softmax
- * activations, Dropout, Average) as plain arithmetic over its trained weights, read once from the
+ * activations, Dropout, Average, Activation) as plain arithmetic over its trained weights, read once from the
  * TensorFlow.js model. For a request of ten tracks TensorFlow.js spends a few hundred microseconds
  * in per-call bookkeeping (kernel dispatch, tensor tracking, tidy) around a few microseconds of
  * arithmetic; this pass gives the same numbers (tested against the model's own predict). Returns
@@ -73,23 +73,30 @@ export function compileForwardPass(network: tf.LayersModel): ForwardPass | undef
   const inputWidth = steps[inputStep].width;
   const outputWidth = steps[output].width;
 
-  return (rows) => {
+  return (inputs, rows) => {
+    if (inputs.length !== rows * inputWidth) {
+      throw new Error(`Expected ${rows} rows of ${inputWidth} inputs, got ${inputs.length} values`);
+    }
     const values: Float64Array[] = new Array<Float64Array>(steps.length);
-    const input = new Float64Array(rows.length * inputWidth);
-    rows.forEach((row, r) => input.set(row, r * inputWidth));
+    const input = Float64Array.from(inputs);
     steps.forEach((step, index) => {
       values[index] =
         index === inputStep
           ? input
           : step.run(
               step.inputs.map((i) => values[i]),
-              rows.length,
+              rows,
             );
     });
     const result = values[output];
-    return rows.map((_, r) => Array.from(result.subarray(r * outputWidth, (r + 1) * outputWidth)));
+    return Array.from({ length: rows }, (_, r) =>
+      Array.from(result.subarray(r * outputWidth, (r + 1) * outputWidth)),
+    );
   };
 }
+
+const activationOf = (layer: tf.layers.Layer): Activation | undefined =>
+  ACTIVATIONS[(layer.getConfig() as { activation?: string }).activation ?? 'linear'];
 
 function layerStep(
   layer: tf.layers.Layer,
@@ -99,6 +106,19 @@ function layerStep(
 ): Step | undefined {
   const width = steps[inputs[0]].width;
   if (kind === 'Dropout') return { width, inputs, run: ([values]) => values }; // inference: identity
+  if (kind === 'Activation') {
+    const activation = activationOf(layer);
+    if (!activation) return undefined;
+    return {
+      width,
+      inputs,
+      run: ([values], rows) => {
+        const out = Float64Array.from(values);
+        activation(out, rows, width);
+        return out;
+      },
+    };
+  }
   if (kind === 'Average') {
     return {
       width,
@@ -112,8 +132,7 @@ function layerStep(
     };
   }
   if (kind !== 'Dense') return undefined;
-  const config = layer.getConfig() as { activation?: string };
-  const activation = ACTIVATIONS[config.activation ?? 'linear'];
+  const activation = activationOf(layer);
   if (!activation) return undefined;
   const [kernel, bias] = layer.getWeights();
   const [fanIn, units] = kernel.shape as [number, number];

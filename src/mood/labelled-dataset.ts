@@ -1,25 +1,46 @@
 import { createHash } from 'node:crypto';
 import { ValidationFailedError } from '../common/errors';
-import { AUDIO_FEATURES, type ParsedTracks, type Track } from '../common/tracks';
-import { datasetProblems, type LabelledRow } from './mood-dataset-split';
-import { engineerFeatures } from './mood-features';
+import {
+  AUDIO_FEATURES,
+  type ParsedTracks,
+  type Track,
+  type TracksBodyOptions,
+} from '../common/tracks';
+import { datasetProblems, foldProblems, type LabelledRow } from './mood-dataset-split';
+import type { MoodHyperParameters } from './mood-engine';
+import { audioFeatureVector } from './mood-features';
 
-/** Rows and sorted labels for the trainer; a dataset it cannot train on is a 400. */
-export function toLabelledRows(parsed: ParsedTracks): { rows: LabelledRow[]; labels: string[] } {
+/**
+ * How labelled tracks are read, from a request or the default dataset: rows without a `tag` are
+ * skipped, and no feature is required (the model fills one a track lacks with the training mean).
+ */
+export const LABELLED_TRACKS: TracksBodyOptions<never> = { labelled: true, requiredFeatures: [] };
+
+/**
+ * Rows and sorted labels for the trainer. A dataset it cannot train on is a 400 on `tracks`, before
+ * any run is recorded: too few moods or rows per mood, or groups (playlists) that leave some
+ * cross-validation fold nothing to learn from, for the run's folds and seed.
+ */
+export function toLabelledRows(
+  parsed: ParsedTracks<never>,
+  { folds, seed }: Pick<MoodHyperParameters, 'folds' | 'seed'>,
+): { rows: LabelledRow[]; labels: string[] } {
   const counts = new Map<string, number>();
   for (const track of parsed.tracks) counts.set(track.tag!, (counts.get(track.tag!) ?? 0) + 1);
-  const problems = datasetProblems(counts);
-  if (problems.length > 0) {
+  const rejectIf = (problems: string[]) => {
+    if (problems.length === 0) return;
     throw new ValidationFailedError(problems.map((message) => ({ path: 'tracks', message })));
-  }
+  };
+  rejectIf(datasetProblems(counts));
   const labels = [...counts.keys()].sort();
   const index = new Map(labels.map((label, i) => [label, i]));
   const rows = parsed.tracks.map((track) => ({
-    inputs: engineerFeatures(track),
+    inputs: audioFeatureVector(track),
     label: index.get(track.tag!)!,
     id: track.id,
     playlist: track.playlist,
   }));
+  rejectIf(foldProblems(rows, folds, seed));
   return { rows, labels };
 }
 
@@ -29,7 +50,7 @@ export function toLabelledRows(parsed: ParsedTracks): { rows: LabelledRow[]; lab
  * one array per row, in order, `[tag, playlist or null, id or null, ...the 13 features in
  * AUDIO_FEATURES order]`. Two datasets with the same rows have the same sha256.
  */
-export function labelledDatasetSha256(tracks: readonly Track[]): string {
+export function labelledDatasetSha256(tracks: readonly Track<never>[]): string {
   const rows = tracks.map((track) => [
     track.tag ?? null,
     track.playlist ?? null,

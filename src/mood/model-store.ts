@@ -8,15 +8,21 @@ import { NotFoundError } from '../common/errors';
 import { type MoodConfig, moodConfig } from './mood.config';
 import {
   type LoadedMoodModel,
+  metadataOf,
   type MoodArtifact,
   MoodEngine,
+  type MoodModelMetadata,
   type TrainedMoodModel,
   WEIGHTS_FILE,
 } from './mood-engine';
 import { MoodModel } from './mood-model.entity';
 
-/** A model row without its artifact's bytes: what the service keeps in memory and shows. */
-export type MoodModelSummary = Omit<MoodModel, 'weightsBase64' | 'modelJson'>;
+/**
+ * A model row without its artifact's bytes: what the service keeps in memory and shows, with how
+ * the model combines tracks into the listener's mood (from its saved metadata).
+ */
+export type MoodModelSummary = Omit<MoodModel, 'weightsBase64' | 'modelJson'> &
+  Pick<MoodModelMetadata, 'aggregation'>;
 
 /** The model that answers predictions: its row and its loaded network. */
 export interface ActiveModel {
@@ -24,12 +30,14 @@ export interface ActiveModel {
   loaded: LoadedMoodModel;
 }
 
+/** Every column but the weights: model.json holds the metadata a summary reads. */
 const SUMMARY_COLUMNS = [
   'id',
   'runId',
   'labels',
   'inputs',
   'metrics',
+  'modelJson',
   'artifactPath',
   'isActive',
   'createdAt',
@@ -115,6 +123,17 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Every stored model version, newest first (without its weights), and how many there are. */
+  async list(limit: number, offset: number): Promise<[MoodModelSummary[], number]> {
+    const [rows, total] = await this.models.findAndCount({
+      select: [...SUMMARY_COLUMNS],
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return [rows.map(summaryOf), total];
+  }
+
   /** Makes an earlier (or later) stored model the active one: roll back or forward. */
   async activate(id: string): Promise<MoodModelSummary> {
     const row = await this.models.findOneBy({ id });
@@ -183,7 +202,7 @@ function artifactOf(row: MoodModel): MoodArtifact {
 }
 
 function summaryOf(row: MoodModel): MoodModelSummary {
-  const summary = {} as Record<string, unknown>;
-  for (const key of SUMMARY_COLUMNS) summary[key] = row[key];
+  const summary = { aggregation: metadataOf(row.modelJson).aggregation } as Record<string, unknown>;
+  for (const key of SUMMARY_COLUMNS) if (key !== 'modelJson') summary[key] = row[key];
   return summary as MoodModelSummary;
 }

@@ -1,51 +1,34 @@
 import * as tf from '@tensorflow/tfjs';
+import { argmax } from '../common/numeric';
+import type { AudioFeature } from '../common/tracks';
 import type { TfBackendSetting } from '../config/environment';
-import type { AudioFeatures } from '../common/tracks';
 import { compileForwardPass, type ForwardPass } from './dense-forward';
-import { type LabelledRow, splitForEvaluation } from './mood-dataset-split';
-import { round, seededRandom, shuffled } from '../common/numeric';
-import { evaluateSplit, type MoodSplitMetrics } from './mood-evaluation';
+import type { LabelledRow } from './mood-dataset-split';
+import { combineListener, GEOMETRIC_MEAN, ranked, type SetCalibration } from './mood-evaluation';
 import {
-  applyScaling,
-  engineerFeatures,
+  compileInputs,
+  featuresReadBy,
   type FeatureScaling,
-  fitScaling,
-  MOOD_INPUTS,
+  LEGACY_MOOD_INPUTS,
+  type MoodTrackFeatures,
+  scaleInto,
 } from './mood-features';
+import { toLayersModel } from './model/mlp-ensemble';
+import {
+  fitMoodModel,
+  type MoodHyperParameters,
+  type MoodMetrics,
+  NETWORK_HYPER_PARAMETERS,
+  type TrainingHistory,
+  type TrainingProgress,
+} from './model/train-mood-model';
+
+export { NETWORK_HYPER_PARAMETERS };
+export type { MoodHyperParameters, MoodMetrics, TrainingProgress };
+export type { TrainingHistory };
 
 /** MOOD_TF_BACKEND: `auto` picks the first that loads of tfjs-node, wasm, pure JS. */
 export type TfBackendPreference = TfBackendSetting;
-
-export interface MoodHyperParameters {
-  maxEpochs: number;
-  /** Early stopping: epochs without a better validation loss before training stops. */
-  patience: number;
-  /** Small networks trained side by side in one graph; their probabilities are averaged. */
-  ensembleSize: number;
-  hiddenUnits: number;
-  dropout: number;
-  l2: number;
-  batchSize: number;
-  learningRate: number;
-  validationFraction: number;
-  seed: number;
-}
-
-/**
- * The network's shape and optimiser, chosen by measurement (README, "Mood"). Training length,
- * ensemble size and seed are settings (MOOD_MAX_EPOCHS, …: see mood.config.ts).
- */
-export const NETWORK_HYPER_PARAMETERS: Omit<
-  MoodHyperParameters,
-  'maxEpochs' | 'patience' | 'ensembleSize' | 'seed'
-> = {
-  hiddenUnits: 32,
-  dropout: 0.2,
-  l2: 0.001,
-  batchSize: 256,
-  learningRate: 0.01,
-  validationFraction: 0.15,
-};
 
 /** A saved model in the standard TF.js layers format: model.json text and weights.bin bytes. */
 export interface MoodArtifact {
@@ -54,45 +37,77 @@ export interface MoodArtifact {
 }
 
 export const WEIGHTS_FILE = 'weights.bin';
-export const MODEL_FORMAT = 'spotify-recommender/mood-model@1';
+/** Format 2: calibrated output, inputs chosen per run, set correlation for the listener's mood. */
+export const MODEL_FORMAT = 'spotify-recommender/mood-model@2';
+/** Format 1 (still loaded): uncalibrated averaged softmax over LEGACY_MOOD_INPUTS. */
+export const LEGACY_MODEL_FORMAT = 'spotify-recommender/mood-model@1';
 
 /** What travels with the network in model.json's userDefinedMetadata: one artifact, no side files. */
 export interface MoodModelMetadata {
-  format: typeof MODEL_FORMAT;
+  format: typeof MODEL_FORMAT | typeof LEGACY_MODEL_FORMAT;
   labels: string[];
+  /** Input names (MOOD_INPUT_DEFINITIONS), in the network's order. */
   inputs: string[];
   scaling: FeatureScaling;
-  aggregation: 'sum_log_probabilities';
+  /**
+   * How tracks combine into the listener's mood: `calibrated_log_pool` is combineListener with
+   * `set_calibration`; format 1's `sum_log_probabilities` is the geometric mean.
+   */
+  aggregation: 'calibrated_log_pool' | 'sum_log_probabilities';
   ensemble_size: number;
-}
-
-export interface MoodMetrics {
-  /** Which split `accuracy` and `macro_f1` come from: held-out playlists where the data has them. */
-  evaluation: 'held_out_playlists' | 'random_split';
-  accuracy: number;
-  macro_f1: number;
-  listener_accuracy_10: number | null;
-  held_out_playlists?: MoodSplitMetrics;
-  random_split: MoodSplitMetrics;
-}
-
-export interface TrainingProgress {
-  epoch: number;
-  max_epochs: number;
-  loss: number;
-  val_loss: number;
+  /** Temperature already folded into the last layer (1 for format 1: uncalibrated). */
+  temperature?: number;
+  set_calibration?: SetCalibration;
+  /** Cross-validated candidate the run chose, and the epochs of the final fit. */
+  candidate?: string;
+  epochs?: number;
+  training_rows?: number;
 }
 
 export interface TrainedMoodModel {
   artifact: MoodArtifact;
   labels: string[];
+  /** Epochs of the deployed model's fit (the count cross-validation chose). */
   epochsRun: number;
   metrics: MoodMetrics;
+  /** Rows the deployed model was fitted on: every usable row. */
   trainingRows: number;
+  /**
+   * Loss and accuracy per epoch: each candidate's cross-validation (mean over folds), then the
+   * final fit. Always filled by train(); optional so that results stored before it existed type.
+   */
+  history?: TrainingHistory;
 }
 
-/** A loaded network with its feature pipeline; predicts per-track mood probabilities. */
+/** One track's prediction: calibrated probabilities, and which features were filled with the mean. */
+export interface TrackMoodPrediction {
+  mood: string;
+  probabilities: number[];
+  /** Audio features the model reads that the track lacked: their inputs took the training mean. */
+  filled_features: AudioFeature[];
+}
+
+export interface MoodAlternative {
+  mood: string;
+  probability: number;
+}
+
+export interface ListenerMoodPrediction {
+  mood: string;
+  confidence: number;
+  /** Combined probabilities, in `labels` order. */
+  probabilities: number[];
+  /** The other moods from most to least likely, with their combined probabilities. */
+  alternatives: MoodAlternative[];
+  tracks: TrackMoodPrediction[];
+}
+
+/** A loaded network with its input pipeline; predicts calibrated mood probabilities. */
 export class LoadedMoodModel {
+  private readonly setCalibration: SetCalibration;
+  private readonly inputsOf: (track: MoodTrackFeatures) => number[];
+  /** The audio features the model's inputs are computed from, in AUDIO_FEATURES order. */
+  readonly features: AudioFeature[];
   /** The network's arithmetic without TensorFlow.js's per-call overhead, where its layers allow. */
   private readonly forward: ForwardPass | undefined;
 
@@ -100,25 +115,74 @@ export class LoadedMoodModel {
     private readonly network: tf.LayersModel,
     readonly metadata: MoodModelMetadata,
   ) {
+    this.inputsOf = compileInputs(metadata.inputs);
+    this.features = featuresReadBy(metadata.inputs);
     this.forward = compileForwardPass(network);
+    this.setCalibration =
+      metadata.aggregation === 'calibrated_log_pool'
+        ? (metadata.set_calibration ?? GEOMETRIC_MEAN)
+        : GEOMETRIC_MEAN;
   }
 
   get labels(): string[] {
     return this.metadata.labels;
   }
 
-  predict(tracks: AudioFeatures[]): number[][] {
-    const inputs = applyScaling(tracks.map(engineerFeatures), this.metadata.scaling);
-    if (this.forward) return this.forward(inputs);
-    return this.predictWithTensorFlow(inputs);
+  /** Per-track probabilities, in `labels` order (calibrated for format-2 models). */
+  predict(tracks: MoodTrackFeatures[]): number[][] {
+    return this.predictTracks(tracks).probabilities;
   }
 
-  /** TensorFlow.js's own predict: for layers the forward pass does not know, and to check it. */
-  predictWithTensorFlow(inputs: number[][]): number[][] {
+  /**
+   * Per-track probabilities and the features each track lacked (their inputs filled with the
+   * training mean). One forward pass for all tracks.
+   */
+  predictTracks(tracks: MoodTrackFeatures[]): {
+    probabilities: number[][];
+    filled: AudioFeature[][];
+  } {
+    if (tracks.length === 0) return { probabilities: [], filled: [] };
+    const scaled = scaleInto(tracks.map(this.inputsOf), this.metadata.scaling);
+    const probabilities = this.forward
+      ? this.forward(scaled.values, tracks.length)
+      : this.predictWithTensorFlow(scaled.values, tracks.length);
+    const filled = scaled.filled.map((inputs, i) =>
+      inputs.length === 0
+        ? []
+        : this.features.filter((feature) => !Number.isFinite(tracks[i][feature])),
+    );
+    return { probabilities, filled };
+  }
+
+  /**
+   * TensorFlow.js's own predict on scaled inputs (row-major): for layers the forward pass does not
+   * know, and to check it.
+   */
+  predictWithTensorFlow(scaled: Float32Array, rows: number): number[][] {
     return tf.tidy(() => {
-      const output = this.network.predict(tf.tensor2d(inputs, [inputs.length, MOOD_INPUTS.length]));
+      const output = this.network.predict(tf.tensor2d(scaled, [rows, this.metadata.inputs.length]));
       return (output as tf.Tensor2D).arraySync();
     });
+  }
+
+  /** The listener's mood from a set of tracks, with alternatives and per-track predictions. */
+  predictListener(tracks: MoodTrackFeatures[]): ListenerMoodPrediction {
+    if (tracks.length === 0) throw new Error('predictListener needs at least one track');
+    const { probabilities, filled } = this.predictTracks(tracks);
+    const labels = this.labels;
+    const combined = combineListener(probabilities, this.setCalibration);
+    const [best, ...others] = ranked(combined);
+    return {
+      mood: labels[best],
+      confidence: combined[best],
+      probabilities: combined,
+      alternatives: others.map((j) => ({ mood: labels[j], probability: combined[j] })),
+      tracks: probabilities.map((p, i) => ({
+        mood: labels[argmax(p)],
+        probabilities: p,
+        filled_features: filled[i],
+      })),
+    };
   }
 
   dispose(): void {
@@ -168,10 +232,7 @@ export class MoodEngine {
 
   async load(artifact: MoodArtifact): Promise<LoadedMoodModel> {
     const modelJson = JSON.parse(artifact.modelJson) as tf.io.ModelJSON;
-    const metadata = modelJson.userDefinedMetadata as unknown as MoodModelMetadata | undefined;
-    if (metadata?.format !== MODEL_FORMAT) {
-      throw new Error(`Not a mood model artifact (format ${String(metadata?.format)})`);
-    }
+    const metadata = metadataOf(modelJson);
     const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
     const weights = artifact.weights;
     const weightData = weights.buffer.slice(
@@ -185,9 +246,8 @@ export class MoodEngine {
   }
 
   /**
-   * Trains on labelled rows: held-out splits for honest metrics (see splitForEvaluation), a
-   * validation share of the rest for early stopping (best weights kept), class weights for rare
-   * moods, standardised inputs, and an ensemble of small networks in one graph.
+   * A training run (see fitMoodModel): metrics from k-fold cross-validation grouped by playlist,
+   * then the deployed model fitted on every usable row, its probabilities calibrated.
    */
   async train(
     rows: LabelledRow[],
@@ -195,200 +255,59 @@ export class MoodEngine {
     params: MoodHyperParameters,
     onProgress?: (progress: TrainingProgress) => void,
   ): Promise<TrainedMoodModel> {
-    const split = splitForEvaluation(rows, params.seed);
-    const random = seededRandom(params.seed + 1);
-    const trainRows = shuffled(split.train, random);
-    const validationCount = Math.max(1, Math.round(trainRows.length * params.validationFraction));
-    const validation = trainRows.slice(0, validationCount);
-    const fitting = trainRows.slice(validationCount);
-
-    const scaling = fitScaling(trainRows.map((i) => rows[i].inputs));
-    const scaled = applyScaling(
-      rows.map((row) => row.inputs),
-      scaling,
-    );
-    const heads = Math.max(1, params.ensembleSize);
-    const classWeight = balancedClassWeights(
-      fitting.map((i) => rows[i].label),
-      labels.length,
-    );
-
-    const training = buildNetwork(MOOD_INPUTS.length, labels.length, params);
-    const tensors = tf.tidy(() => {
-      const oneHot = (idx: number[]) =>
-        tf
-          .oneHot(
-            tf.tensor1d(
-              idx.map((i) => rows[i].label),
-              'int32',
-            ),
-            labels.length,
-          )
-          .toFloat();
-      return {
-        x: tf.tensor2d(
-          fitting.map((i) => scaled[i]),
-          [fitting.length, MOOD_INPUTS.length],
-        ),
-        y: oneHot(fitting),
-        xVal: tf.tensor2d(
-          validation.map((i) => scaled[i]),
-          [validation.length, MOOD_INPUTS.length],
-        ),
-        yVal: oneHot(validation),
-      };
-    });
-
-    let best = Number.POSITIVE_INFINITY;
-    let bestWeights: tf.Tensor[] | undefined;
-    let epochsWithoutGain = 0;
-    let epochsRun = 0;
+    const fitted = fitMoodModel(rows, labels, params, onProgress);
+    const network = toLayersModel(fitted.heads, fitted.temperature);
     try {
-      await training.fit(tensors.x, new Array<tf.Tensor>(heads).fill(tensors.y), {
-        epochs: params.maxEpochs,
-        batchSize: params.batchSize,
-        shuffle: true,
-        verbose: 0,
-        classWeight: new Array(heads).fill(classWeight) as tf.ClassWeight[],
-        validationData: [tensors.xVal, new Array<tf.Tensor>(heads).fill(tensors.yVal)],
-        callbacks: {
-          onEpochEnd: (epoch, logs) => {
-            epochsRun = epoch + 1;
-            const valLoss = Number(logs?.val_loss);
-            if (valLoss < best - 1e-4) {
-              best = valLoss;
-              bestWeights?.forEach((w) => w.dispose());
-              bestWeights = training.getWeights().map((w) => w.clone());
-              epochsWithoutGain = 0;
-            } else if (++epochsWithoutGain >= params.patience) {
-              training.stopTraining = true;
-            }
-            onProgress?.({
-              epoch: epochsRun,
-              max_epochs: params.maxEpochs,
-              loss: round(Number(logs?.loss) / heads),
-              val_loss: round(valLoss / heads),
-            });
-            return Promise.resolve();
-          },
-        },
-      });
-      if (bestWeights) training.setWeights(bestWeights);
-    } finally {
-      bestWeights?.forEach((w) => w.dispose());
-      tf.dispose(Object.values(tensors));
-    }
-
-    const network =
-      heads === 1
-        ? training
-        : tf.model({
-            inputs: training.inputs,
-            outputs: tf.layers.average().apply(training.outputs) as tf.SymbolicTensor,
-          });
-    const predict = (idx: number[]): number[][] =>
-      idx.length === 0
-        ? []
-        : tf.tidy(() =>
-            (
-              network.predict(
-                tf.tensor2d(
-                  idx.map((i) => scaled[i]),
-                  [idx.length, MOOD_INPUTS.length],
-                ),
-              ) as tf.Tensor2D
-            ).arraySync(),
-          );
-    const evaluate = (idx: number[], grouping: (row: LabelledRow) => string) =>
-      evaluateSplit(
-        predict(idx),
-        idx.map((i) => rows[i].label),
+      const artifact = await saveArtifact(network, {
+        format: MODEL_FORMAT,
         labels,
-        idx.map((i) => grouping(rows[i])),
-        params.seed,
-      );
-
-    const randomSplit = evaluate(split.randomTest, (row) => String(row.label));
-    const playlistSplit =
-      split.heldOutPlaylists.length > 0
-        ? {
-            ...evaluate(split.heldOutPlaylists, (row) => row.playlist ?? ''),
-            playlists: split.playlists,
-          }
-        : undefined;
-    const headline = playlistSplit ?? randomSplit;
-    const metadata: MoodModelMetadata = {
-      format: MODEL_FORMAT,
-      labels,
-      inputs: [...MOOD_INPUTS],
-      scaling,
-      aggregation: 'sum_log_probabilities',
-      ensemble_size: heads,
-    };
-    const artifact = await saveArtifact(network, metadata);
-    training.dispose();
-    return {
-      artifact,
-      labels,
-      epochsRun,
-      trainingRows: split.train.length,
-      metrics: {
-        evaluation: playlistSplit ? 'held_out_playlists' : 'random_split',
-        accuracy: headline.accuracy,
-        macro_f1: headline.macro_f1,
-        listener_accuracy_10: headline.listener_accuracy_10,
-        held_out_playlists: playlistSplit,
-        random_split: randomSplit,
-      },
-    };
-  }
-}
-
-function buildNetwork(inputs: number, moods: number, params: MoodHyperParameters): tf.LayersModel {
-  const input = tf.input({ shape: [inputs] });
-  const outputs: tf.SymbolicTensor[] = [];
-  for (let head = 0; head < Math.max(1, params.ensembleSize); head++) {
-    const seed = params.seed * 100 + head * 2;
-    let hidden = tf.layers
-      .dense({
-        units: params.hiddenUnits,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
-        kernelRegularizer: params.l2 > 0 ? tf.regularizers.l2({ l2: params.l2 }) : undefined,
-      })
-      .apply(input) as tf.SymbolicTensor;
-    if (params.dropout > 0) {
-      hidden = tf.layers.dropout({ rate: params.dropout }).apply(hidden) as tf.SymbolicTensor;
+        inputs: fitted.inputs,
+        scaling: fitted.scaling,
+        aggregation: 'calibrated_log_pool',
+        ensemble_size: fitted.heads.length,
+        temperature: fitted.metrics.model.temperature,
+        set_calibration: fitted.metrics.model.set_calibration,
+        candidate: fitted.metrics.model.candidate,
+        epochs: fitted.epochs,
+        training_rows: rows.length,
+      });
+      return {
+        artifact,
+        labels,
+        epochsRun: fitted.epochs,
+        metrics: fitted.metrics,
+        trainingRows: rows.length,
+        history: fitted.history,
+      };
+    } finally {
+      network.dispose();
     }
-    outputs.push(
-      tf.layers
-        .dense({
-          units: moods,
-          activation: 'softmax',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-        })
-        .apply(hidden) as tf.SymbolicTensor,
-    );
   }
-  const network = tf.model({ inputs: input, outputs });
-  network.compile({
-    optimizer: tf.train.adam(params.learningRate),
-    loss: outputs.map(() => 'categoricalCrossentropy'),
-  });
-  return network;
 }
 
-/** n / (moods × count): every mood weighs the same in the loss, however rare. */
-function balancedClassWeights(labels: number[], moods: number): tf.ClassWeight {
-  const counts = new Array<number>(moods).fill(0);
-  labels.forEach((label) => counts[label]++);
-  const weights: tf.ClassWeight = {};
-  counts.forEach((count, label) => (weights[label] = count ? labels.length / (moods * count) : 1));
-  return weights;
+/**
+ * What a saved model says about itself (model.json's userDefinedMetadata), with format 1's implicit
+ * values made explicit. Throws when the JSON is not a mood model's.
+ */
+export function metadataOf(modelJson: string | tf.io.ModelJSON): MoodModelMetadata {
+  const parsed =
+    typeof modelJson === 'string' ? (JSON.parse(modelJson) as tf.io.ModelJSON) : modelJson;
+  const stored = parsed.userDefinedMetadata as unknown as MoodModelMetadata | undefined;
+  if (stored?.format !== MODEL_FORMAT && stored?.format !== LEGACY_MODEL_FORMAT) {
+    throw new Error(`Not a mood model artifact (format ${String(stored?.format)})`);
+  }
+  return stored.format === LEGACY_MODEL_FORMAT
+    ? {
+        ...stored,
+        inputs: stored.inputs ?? [...LEGACY_MOOD_INPUTS],
+        temperature: 1,
+        set_calibration: GEOMETRIC_MEAN,
+      }
+    : stored;
 }
 
 /** Serialises to the standard layers format, with the metadata inside model.json. */
-async function saveArtifact(
+export async function saveArtifact(
   network: tf.LayersModel,
   metadata: MoodModelMetadata,
 ): Promise<MoodArtifact> {

@@ -7,24 +7,43 @@ import type { LoadedMoodModel } from './mood-engine';
 import { MoodPredictionService } from './mood-prediction.service';
 import { TrainingRunsService } from './training-runs.service';
 
-/** An active model whose first track leans Calm a little while the others are sure of Sad. */
+/** The figures predict_mood repeats from the model's metrics (the model here has no others). */
+const HEADLINE_METRICS = {
+  evaluation: 'held_out_playlists',
+  accuracy: 0.6,
+  top2_accuracy: 0.8,
+  macro_f1: 0.5,
+  ece: 0.04,
+  listener_accuracy_10: 0.8,
+} as const;
+
+/**
+ * An active model whose first track leans Calm a little and lacks `key`, while the others are sure
+ * of Sad; pooled, the listener is Sad.
+ */
 function activeModel(): ActiveModel {
-  const loaded: Pick<LoadedMoodModel, 'labels' | 'predict' | 'dispose'> = {
+  const loaded: Pick<LoadedMoodModel, 'labels' | 'predictListener' | 'dispose'> = {
     labels: ['Calm', 'Sad'],
-    predict: (tracks) => tracks.map((_, i) => (i === 0 ? [0.6, 0.4] : [0.1, 0.9])),
+    predictListener: (tracks) => ({
+      mood: 'Sad',
+      confidence: 0.712345,
+      probabilities: [0.287655, 0.712345],
+      alternatives: [{ mood: 'Calm', probability: 0.287655 }],
+      tracks: tracks.map((_, i) =>
+        i === 0
+          ? { mood: 'Calm', probabilities: [0.6, 0.4], filled_features: ['key'] }
+          : { mood: 'Sad', probabilities: [0.1, 0.9], filled_features: [] },
+      ),
+    }),
     dispose: () => undefined,
   };
   const row = {
     id: 'model-1',
     runId: 'run-1',
     labels: ['Calm', 'Sad'],
-    inputs: ['danceability'],
-    metrics: {
-      evaluation: 'random_split',
-      accuracy: 0.6,
-      macro_f1: 0.5,
-      listener_accuracy_10: 0.8,
-    },
+    inputs: ['danceability', 'key_sin', 'key_cos'],
+    aggregation: 'calibrated_log_pool',
+    metrics: HEADLINE_METRICS,
     isActive: true,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     activatedAt: new Date('2026-01-01T00:00:00Z'),
@@ -74,18 +93,37 @@ describe('MoodPredictionService (model store and training runs mocked)', () => {
     );
   });
 
-  it('combines the tracks by summed log-probabilities, with each track its own', () => {
+  it("answers the model's pooled mood with its confidence and alternatives, and each track's own with the features it lacked", () => {
     store.active = activeModel();
     const answer = service.predict(listening);
-    expect(answer.mood).toBe('Sad');
-    expect(answer.tracks.map((track) => [track.row, track.mood])).toEqual([
-      [0, 'Calm'],
-      [1, 'Sad'],
-    ]);
-    expect(answer.skipped).toEqual(listening.skipped);
-    // Normalised geometric means: Calm √(0.6·0.1), Sad √(0.4·0.9).
-    expect(answer.confidence).toBeCloseTo(0.6 / (0.6 + Math.sqrt(0.06)), 4);
-    expect(answer.model).toEqual(expect.objectContaining({ id: 'model-1' }));
+    expect(answer).toEqual({
+      mood: 'Sad',
+      confidence: 0.7123,
+      alternatives: [{ mood: 'Calm', probability: 0.2877 }],
+      probabilities: { Calm: 0.2877, Sad: 0.7123 },
+      tracks: [
+        {
+          id: null,
+          row: 0,
+          mood: 'Calm',
+          probabilities: { Calm: 0.6, Sad: 0.4 },
+          filled_features: ['key'],
+        },
+        {
+          id: null,
+          row: 1,
+          mood: 'Sad',
+          probabilities: { Calm: 0.1, Sad: 0.9 },
+          filled_features: [],
+        },
+      ],
+      skipped: listening.skipped,
+      model: {
+        id: 'model-1',
+        trained_at: '2026-01-01T00:00:00.000Z',
+        metrics: HEADLINE_METRICS,
+      },
+    });
   });
 
   it('is 400 when every row was skipped', () => {
@@ -99,7 +137,15 @@ describe('MoodPredictionService (model store and training runs mocked)', () => {
     store.active = activeModel();
     runs.runningRunId = 'run-8';
     expect(service.activeModel()).toEqual(
-      expect.objectContaining({ id: 'model-1', run_id: 'run-1', backend: 'cpu' }),
+      expect.objectContaining({
+        id: 'model-1',
+        run_id: 'run-1',
+        backend: 'cpu',
+        active: true,
+        // From the model's metadata, and the features its inputs read.
+        aggregation: 'calibrated_log_pool',
+        features: ['danceability', 'key'],
+      }),
     );
     expect(service.status()).toEqual({
       backend: 'cpu',

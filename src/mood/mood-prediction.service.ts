@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../common/errors';
-import { argmax, round } from '../common/numeric';
+import { round } from '../common/numeric';
 import type { ParsedTracks } from '../common/tracks';
-import type { MoodModelResponseDto, PredictMoodResponseDto } from './dto/predict-mood-response.dto';
+import type {
+  MoodModelListResponseDto,
+  MoodModelResponseDto,
+  PredictMoodResponseDto,
+} from './dto/predict-mood-response.dto';
 import { type ActiveModel, ModelStore } from './model-store';
 import { toModelView } from './mood.views';
-import { combineTrackProbabilities } from './mood-evaluation';
 import { TrainingRunsService } from './training-runs.service';
 
 /** What /health reports about the mood model. */
@@ -36,42 +39,56 @@ export class MoodPredictionService {
   }
 
   /**
-   * Each track's mood probabilities, and the listener's: the tracks combined by summed
-   * log-probabilities (see combineTrackProbabilities).
+   * Each track's calibrated mood probabilities, and the listener's: the tracks pooled as the model's
+   * metadata says (LoadedMoodModel.predictListener), with the next most likely moods. A feature the
+   * model reads that a track lacks takes the training mean, and the track's answer names it.
    */
-  predict(parsed: ParsedTracks): PredictMoodResponseDto {
+  predict(parsed: ParsedTracks<never>): PredictMoodResponseDto {
     const active = this.requireActiveModel();
     if (parsed.tracks.length === 0) {
       throw ValidationFailedError.field('tracks', 'has no usable track (every row was skipped)');
     }
     const labels = active.loaded.labels;
-    const perTrack = active.loaded.predict(parsed.tracks);
-    const combined = combineTrackProbabilities(perTrack);
-    const best = argmax(combined);
+    const listener = active.loaded.predictListener(parsed.tracks);
     const byMood = (probabilities: number[]) =>
       Object.fromEntries(labels.map((label, j) => [label, round(probabilities[j])]));
+    const { metrics } = active.row;
     return {
-      mood: labels[best],
-      confidence: round(combined[best]),
-      probabilities: byMood(combined),
+      mood: listener.mood,
+      confidence: round(listener.confidence),
+      alternatives: listener.alternatives.map(({ mood, probability }) => ({
+        mood,
+        probability: round(probability),
+      })),
+      probabilities: byMood(listener.probabilities),
       tracks: parsed.tracks.map((track, i) => ({
         id: track.id ?? null,
         row: track.row,
-        mood: labels[argmax(perTrack[i])],
-        probabilities: byMood(perTrack[i]),
+        mood: listener.tracks[i].mood,
+        probabilities: byMood(listener.tracks[i].probabilities),
+        filled_features: listener.tracks[i].filled_features,
       })),
       skipped: parsed.skipped,
       model: {
         id: active.row.id,
         trained_at: active.row.createdAt.toISOString(),
         metrics: {
-          evaluation: active.row.metrics.evaluation,
-          accuracy: active.row.metrics.accuracy,
-          macro_f1: active.row.metrics.macro_f1,
-          listener_accuracy_10: active.row.metrics.listener_accuracy_10,
+          evaluation: metrics.evaluation,
+          accuracy: metrics.accuracy,
+          top2_accuracy: metrics.top2_accuracy,
+          macro_f1: metrics.macro_f1,
+          ece: metrics.ece,
+          listener_accuracy_10: metrics.listener_accuracy_10,
         },
       },
     };
+  }
+
+  /** Every stored model version, newest first. */
+  async listModels(limit: number, offset: number): Promise<MoodModelListResponseDto> {
+    const [rows, total] = await this.models.list(limit, offset);
+    const models = rows.map((row) => toModelView(row, this.models.backend));
+    return { models, total, limit, offset };
   }
 
   activeModel(): MoodModelResponseDto {

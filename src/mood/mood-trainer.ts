@@ -10,9 +10,26 @@ export interface TrainingResult {
   trained: TrainedMoodModel;
 }
 
+export interface TrainingLimits {
+  /** The worker is terminated and the training rejected with TrainingTimeoutError after this. */
+  timeoutMs?: number;
+}
+
+/** A training that ran past its time limit and was stopped. */
+export class TrainingTimeoutError extends Error {
+  override readonly name = 'TrainingTimeoutError';
+
+  constructor(readonly timeoutMs: number) {
+    super(
+      `Training stopped: still running after ${formatDuration(timeoutMs)} (MOOD_TRAINING_TIMEOUT)`,
+    );
+  }
+}
+
 /**
  * Runs one training job in a worker thread (mood-training.worker.ts), so that the API keeps
- * answering while it trains.
+ * answering while it trains. A job that outlives its time limit has its worker terminated: the
+ * training is stopped, not merely no longer awaited.
  */
 export class MoodTrainer {
   private readonly logger = new Logger(MoodTrainer.name);
@@ -21,6 +38,7 @@ export class MoodTrainer {
   train(
     job: TrainingJob,
     onProgress: (progress: TrainingProgress) => void,
+    { timeoutMs }: TrainingLimits = {},
   ): Promise<TrainingResult> {
     const worker = startWorker(join(__dirname, 'mood-training.worker'), { workerData: job });
     this.workers.add(worker);
@@ -29,11 +47,17 @@ export class MoodTrainer {
       const settle = (action: () => void) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         this.workers.delete(worker);
         action();
         void worker.terminate();
       };
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => settle(() => reject(new TrainingTimeoutError(timeoutMs))), timeoutMs);
       worker.on('message', (message: WorkerMessage) => {
+        if (settled) return;
         if (message.type === 'progress') onProgress(message.progress);
         else if (message.type === 'done') {
           // Transferred bytes arrive as a plain Uint8Array view; keep them as such.
@@ -57,4 +81,10 @@ export class MoodTrainer {
     await Promise.all([...this.workers].map((worker) => worker.terminate()));
     this.workers.clear();
   }
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -10,6 +10,7 @@ export const moodConfig = configNamespace('mood', (environment) => {
     maxEpochs: environment.MOOD_MAX_EPOCHS,
     patience: environment.MOOD_PATIENCE,
     ensembleSize: environment.MOOD_ENSEMBLE_SIZE,
+    folds: environment.MOOD_CV_FOLDS,
     seed: environment.MOOD_SEED,
   };
   return {
@@ -23,6 +24,8 @@ export const moodConfig = configNamespace('mood', (environment) => {
     trainOnStart: environment.MOOD_TRAIN_ON_START,
     backend: environment.MOOD_TF_BACKEND,
     hyperParameters,
+    /** Milliseconds a run may take before it is stopped and marked failed. */
+    trainingTimeoutMs: environment.MOOD_TRAINING_TIMEOUT,
   };
 });
 

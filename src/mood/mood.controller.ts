@@ -24,16 +24,29 @@ import {
 import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
 import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
-import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
-import { ListRunsQueryDto } from './dto/list-runs-query.dto';
+import {
+  ApiTracksBody,
+  type ParsedTracks,
+  type TracksBodyOptions,
+  TracksBodyPipe,
+} from '../common/tracks';
+import { PageQueryDto } from '../common/paging/page-query.dto';
 import { PREDICT_MOOD_EXAMPLE, RETRAIN_MOOD_EXAMPLE } from './dto/mood.examples';
-import { MoodModelResponseDto, PredictMoodResponseDto } from './dto/predict-mood-response.dto';
+import {
+  MoodModelListResponseDto,
+  MoodModelResponseDto,
+  PredictMoodResponseDto,
+} from './dto/predict-mood-response.dto';
 import {
   TrainingRunListResponseDto,
   TrainingRunResponseDto,
 } from './dto/training-run-response.dto';
+import { LABELLED_TRACKS } from './labelled-dataset';
 import { MoodPredictionService } from './mood-prediction.service';
 import { type StartedRun, TrainingRunsService } from './training-runs.service';
+
+/** No feature is required: one the model reads that a track lacks takes the training mean. */
+const LISTENED_TRACKS: TracksBodyOptions<never> = { requiredFeatures: [] };
 
 const RESPOND_ASYNC = /(^|[\s,;])respond-async([\s,;]|$)/i;
 const PREFER_HEADER = {
@@ -52,19 +65,21 @@ export class MoodController {
   ) {}
 
   /**
-   * The listener's mood from a set of tracks, with each track's own prediction. The listener's mood
-   * combines the tracks' probabilities by summed log-probabilities (measured better than a majority
-   * vote of per-track winners). A `tag` field, if present, is ignored.
+   * The listener's mood from a set of tracks, with a calibrated confidence, the next most likely
+   * moods, and each track's own prediction. The tracks' probabilities are pooled as summed
+   * log-probabilities (measured better than a majority vote of per-track winners), weighted for how
+   * much one listener's tracks agree. A feature the model reads that a track lacks takes the
+   * training mean, and the track's answer names it. A `tag` field, if present, is ignored.
    */
   @Post('predict_mood')
   @HttpCode(200)
   @ApiOperation({ summary: "The listener's mood from a set of tracks" })
-  @ApiTracksBody('Tracks the listener played.', PREDICT_MOOD_EXAMPLE)
+  @ApiTracksBody('Tracks the listener played.', PREDICT_MOOD_EXAMPLE, LISTENED_TRACKS)
   @ApiOkResponse({ type: PredictMoodResponseDto })
   @ApiBadRequestResponse({ description: 'A bad field (named by path), or no usable track' })
   @ApiServiceUnavailableResponse({ description: 'MODEL_NOT_READY: no model is active yet' })
   predictMood(
-    @Body(new TracksBodyPipe(), HarvestTracksPipe) tracks: ParsedTracks,
+    @Body(new TracksBodyPipe(LISTENED_TRACKS), HarvestTracksPipe) tracks: ParsedTracks<never>,
   ): PredictMoodResponseDto {
     return this.prediction.predict(tracks);
   }
@@ -77,13 +92,20 @@ export class MoodController {
   @AdminOnly()
   @ApiOperation({ summary: '(admin) Retrain the mood network on a labelled dataset' })
   @ApiHeader(PREFER_HEADER)
-  @ApiTracksBody('Labelled tracks: each with a `tag` (mood).', RETRAIN_MOOD_EXAMPLE)
+  @ApiTracksBody(
+    'Labelled tracks: each with a `tag` (mood), and `playlist` where known (cross-validation holds out whole playlists).',
+    RETRAIN_MOOD_EXAMPLE,
+    LABELLED_TRACKS,
+  )
   @ApiOkResponse({ type: TrainingRunResponseDto, description: 'The finished run' })
   @ApiAcceptedResponse({ type: TrainingRunResponseDto, description: 'The queued run (async)' })
-  @ApiBadRequestResponse({ description: 'A bad field, fewer than two moods, or too few rows' })
+  @ApiBadRequestResponse({
+    description:
+      'A bad field, fewer than two moods, too few rows of a mood, or playlists that leave a cross-validation fold a single mood to learn',
+  })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
   async retrainMood(
-    @Body(new TracksBodyPipe({ labelled: true }), HarvestTracksPipe) dataset: ParsedTracks,
+    @Body(new TracksBodyPipe(LABELLED_TRACKS), HarvestTracksPipe) dataset: ParsedTracks<never>,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {
@@ -112,11 +134,14 @@ export class MoodController {
   @Get('mood/runs')
   @ApiOperation({ summary: 'Training runs, newest first' })
   @ApiOkResponse({ type: TrainingRunListResponseDto })
-  listRuns(@Query() query: ListRunsQueryDto): Promise<TrainingRunListResponseDto> {
+  listRuns(@Query() query: PageQueryDto): Promise<TrainingRunListResponseDto> {
     return this.runs.listRuns(query.limit, query.offset);
   }
 
-  /** One training run; while it runs, `progress` shows its epoch. */
+  /**
+   * One training run, with its per-epoch history once it has succeeded; while it runs, `progress`
+   * shows the stage (cross-validation of a candidate's fold models, or the final fit) and epoch.
+   */
   @Get('mood/runs/:id')
   @ApiOperation({ summary: 'One training run' })
   @ApiOkResponse({ type: TrainingRunResponseDto })
@@ -132,6 +157,14 @@ export class MoodController {
   @ApiNotFoundResponse({ description: 'NO_ACTIVE_MODEL' })
   activeModel(): MoodModelResponseDto {
     return this.prediction.activeModel();
+  }
+
+  /** Every model version (one per successful run), newest first, with its metrics. */
+  @Get('mood/models')
+  @ApiOperation({ summary: 'Model versions, newest first' })
+  @ApiOkResponse({ type: MoodModelListResponseDto })
+  listModels(@Query() query: PageQueryDto): Promise<MoodModelListResponseDto> {
+    return this.prediction.listModels(query.limit, query.offset);
   }
 
   /** (admin) Makes an earlier or later good model the active one (its id is a run's `model_id`). */

@@ -1,6 +1,7 @@
 import type { MoodModelResponseDto } from './dto/predict-mood-response.dto';
 import type { TrainingRunResponseDto } from './dto/training-run-response.dto';
 import type { TrainingProgress } from './mood-engine';
+import { featuresReadBy } from './mood-features';
 import type { MoodModelSummary } from './model-store';
 import type { TrainingRun } from './training-run.entity';
 
@@ -41,7 +42,9 @@ export function toModelView(row: MoodModelSummary, backend: string): MoodModelRe
     run_id: row.runId,
     labels: row.labels,
     inputs: row.inputs,
-    aggregation: 'sum_log_probabilities',
+    features: featuresReadBy(row.inputs),
+    aggregation: row.aggregation,
+    active: row.isActive,
     metrics: row.metrics,
     backend,
     trained_at: row.createdAt.toISOString(),

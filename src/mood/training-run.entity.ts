@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { MoodMetrics, TrainingProgress } from './mood-engine';
+import type { MoodMetrics, TrainingHistory, TrainingProgress } from './mood-engine';
 
 export type TrainingRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type DatasetSource = 'default' | 'request';
@@ -36,6 +36,10 @@ export class TrainingRun {
 
   @Column({ type: 'simple-json', nullable: true })
   progress!: TrainingProgress | null;
+
+  /** Loss and accuracy per epoch of each stage (null until succeeded, and for earlier runs). */
+  @Column({ type: 'simple-json', nullable: true })
+  history!: TrainingHistory | null;
 
   @Column({ name: 'epochs_run', type: 'integer', nullable: true })
   epochsRun!: number | null;

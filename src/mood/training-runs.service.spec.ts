@@ -14,7 +14,7 @@ import { labelledDatasetSha256 } from './labelled-dataset';
 import { type MoodModelSummary, ModelStore } from './model-store';
 import { moodConfig } from './mood.config';
 import { MoodModel } from './mood-model.entity';
-import { MoodTrainer, type TrainingResult } from './mood-trainer';
+import { MoodTrainer, type TrainingResult, TrainingTimeoutError } from './mood-trainer';
 import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
 
@@ -117,6 +117,32 @@ describe('TrainingRunsService', () => {
       expect.objectContaining({ status: 'succeeded', modelId: 'model-1', epochsRun: 3 }),
     );
     expect(service.runningRunId).toBeNull();
+    // The learning curves are kept with the run: shown for the run, left out of the list.
+    await expect(service.getRun(started.run.id)).resolves.toMatchObject({
+      history: TRAINED.history,
+    });
+    const [listed] = (await service.listRuns(10, 0)).runs;
+    expect(listed.id).toBe(started.run.id);
+    expect(listed).not.toHaveProperty('history');
+  });
+
+  it('gives the trainer MOOD_TRAINING_TIMEOUT, and a run it stops is failed with that reason, the lock freed', async () => {
+    const started = await service.startTraining(labelled());
+    await trainingStarted();
+    expect(trainer.train).toHaveBeenCalledWith(expect.anything(), expect.any(Function), {
+      timeoutMs: 600_000,
+    });
+    await finishTraining(new TrainingTimeoutError(600_000));
+    await expect(started.result()).rejects.toMatchObject({
+      status: 500,
+      code: 'TRAINING_FAILED',
+      message: expect.stringMatching(/still running after 10 min \(MOOD_TRAINING_TIMEOUT\)/),
+    });
+    expect(await runs.findOneBy({ id: started.run.id })).toEqual(
+      expect.objectContaining({ status: 'failed', modelId: null, history: null }),
+    );
+    expect(store.addActive).not.toHaveBeenCalled();
+    expect(service.runningRunId).toBeNull();
   });
 
   it('records a failed training with its error, stores no model, and frees the lock', async () => {
@@ -153,6 +179,28 @@ describe('TrainingRunsService', () => {
       { labelled: true },
     );
     await expect(service.startTraining(oneMood)).rejects.toMatchObject({ status: 400 });
+    expect(await runs.count()).toBe(0);
+    expect(trainer.train).not.toHaveBeenCalled();
+  });
+
+  it('rejects with 400, before recording a run, playlists that leave a cross-validation fold one mood', async () => {
+    // Each mood in a single playlist: whichever playlist a fold holds out, it trains on the other.
+    const twoPlaylists = parseTracksBody(
+      labelledBody().map((row, i) => ({ ...row, playlist: i < 6 ? 'calm-list' : 'sad-list' })),
+      { labelled: true },
+    );
+    await expect(service.startTraining(twoPlaylists)).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [
+        {
+          path: 'tracks',
+          message: expect.stringMatching(
+            /^cross-validation fold 1, 2 of 2 would train on a single mood/,
+          ),
+        },
+      ],
+    });
     expect(await runs.count()).toBe(0);
     expect(trainer.train).not.toHaveBeenCalled();
   });

@@ -15,7 +15,7 @@ import type {
   TrainingRunListResponseDto,
   TrainingRunResponseDto,
 } from './dto/training-run-response.dto';
-import { labelledDatasetSha256, toLabelledRows } from './labelled-dataset';
+import { LABELLED_TRACKS, labelledDatasetSha256, toLabelledRows } from './labelled-dataset';
 import { ModelStore } from './model-store';
 import { type MoodConfig, moodConfig } from './mood.config';
 import { toRunView } from './mood.views';
@@ -84,7 +84,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   }
 
   /** Retrains on a labelled dataset from a request (tracks with `tag`, parsed by TracksBodyPipe). */
-  startTraining(dataset: ParsedTracks): Promise<StartedRun> {
+  startTraining(dataset: ParsedTracks<never>): Promise<StartedRun> {
     return this.start('request', dataset);
   }
 
@@ -92,9 +92,9 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   async trainDefault(): Promise<StartedRun> {
     this.assertIdle();
     const file = await this.defaultDataset.read();
-    let dataset: ParsedTracks;
+    let dataset: ParsedTracks<never>;
     try {
-      dataset = parseTracksBody(file.body, { labelled: true });
+      dataset = parseTracksBody(file.body, LABELLED_TRACKS);
     } catch (error) {
       const detail = error instanceof AppError ? `: ${error.message}` : '';
       throw new AppError(500, 'DATASET_INVALID', `The default mood dataset is unusable${detail}`);
@@ -102,8 +102,12 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     return this.start('default', dataset);
   }
 
+  /** Runs newest first, without their per-epoch history (GET one run for it). */
   async listRuns(limit: number, offset: number): Promise<TrainingRunListResponseDto> {
     const [runs, total] = await this.runs.findAndCount({
+      select: this.runs.metadata.columns
+        .map((column) => column.propertyName as keyof TrainingRun)
+        .filter((property) => property !== 'history'),
       order: { createdAt: 'DESC', id: 'ASC' },
       take: limit,
       skip: offset,
@@ -111,10 +115,11 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     return { runs: runs.map((run) => this.view(run)), total, limit, offset };
   }
 
+  /** One run with its per-epoch history; while it runs, its latest progress. */
   async getRun(id: string): Promise<TrainingRunResponseDto> {
     const run = await this.runs.findOneBy({ id });
     if (!run) throw new NotFoundError(`No training run ${id}`, 'RUN_NOT_FOUND');
-    return this.view(run);
+    return { ...this.view(run), history: run.history };
   }
 
   private assertIdle(): void {
@@ -127,14 +132,14 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  private async start(source: DatasetSource, dataset: ParsedTracks): Promise<StartedRun> {
-    const { rows, labels } = toLabelledRows(dataset);
+  private async start(source: DatasetSource, dataset: ParsedTracks<never>): Promise<StartedRun> {
+    const params = this.config.hyperParameters;
+    const { rows, labels } = toLabelledRows(dataset, params);
     this.assertIdle();
     // Reserved before the first await, so a concurrent request sees it and gets 409.
     const runId = randomUUID();
     const running: RunningTraining = { runId };
     this.running = running;
-    const params = this.config.hyperParameters;
     let run: TrainingRun;
     try {
       run = await this.runs.save(
@@ -147,6 +152,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
           rowsSkipped: dataset.skipped.length,
           hyperParameters: { ...params, labels },
           progress: null,
+          history: null,
           epochsRun: null,
           metrics: null,
           error: null,
@@ -209,12 +215,14 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
             this.runs.update(run.id, { progress }).catch(() => undefined);
           }
         },
+        { timeoutMs: this.config.trainingTimeoutMs },
       );
       const model = await this.models.addActive(run.id, trained, (manager, modelId) => {
         Object.assign(run, {
           status: 'succeeded',
           epochsRun: trained.epochsRun,
           metrics: trained.metrics,
+          history: trained.history ?? null,
           backend,
           modelId,
           durationMs: Date.now() - started,

@@ -213,6 +213,45 @@ describe('SimilarityService (mocked k-NN engine)', () => {
     expect(queries[0][1]).toBeCloseTo((150 - tempoMean) / tempoSd, 12);
   });
 
+  it('uses only the features every track has: one missing on some row (a query or a candidate) is left out', () => {
+    // The pool in play order is p2, p1: answer p1, the track without a key.
+    const { engine, fitted } = fakeEngine(() => [{ index: 1, distance: 0 }]);
+    const tracks = [
+      track('p1', '2023-01-01T00:00:00Z', { key: undefined }),
+      track('p2', '2023-01-02T00:00:00Z'),
+      track('q', '2023-01-03T00:00:00Z', { time_signature: undefined }),
+    ];
+    const answer = new SimilarityService(engine).nearestToRecent(playlist(tracks), {
+      recent: 1,
+      k: 1,
+    });
+    // energy, loudness, mode and tempo vary with the row; key and time_signature are missing once.
+    expect(answer.features_used).toEqual(['energy', 'loudness', 'mode', 'tempo']);
+    expect(fitted[0].dimensions).toBe(4);
+    const [{ track: neighbour }] = answer.results[0].neighbours;
+    expect(neighbour).toEqual(expect.objectContaining({ id: 'p1', key: undefined }));
+  });
+
+  it('is a 400 naming tracks when no feature is on every track', () => {
+    const { engine } = fakeEngine();
+    const [a, b] = [track('a'), track('b')];
+    const onlyHalf = (t: Track, keep: (feature: string, i: number) => boolean) =>
+      ({
+        ...t,
+        ...Object.fromEntries(AUDIO_FEATURES.map((f, i) => [f, keep(f, i) ? t[f] : undefined])),
+      }) as Track;
+    const error = validationError(() =>
+      new SimilarityService(engine).nearestToRecent(
+        playlist([onlyHalf(a, (_, i) => i % 2 === 0), onlyHalf(b, (_, i) => i % 2 === 1)]),
+        { recent: 1, k: 1 },
+      ),
+    );
+    expect(error.details).toEqual([
+      { path: 'tracks', message: expect.stringMatching(/no audio feature in common/) },
+    ]);
+    expect(engine.fit).not.toHaveBeenCalled();
+  });
+
   it('answers with raw features, the engine’s distance, pool size and the skipped rows', () => {
     const { engine } = fakeEngine(() => [{ index: 0, distance: 1.25 }]);
     const skipped = [

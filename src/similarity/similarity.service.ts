@@ -30,12 +30,25 @@ export class SimilarityService {
    *
    * Candidate pool: every other track, minus any whose id is a query's, each track id once (its most
    * recent row). Rows without an id are each their own track.
+   *
+   * Features: those every track of the playlist has (sources differ: some lack `key` or
+   * `time_signature`), minus those constant across the pool; none in common is a 400.
    */
-  nearestToRecent(playlist: ParsedTracks, { recent, k }: SimilarityOptions): SimilarityResponseDto {
+  nearestToRecent(
+    playlist: ParsedTracks<never>,
+    { recent, k }: SimilarityOptions,
+  ): SimilarityResponseDto {
     if (playlist.tracks.length === 0) {
       throw ValidationFailedError.field(
         'tracks',
         `has no track with audio features to use as a query (all ${playlist.skipped.length} rows were skipped)`,
+      );
+    }
+    const shared = sharedFeatureColumns(playlist.tracks);
+    if (shared.length === 0) {
+      throw ValidationFailedError.field(
+        'tracks',
+        'have no audio feature in common: every feature is missing on some track, so none can compare them',
       );
     }
     const playOrder = inPlayOrder(playlist.tracks);
@@ -49,7 +62,7 @@ export class SimilarityService {
       );
     }
 
-    const scaling = fitScaling(candidatePool);
+    const scaling = fitScaling(candidatePool, shared);
     const index = this.engine.fit(
       candidatePool.map((candidate) => standardise(candidate, scaling)),
       scaling.columns.length,
@@ -71,14 +84,26 @@ export class SimilarityService {
   }
 }
 
-/** A track with its play time (ms, -Infinity when unknown) and its 13 features in AUDIO_FEATURES order. */
+/**
+ * A track with its play time (ms, -Infinity when unknown) and its 13 features in AUDIO_FEATURES
+ * order (undefined where it lacks one).
+ */
 interface PlayedTrack {
-  track: Track;
+  track: Track<never>;
   time: number;
-  features: number[];
+  features: (number | undefined)[];
 }
 
-function inPlayOrder(tracks: readonly Track[]): PlayedTrack[] {
+/** Indices (into AUDIO_FEATURES) of the features every track has. */
+function sharedFeatureColumns(tracks: readonly Track<never>[]): number[] {
+  const columns: number[] = [];
+  AUDIO_FEATURES.forEach((feature, column) => {
+    if (tracks.every((track) => track[feature] !== undefined)) columns.push(column);
+  });
+  return columns;
+}
+
+function inPlayOrder(tracks: readonly Track<never>[]): PlayedTrack[] {
   return tracks
     .map((track) => ({
       track,
@@ -88,8 +113,8 @@ function inPlayOrder(tracks: readonly Track[]): PlayedTrack[] {
     .sort((a, b) => (a.time === b.time ? b.track.row - a.track.row : b.time > a.time ? 1 : -1));
 }
 
-/** The track's features as numbers in AUDIO_FEATURES order, read once per track. */
-function featureVector(track: Track): number[] {
+/** The track's features in AUDIO_FEATURES order, read once per track. */
+function featureVector(track: Track<never>): (number | undefined)[] {
   return AUDIO_FEATURES.map((feature) => track[feature]);
 }
 
@@ -136,15 +161,15 @@ interface Scaling {
   deviations: number[];
 }
 
-/** Features constant across the pool (or with no measurable spread) are left out. */
-function fitScaling(pool: readonly PlayedTrack[]): Scaling {
+/** Of `columns` (features every track has), those constant across the pool are left out. */
+function fitScaling(pool: readonly PlayedTrack[], columns: readonly number[]): Scaling {
   const scaling: Scaling = { columns: [], means: [], deviations: [] };
-  for (let column = 0; column < AUDIO_FEATURES.length; column++) {
+  for (const column of columns) {
     let min = Infinity;
     let max = -Infinity;
     let sum = 0;
     for (const { features } of pool) {
-      const value = features[column];
+      const value = features[column]!;
       if (value < min) min = value;
       if (value > max) max = value;
       sum += value;
@@ -152,7 +177,7 @@ function fitScaling(pool: readonly PlayedTrack[]): Scaling {
     if (min === max) continue;
     const mean = sum / pool.length;
     let squares = 0;
-    for (const { features } of pool) squares += (features[column] - mean) ** 2;
+    for (const { features } of pool) squares += (features[column]! - mean) ** 2;
     const deviation = Math.sqrt(squares / pool.length);
     if (!(deviation > 0)) continue;
     scaling.columns.push(column);
@@ -163,10 +188,10 @@ function fitScaling(pool: readonly PlayedTrack[]): Scaling {
 }
 
 function standardise({ features }: PlayedTrack, { columns, means, deviations }: Scaling): number[] {
-  return columns.map((column, i) => (features[column] - means[i]) / deviations[i]);
+  return columns.map((column, i) => (features[column]! - means[i]) / deviations[i]);
 }
 
-function describeQuery(track: Track): SimilarityQueryTrackDto {
+function describeQuery(track: Track<never>): SimilarityQueryTrackDto {
   return {
     id: track.id ?? null,
     played_at: track.playedAt?.toISOString() ?? null,
@@ -174,7 +199,7 @@ function describeQuery(track: Track): SimilarityQueryTrackDto {
   };
 }
 
-function describeCandidate(track: Track): SimilarTrackDto {
+function describeCandidate(track: Track<never>): SimilarTrackDto {
   const described = {
     id: track.id ?? null,
     row: track.row,

@@ -1,14 +1,21 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
-import { ApiTracksBody, ParsedTracks, TracksBodyPipe } from '../common/tracks';
+import { ApiTracksBody, ParsedTracks, TracksBodyOptions, TracksBodyPipe } from '../common/tracks';
 import metricsExample from '../../data/examples/metrics.json';
 import { TrendsQueryDto } from './dto/trends-query.dto';
 import { TrendsResponseDto } from './dto/trends-response.dto';
+import { TREND_METRICS, type TrendMetric } from './trend-metrics';
 import { TrendsService } from './trends.service';
 
 /** Prophet fits grow with the history; a listening history of a few days is ample for a trend. */
 export const MAX_TREND_TRACKS = 2000;
+
+/** Every track needs the features the service forecasts; `key` and `time_signature` may be absent. */
+const LISTENING_HISTORY: TracksBodyOptions<TrendMetric> = {
+  maxTracks: MAX_TREND_TRACKS,
+  requiredFeatures: TREND_METRICS,
+};
 
 @ApiTags('trends')
 @Controller()
@@ -23,14 +30,18 @@ export class TrendsController {
   @Post('metrics')
   @HttpCode(200)
   @ApiOperation({ summary: "Prophet trend of the listener's audio features → target metrics" })
-  @ApiTracksBody('Tracks the listener played, each with `played_at` (or `ts`).', metricsExample)
+  @ApiTracksBody(
+    'Tracks the listener played, each with `played_at` (or `ts`).',
+    metricsExample,
+    LISTENING_HISTORY,
+  )
   @ApiOkResponse({ type: TrendsResponseDto })
   @ApiBadRequestResponse({
     description: 'Body of the wrong shape, a bad field (named by path), fewer than two play times',
   })
   metrics(
-    @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS }), HarvestTracksPipe)
-    tracks: ParsedTracks,
+    @Body(new TracksBodyPipe(LISTENING_HISTORY), HarvestTracksPipe)
+    tracks: ParsedTracks<TrendMetric>,
     @Query() query: TrendsQueryDto,
   ): Promise<TrendsResponseDto> {
     return this.trends.forecastTargets(tracks, query);

@@ -20,11 +20,14 @@ export class TrendsService {
    * the feature's range, is the target for the next songs. The fits run in the pool's worker
    * threads, off the event loop.
    */
-  async forecastTargets(parsed: ParsedTracks, query: TrendsQueryDto): Promise<TrendsResponseDto> {
+  async forecastTargets(
+    parsed: ParsedTracks<TrendMetric>,
+    query: TrendsQueryDto,
+  ): Promise<TrendsResponseDto> {
     const skipped: SkippedRow[] = [...parsed.skipped];
-    const played: (Track & { playedAt: Date })[] = [];
+    const played: (Track<TrendMetric> & { playedAt: Date })[] = [];
     for (const track of parsed.tracks) {
-      if (track.playedAt) played.push(track as Track & { playedAt: Date });
+      if (track.playedAt) played.push(track as Track<TrendMetric> & { playedAt: Date });
       else skipped.push({ row: track.row, id: track.id, reason: NO_PLAY_TIME });
     }
     // Stable sort: tracks played at the same second keep their order in the request.
@@ -90,7 +93,7 @@ export class TrendsService {
  * five, newest first) and a `target_*` per metric; `target_mode` and `target_duration_ms` are integers.
  */
 function spotifyQuery(
-  playedInOrder: Track[],
+  playedInOrder: Track<TrendMetric>[],
   metrics: TrendMetricsDto,
 ): Record<string, string | number> {
   const seeds: string[] = [];

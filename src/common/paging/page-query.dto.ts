@@ -1,20 +1,12 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalIntQuery } from '../validation/optional-int-query';
 
 /** `limit` and `offset` of a paged list, newest first. */
 export class PageQueryDto {
   /** At most this many items, newest first. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1)
-  @Max(100)
-  @IsInt()
+  @OptionalIntQuery(1, 100)
   limit: number = 20;
 
   /** Skip this many items. */
-  @IsOptional()
-  @Type(() => Number)
-  @Min(0)
-  @IsInt()
+  @OptionalIntQuery(0)
   offset: number = 0;
 }

@@ -1,6 +1,7 @@
+import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { engineerFeatures } from '../../mood/mood-features';
+import { compileInputs, LEGACY_MOOD_INPUTS } from '../../mood/mood-features';
 import { TYPICAL_FEATURES } from '../../../test/helpers/tracks';
 import {
   AUDIO_FEATURE_RULES,
@@ -8,6 +9,7 @@ import {
   type AudioFeature,
   UNIT_FEATURES,
 } from './audio-features';
+import { AudioFeaturesDto } from './audio-features.dto';
 import { TrackFeaturesDto } from './track-features.dto';
 
 /**
@@ -15,8 +17,8 @@ import { TrackFeaturesDto } from './track-features.dto';
  * derives from them; this spec checks the few things that cannot be derived.
  */
 describe('the audio feature definition', () => {
-  const accepts = (feature: AudioFeature, value: unknown): boolean =>
-    validateSync(plainToInstance(TrackFeaturesDto, { ...TYPICAL_FEATURES, [feature]: value }), {
+  const accepts = (feature: AudioFeature, value: unknown, dto: Type = TrackFeaturesDto): boolean =>
+    validateSync(plainToInstance(dto, { ...TYPICAL_FEATURES, [feature]: value }), {
       forbidUnknownValues: false,
     }).length === 0;
 
@@ -44,7 +46,10 @@ describe('the audio feature definition', () => {
       expect(accepts(feature, (rule.min + rule.max) / 2 + 0.25)).toBe(!rule.integer);
       for (const value of rule.values ?? []) expect(accepts(feature, value)).toBe(true);
       expect(accepts(feature, String(rule.example))).toBe(false);
-      expect(accepts(feature, undefined)).toBe(false);
+      // A client's track may lack a feature (each call says which it needs); an answer's may not.
+      expect(accepts(feature, undefined)).toBe(true);
+      expect(accepts(feature, null)).toBe(true);
+      expect(accepts(feature, undefined, AudioFeaturesDto)).toBe(false);
     },
   );
 
@@ -66,12 +71,13 @@ describe('the audio feature definition', () => {
     expect([...UNIT_FEATURES]).toEqual(unitScale);
   });
 
-  it('feeds every feature to the mood model: changing any one changes its inputs', () => {
-    const base = engineerFeatures(TYPICAL_FEATURES);
+  it('feeds every feature to the mood model’s fullest input set: changing any one changes its inputs', () => {
+    const inputsOf = compileInputs(LEGACY_MOOD_INPUTS);
+    const base = inputsOf(TYPICAL_FEATURES);
     for (const feature of AUDIO_FEATURES) {
       const { min, max, example = min } = AUDIO_FEATURE_RULES[feature];
       const other = example === max ? min : max;
-      const changed = engineerFeatures({ ...TYPICAL_FEATURES, [feature]: other });
+      const changed = inputsOf({ ...TYPICAL_FEATURES, [feature]: other });
       expect({ feature, changes: changed.some((value, i) => value !== base[i]) }).toEqual({
         feature,
         changes: true,

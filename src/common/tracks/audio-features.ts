@@ -105,8 +105,8 @@ export const UNIT_FEATURES = [
   'valence',
 ] as const satisfies readonly AudioFeature[];
 
-/** One track after normalisation and validation. */
-export interface Track extends AudioFeatures {
+/** What a track carries besides its audio features. */
+export interface TrackFields {
   /** Position of the row in the request (array index, or the pandas row label's order). */
   row: number;
   /** The row's own label: the array index, or the pandas row label ("17"). Used in error paths. */
@@ -120,6 +120,15 @@ export interface Track extends AudioFeatures {
   playlist?: string;
 }
 
+/**
+ * One track after normalisation and validation: the features in `Needed` are present (the call that
+ * parsed it requires them); any other may be missing, since several sources lack some (`key`,
+ * `time_signature`). By default every feature is needed.
+ */
+export type Track<Needed extends AudioFeature = AudioFeature> = TrackFields &
+  Partial<AudioFeatures> &
+  Pick<AudioFeatures, Needed>;
+
 /** A row the service did not use, and why (e.g. Spotify's "analysis not found" rows). */
 export interface SkippedRow {
   row: number;
@@ -127,7 +136,7 @@ export interface SkippedRow {
   reason: string;
 }
 
-export interface ParsedTracks {
-  tracks: Track[];
+export interface ParsedTracks<Needed extends AudioFeature = AudioFeature> {
+  tracks: Track<Needed>[];
   skipped: SkippedRow[];
 }

@@ -5,7 +5,7 @@ import {
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
-import { AudioFeaturesDto } from './audio-features.dto';
+import { PartialAudioFeaturesDto } from './audio-features.dto';
 import { parsePlayTime } from './play-time';
 
 export { parsePlayTime };
@@ -27,10 +27,11 @@ export function IsPlayTime(): PropertyDecorator {
 
 /**
  * One track as the client sends it: a Spotify audio-features object (the 13 features, each checked
- * against its rule in AUDIO_FEATURE_RULES) plus its play time. Every field is validated by path
- * (`tracks[3].energy`). Unknown Spotify fields are ignored.
+ * against its rule in AUDIO_FEATURE_RULES where present) plus its play time. Every field is validated
+ * by path (`tracks[3].energy`); which features must be present depends on the call
+ * (TracksBodyOptions.requiredFeatures). Unknown Spotify fields are ignored.
  */
-export class TrackFeaturesDto extends AudioFeaturesDto {
+export class TrackFeaturesDto extends PartialAudioFeaturesDto {
   /** Spotify track id */
   @IsOptional()
   @MaxLength(128)

@@ -97,6 +97,50 @@ describe('parseTracksBody', () => {
     ]);
   });
 
+  describe('with the features a call requires (requiredFeatures)', () => {
+    const withoutKeyAndMeter = () => track({ key: undefined, time_signature: null });
+
+    it('accepts tracks that omit the others, leaving them undefined', () => {
+      const { tracks } = parseTracksBody([withoutKeyAndMeter(), track()], {
+        requiredFeatures: ['energy', 'valence'],
+      });
+      expect(tracks[0]).toEqual(expect.objectContaining({ energy: 0.636, valence: 0.525 }));
+      expect(tracks[0].key).toBeUndefined();
+      expect(tracks[0].time_signature).toBeUndefined();
+      expect(tracks[1].key).toBe(0);
+      // By default every feature is required.
+      expect(validationDetails([withoutKeyAndMeter()])).toEqual([
+        { path: 'tracks[0].key', message: 'is required' },
+        { path: 'tracks[0].time_signature', message: 'is required' },
+      ]);
+    });
+
+    it('names a missing required feature by path, next to a bad value of another', () => {
+      const missing = (body: unknown) => {
+        try {
+          parseTracksBody(body, { requiredFeatures: ['energy'] });
+        } catch (error) {
+          return (error as ValidationFailedError).details;
+        }
+        throw new Error('expected a validation error');
+      };
+      expect(missing([track(), track({ energy: undefined, key: 12 })])).toEqual([
+        { path: 'tracks[1].energy', message: 'is required' },
+        { path: 'tracks[1].key', message: 'must not be greater than 11' },
+      ]);
+    });
+
+    it('still checks every present value when none is required', () => {
+      expect(() =>
+        parseTracksBody([track({ key: undefined, tempo: -1 })], { requiredFeatures: [] }),
+      ).toThrow(
+        expect.objectContaining({
+          details: [{ path: 'tracks[0].tempo', message: 'must not be less than 0' }],
+        }),
+      );
+    });
+  });
+
   it('accepts ts, epoch-millisecond and offset play times', () => {
     const { tracks } = parseTracksBody([
       track({ played_at: undefined, ts: '2023-08-12 19:28:48.750385' }),

@@ -3,14 +3,26 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ErrorDetail, flattenValidationErrors, ValidationFailedError } from '../errors';
 import { compileQuickCheck } from '../validation/quick-check';
-import { AUDIO_FEATURES, ParsedTracks, SkippedRow, Track } from './audio-features';
+import {
+  AUDIO_FEATURES,
+  type AudioFeature,
+  ParsedTracks,
+  SkippedRow,
+  Track,
+} from './audio-features';
 import { parsePlayTime, TrackFeaturesDto } from './track-features.dto';
 
-export interface TracksBodyOptions {
+export interface TracksBodyOptions<Needed extends AudioFeature = AudioFeature> {
   /** Rows without a `tag` are skipped (training data). Default false: `tag` is ignored. */
   labelled?: boolean;
   /** Upper bound on rows, so a huge body cannot stall the event loop. */
   maxTracks?: number;
+  /**
+   * The audio features every track must have for this call: one missing is a 400 naming it by path
+   * (`tracks[3].energy` is required). The others may be absent (several sources lack `key` or
+   * `time_signature`), and are checked against their rules where present. Default: all 13.
+   */
+  requiredFeatures?: readonly Needed[];
 }
 
 /** Fields copied from a client's row; everything else (uri, track_href, …) is ignored. */
@@ -28,21 +40,29 @@ interface RawRow {
 }
 
 /**
- * Normalises the three accepted body shapes into one validated list of tracks. Rows whose audio
- * features are all missing (Spotify's "analysis not found") are skipped and reported, not rejected.
+ * Normalises the three accepted body shapes into one validated list of tracks, each with the
+ * features the route requires (`requiredFeatures`). Rows whose audio features are all missing
+ * (Spotify's "analysis not found") are skipped and reported, not rejected.
  */
 @Injectable()
-export class TracksBodyPipe implements PipeTransform<unknown, ParsedTracks> {
-  constructor(private readonly options: TracksBodyOptions = {}) {}
+export class TracksBodyPipe<Needed extends AudioFeature = AudioFeature> implements PipeTransform<
+  unknown,
+  ParsedTracks<Needed>
+> {
+  constructor(readonly options: TracksBodyOptions<Needed> = {}) {}
 
-  transform(body: unknown): ParsedTracks {
+  transform(body: unknown): ParsedTracks<Needed> {
     return parseTracksBody(body, this.options);
   }
 }
 
-export function parseTracksBody(body: unknown, options: TracksBodyOptions = {}): ParsedTracks {
+export function parseTracksBody<Needed extends AudioFeature = AudioFeature>(
+  body: unknown,
+  options: TracksBodyOptions<Needed> = {},
+): ParsedTracks<Needed> {
   const rows = extractRows(body);
   const maxTracks = options.maxTracks ?? DEFAULT_MAX_TRACKS;
+  const required: readonly AudioFeature[] = options.requiredFeatures ?? AUDIO_FEATURES;
   if (rows.length === 0) {
     throw ValidationFailedError.field('tracks', 'must contain at least one track');
   }
@@ -50,13 +70,13 @@ export function parseTracksBody(body: unknown, options: TracksBodyOptions = {}):
     throw ValidationFailedError.field('tracks', `must contain at most ${maxTracks} tracks`);
   }
 
-  const tracks: Track[] = [];
+  const tracks: Track<Needed>[] = [];
   const skipped: SkippedRow[] = [];
   const details: ErrorDetail[] = [];
 
   rows.forEach(({ label, value }, row) => {
-    const path = `tracks[${label}]`;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const path = `tracks[${label}]`;
       details.push({ path, message: 'must be an object (a Spotify audio-features object)' });
       return;
     }
@@ -70,13 +90,23 @@ export function parseTracksBody(body: unknown, options: TracksBodyOptions = {}):
       skipped.push({ row, id, reason: 'no mood tag' });
       return;
     }
-    if (!isValidTrack(fields)) {
-      const dto = plainToInstance(TrackFeaturesDto, fields);
-      const errors = validateSync(dto, { forbidUnknownValues: false, stopAtFirstError: true });
-      details.push(...flattenValidationErrors(errors, path));
+    const valid = isValidTrack(fields);
+    const complete = required.every((feature) => fields[feature] !== undefined);
+    if (!valid || !complete) {
+      const path = `tracks[${label}]`;
+      for (const feature of required) {
+        if (fields[feature] === undefined) {
+          details.push({ path: `${path}.${feature}`, message: 'is required' });
+        }
+      }
+      if (!valid) {
+        const dto = plainToInstance(TrackFeaturesDto, fields);
+        const errors = validateSync(dto, { forbidUnknownValues: false, stopAtFirstError: true });
+        details.push(...flattenValidationErrors(errors, path));
+      }
       return;
     }
-    tracks.push(toTrack(fields as unknown as TrackFeaturesDto, row, label, options));
+    tracks.push(toTrack(fields as TrackFeaturesDto, row, label, options));
   });
 
   if (details.length > 0) throw new ValidationFailedError(details);
@@ -136,15 +166,22 @@ function columnsToRows(columns: Record<string, unknown>): RawRow[] {
   return labels.map((label) => ({ label, value: rowsByLabel.get(label) }));
 }
 
+/** Per KNOWN_FIELDS entry: is it an audio feature (looked up once, not per row). */
+const KNOWN_FIELD_IS_FEATURE = KNOWN_FIELDS.map((name) =>
+  (AUDIO_FEATURES as readonly string[]).includes(name),
+);
+
 function pickKnownFields(value: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const name of KNOWN_FIELDS) {
-    if (Object.prototype.hasOwnProperty.call(value, name)) {
-      const field = value[name];
-      // pandas writes NaN as null and exports write "" for unknown text: both mean "no value".
-      const isFeature = (AUDIO_FEATURES as readonly string[]).includes(name);
-      if (field !== null && (isFeature || field !== '')) fields[name] = field;
+  for (let i = 0; i < KNOWN_FIELDS.length; i++) {
+    const name = KNOWN_FIELDS[i];
+    const field = value[name];
+    // pandas writes NaN as null and exports write "" for unknown text: both mean "no value"
+    // (an empty feature is kept, to be reported as not a number).
+    if (field === undefined || field === null || (field === '' && !KNOWN_FIELD_IS_FEATURE[i])) {
+      continue;
     }
+    if (Object.prototype.hasOwnProperty.call(value, name)) fields[name] = field;
   }
   return fields;
 }
@@ -153,14 +190,15 @@ function isBlank(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }
 
-function toTrack(
+/** The validated row as a track; features it lacks stay undefined. */
+function toTrack<Needed extends AudioFeature>(
   dto: TrackFeaturesDto,
   row: number,
   label: string,
-  options: TracksBodyOptions,
-): Track {
+  options: TracksBodyOptions<Needed>,
+): Track<Needed> {
   const playedAt = parsePlayTime(dto.played_at ?? dto.ts);
-  const track = { row, label } as Track;
+  const track = { row, label } as Track<Needed>;
   for (const feature of AUDIO_FEATURES) track[feature] = dto[feature];
   if (dto.id) track.id = dto.id;
   if (playedAt) track.playedAt = playedAt;

@@ -71,18 +71,26 @@ export function compileQuickCheck(target: new () => object): QuickCheck {
   const properties = [...byProperty.values()];
   const targetName = target.name;
   return (object) => {
-    for (const { property, conditions, validators } of properties) {
+    // One arguments object per check, updated in place: validators read it during the call only,
+    // and allocating one per validator was a large share of the check's time.
+    const args: ValidationArguments = {
+      targetName,
+      property: '',
+      object,
+      value: undefined,
+      constraints: [],
+    };
+    for (let p = 0; p < properties.length; p++) {
+      const { property, conditions, validators } = properties[p];
       const value = object[property];
-      if (!conditions.every((condition) => condition(object, value))) continue;
-      for (const { validate, constraints } of validators) {
-        const args: ValidationArguments = {
-          targetName,
-          property,
-          object,
-          value,
-          constraints,
-        };
-        if (!validate(value, args)) return false;
+      let applies = true;
+      for (let c = 0; c < conditions.length && applies; c++) applies = conditions[c](object, value);
+      if (!applies) continue;
+      args.property = property;
+      args.value = value;
+      for (let v = 0; v < validators.length; v++) {
+        args.constraints = validators[v].constraints;
+        if (!validators[v].validate(value, args)) return false;
       }
     }
     return true;

@@ -1,5 +1,6 @@
+import type { AudioFeature } from '../../common/tracks';
 import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
-import type { MoodMetrics } from '../mood-engine';
+import type { MoodAlternative, MoodMetrics, MoodModelMetadata } from '../mood-engine';
 
 export class TrackMoodDto {
   /** The track's Spotify id, when the row had one. */
@@ -8,24 +9,45 @@ export class TrackMoodDto {
   row!: number;
   /** @example "Calm" */
   mood!: string;
-  /** Probability of each mood for this track. @example {"Calm": 0.71, "Sad": 0.12} */
+  /** Calibrated probability of each mood for this track. @example {"Calm": 0.71, "Sad": 0.12} */
   probabilities!: Record<string, number>;
+  /**
+   * Audio features the model reads that this track lacked: the model used the training mean in
+   * their place. Empty when the track had them all. @example ["time_signature"]
+   */
+  filled_features!: AudioFeature[];
+}
+
+export class MoodAlternativeDto implements MoodAlternative {
+  /** @example "Sad" */
+  mood!: string;
+  /** @example 0.21 */
+  probability!: number;
 }
 
 export class ModelSummaryDto {
   id!: string;
   /** When the model was trained (ISO-8601). */
   trained_at!: string;
-  /** Held-out metrics: accuracy and macro-F1 on held-out playlists where the data had them. */
-  metrics!: Pick<MoodMetrics, 'evaluation' | 'accuracy' | 'macro_f1' | 'listener_accuracy_10'>;
+  /** Cross-validated on playlists the model had not seen (see GET /mood/model for all of it). */
+  metrics!: Pick<
+    MoodMetrics,
+    'evaluation' | 'accuracy' | 'top2_accuracy' | 'macro_f1' | 'ece' | 'listener_accuracy_10'
+  >;
 }
 
 export class PredictMoodResponseDto {
-  /** The listener's mood, from all tracks together (summed log-probabilities). @example "Calm" */
+  /** The listener's mood, from all tracks together. @example "Calm" */
   mood!: string;
-  /** Probability of that mood. @example 0.83 */
+  /**
+   * Calibrated probability that the listener's mood is `mood`: of answers given with confidence
+   * 0.7, about 70 % are right (fitted and measured on playlists held out of training).
+   * @example 0.74
+   */
   confidence!: number;
-  /** The listener's probability of each mood (normalised geometric mean of the tracks'). */
+  /** The other moods, most likely first, with their probabilities. */
+  alternatives!: MoodAlternativeDto[];
+  /** The listener's probability of each mood (sums to 1). */
   probabilities!: Record<string, number>;
   tracks!: TrackMoodDto[];
   /** Rows not used (e.g. Spotify's "analysis not found"), with the reason. */
@@ -38,13 +60,32 @@ export class MoodModelResponseDto {
   run_id!: string;
   /** The moods the model knows. */
   labels!: string[];
-  /** The engineered inputs, in order (see README, "Mood"). */
+  /** The model's inputs, in order, computed from the audio features (see README, "Mood"). */
   inputs!: string[];
-  /** How per-track probabilities become the listener's mood. */
-  aggregation!: 'sum_log_probabilities';
+  /**
+   * The audio features those inputs read: a track that lacks one is still answered, with the
+   * training mean in its place (predict_mood names it in `filled_features`).
+   * @example ["danceability", "energy", "loudness", "speechiness", "acousticness", "instrumentalness", "valence", "tempo", "duration_ms"]
+   */
+  features!: AudioFeature[];
+  /**
+   * How per-track probabilities become the listener's mood, as the model's metadata says:
+   * `calibrated_log_pool` (summed log-probabilities weighted for how much tracks of one listener
+   * agree, then calibrated) or, for models saved before calibration, `sum_log_probabilities`.
+   */
+  aggregation!: MoodModelMetadata['aggregation'];
+  /** Whether predict_mood answers with this model now. */
+  active!: boolean;
   metrics!: MoodMetrics;
   /** The TensorFlow.js backend that runs it. */
   backend!: string;
   trained_at!: string;
   activated_at!: string | null;
+}
+
+export class MoodModelListResponseDto {
+  models!: MoodModelResponseDto[];
+  total!: number;
+  limit!: number;
+  offset!: number;
 }

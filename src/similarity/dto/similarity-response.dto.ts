@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AUDIO_FEATURES } from '../../common/tracks/audio-features';
-import { AudioFeaturesDto } from '../../common/tracks/audio-features.dto';
+import { PartialAudioFeaturesDto } from '../../common/tracks/audio-features.dto';
 import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 
 /** A recently played track used as a query. */
@@ -14,7 +14,7 @@ export class SimilarityQueryTrackDto {
 }
 
 /** A candidate track, with its raw (unstandardised) audio features. */
-export class SimilarTrackDto extends AudioFeaturesDto {
+export class SimilarTrackDto extends PartialAudioFeaturesDto {
   /** @example "6JxwjzxFlfkOB12ruL3sEI" */
   id!: string | null;
   /** Position of the row in the request. @example 412 */

@@ -1,25 +1,16 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
-import type { MoodSplitMetrics, TrainingRun } from '../api/types';
+import type { MoodMetrics, TrainingRun } from '../api/types';
 import { dateTime, duration, percent, shortId } from '../format';
 import { ConfusionMatrix } from './confusion-matrix';
 import { PerMoodTable } from './per-mood-table';
 import { StatusBadge } from './runs-table';
 
-type SplitName = 'held_out_playlists' | 'random_split';
-
-const SPLIT_NAMES: Record<SplitName, string> = {
-  held_out_playlists: 'Held-out playlists',
-  random_split: 'Random split',
-};
-
 /** One run: what it trained on, how, and how well its model does on data it never saw. */
 export function RunDetails({ run }: { run: TrainingRun }) {
   const metrics = run.metrics;
-  const splits = (Object.keys(SPLIT_NAMES) as SplitName[]).filter((name) => metrics?.[name]);
-  const [chosen, setChosen] = useState<SplitName>();
-  const splitName = chosen && splits.includes(chosen) ? chosen : splits[0];
-  const split: MoodSplitMetrics | undefined = splitName ? metrics?.[splitName] : undefined;
+  // Runs recorded before cross-validation carry other metrics: they show the headline figures only.
+  const crossValidation =
+    metrics && 'cross_validation' in metrics ? metrics.cross_validation : undefined;
 
   return (
     <section
@@ -64,38 +55,28 @@ export function RunDetails({ run }: { run: TrainingRun }) {
         </dl>
       </details>
 
-      {split && splitName && (
+      {crossValidation && (
         <>
-          {splits.length > 1 && (
-            <fieldset class="segmented">
-              <legend>Evaluated on</legend>
-              {splits.map((name) => (
-                <label key={name}>
-                  <input
-                    type="radio"
-                    name={`split-${run.id}`}
-                    value={name}
-                    checked={name === splitName}
-                    onChange={() => setChosen(name)}
-                  />
-                  {SPLIT_NAMES[name]} ({metrics?.[name]?.tracks} tracks)
-                </label>
-              ))}
-            </fieldset>
-          )}
-          <p class="muted">
-            {splitName === 'held_out_playlists'
-              ? 'Whole playlists the network never saw in training (one per mood where the data has several): the honest measure for new listeners.'
-              : 'A random share of the tracks, kept out of training.'}{' '}
-            Accuracy {percent(split.accuracy)}, macro-F1 {percent(split.macro_f1)}.
-          </p>
+          <p class="muted">{crossValidationSummary(crossValidation)}</p>
           <div class="metrics-grid">
-            <PerMoodTable split={split} />
-            <ConfusionMatrix split={split} />
+            <PerMoodTable split={crossValidation.pooled} />
+            <ConfusionMatrix split={crossValidation.pooled} />
           </div>
         </>
       )}
     </section>
+  );
+}
+
+function crossValidationSummary(cv: MoodMetrics['cross_validation']): string {
+  const group = cv.grouping === 'playlist' ? 'playlist' : 'block of tracks';
+  const range = cv.spread.accuracy
+    ? ` (${percent(cv.spread.accuracy.min)}–${percent(cv.spread.accuracy.max)} over folds)`
+    : '';
+  return (
+    `Cross-validated: each ${group} scored by a network that never saw it (${cv.folds} folds, ` +
+    `${cv.groups} groups, ${cv.pooled.tracks} tracks), the honest measure for new listeners. ` +
+    `Accuracy ${percent(cv.pooled.accuracy)}${range}, macro-F1 ${percent(cv.pooled.macro_f1)}.`
   );
 }
 
