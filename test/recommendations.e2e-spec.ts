@@ -188,6 +188,18 @@ describe('/api/v1/recommendations', () => {
     await http().post(URL).send(HISTORY_EXAMPLE).expect(200);
   });
 
+  it('POST needs only the trend features: no key or time_signature is fine, no energy is a 400 by path', async () => {
+    const history = readSharedJson<Record<string, unknown>[]>('trendy_metrics.json');
+    const withoutKeys = history.map(({ key: _key, time_signature: _ts, ...track }) => track);
+    const { body } = await http().post(URL).send(withoutKeys).expect(200);
+    expect(body.tracks.length).toBeGreaterThan(0);
+    const withoutEnergy = history.map((track, i) =>
+      i === 2 ? { ...track, energy: undefined } : track,
+    );
+    const refused = await http().post(URL).send(withoutEnergy).expect(400);
+    expect(refused.body.details).toEqual([{ path: 'tracks[2].energy', message: 'is required' }]);
+  });
+
   // Last: it adds the history's own tracks to the catalog.
   it('POST of a listening history: targets equal what /metrics answers, no track of the history back', async () => {
     const history = readSharedJson<{ id: string }[]>('trendy_metrics.json');

@@ -16,7 +16,7 @@ export interface MoodPredictor {
   /** The active model's moods; empty while no model is active. */
   moods(): readonly string[];
   /** The listener's mood from these tracks; null while no model is active. */
-  predict(parsed: ParsedTracks): PredictedMood | null;
+  predict(parsed: ParsedTracks<never>): PredictedMood | null;
 }
 
 export const MOOD_PREDICTOR = Symbol('MOOD_PREDICTOR');

@@ -10,7 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
-import { MAX_TREND_TRACKS } from '../trends/trends.controller';
+import { LISTENING_HISTORY } from '../trends/trends.controller';
+import type { TrendMetric } from '../trends/trend-metrics';
 import {
   HistoryRecommendationsQueryDto,
   RecommendationsQueryDto,
@@ -72,6 +73,7 @@ export class RecommendationsController {
   @ApiTracksBody(
     'Tracks the listener played, each with `played_at` (or `ts`) and `id`.',
     HISTORY_EXAMPLE,
+    LISTENING_HISTORY,
   )
   @ApiQuery({ type: HistoryRecommendationsQueryDto, required: false })
   @ApiOkResponse({ type: HistoryRecommendationsResponseDto })
@@ -81,8 +83,8 @@ export class RecommendationsController {
   })
   @ApiServiceUnavailableResponse({ description: CATALOG_UNAVAILABLE })
   recommendFromHistory(
-    @Body(new TracksBodyPipe({ maxTracks: MAX_TREND_TRACKS }), HarvestTracksPipe)
-    history: ParsedTracks,
+    @Body(new TracksBodyPipe(LISTENING_HISTORY), HarvestTracksPipe)
+    history: ParsedTracks<TrendMetric>,
     @Query(HistoryRecommendationsQueryPipe) query: RecommendationsQuery,
   ): Promise<HistoryRecommendationsResponseDto> {
     return this.recommendations.recommendFromHistory(history, query);

@@ -3,6 +3,7 @@ import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
 import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog/catalog-index';
 import { ValidationFailedError } from '../common/errors';
 import type { ParsedTracks, Track } from '../common/tracks';
+import type { TrendMetric } from '../trends/trend-metrics';
 import { TrendsService } from '../trends/trends.service';
 import type { TrendMetricsDto } from '../trends/dto/trends-response.dto';
 import type {
@@ -54,7 +55,7 @@ export class RecommendationsService {
    * history is recommended.
    */
   async recommendFromHistory(
-    history: ParsedTracks,
+    history: ParsedTracks<TrendMetric>,
     query: RecommendationsQuery,
   ): Promise<HistoryRecommendationsResponseDto> {
     this.requireCatalog();
@@ -91,7 +92,10 @@ export class RecommendationsService {
     return mood;
   }
 
-  private listenerMood(history: ParsedTracks, asked: string | undefined): ListenerMoodDto | null {
+  private listenerMood(
+    history: ParsedTracks<never>,
+    asked: string | undefined,
+  ): ListenerMoodDto | null {
     if (asked !== undefined)
       return { name: this.checkMood(asked), source: 'query', confidence: null };
     const predicted = this.moodPredictor.predict(history);
@@ -106,13 +110,13 @@ export class RecommendationsService {
  * one, and later rows newer on ties (the order POST /similarity uses). A track without an id is its
  * own track.
  */
-function latestTracks(tracks: Track[]): Track[] {
+function latestTracks(tracks: readonly Track<never>[]): Track<never>[] {
   const newestFirst = [...tracks].sort(
     (a, b) =>
       (b.playedAt?.getTime() ?? -Infinity) - (a.playedAt?.getTime() ?? -Infinity) || b.row - a.row,
   );
   const seen = new Set<string>();
-  const latest: Track[] = [];
+  const latest: Track<never>[] = [];
   for (const track of newestFirst) {
     if (latest.length === MAX_SEEDS) break;
     if (track.id !== undefined) {
@@ -124,10 +128,11 @@ function latestTracks(tracks: Track[]): Track[] {
   return latest;
 }
 
-function toSeed(track: Track): SeedInput {
+/** A track of the history as a seed: the features it has (a missing one is NaN, as in the index). */
+function toSeed(track: Track<never>): SeedInput {
   const values = new Float64Array(COLUMN_COUNT).fill(NaN);
   INDEX_COLUMNS.forEach((column, c) => {
-    if (column !== 'popularity') values[c] = track[column];
+    if (column !== 'popularity') values[c] = track[column] ?? NaN;
   });
   return { type: 'track', id: track.id ?? `tracks[${track.label}]`, values };
 }

@@ -8,12 +8,13 @@ import { TrendsResponseDto } from './dto/trends-response.dto';
 import { TREND_METRICS, type TrendMetric } from './trend-metrics';
 import { TrendsService } from './trends.service';
 
-/** Prophet fits grow with the history; a listening history of a few days is ample for a trend. */
-export const MAX_TREND_TRACKS = 2000;
-
-/** Every track needs the features the service forecasts; `key` and `time_signature` may be absent. */
-const LISTENING_HISTORY: TracksBodyOptions<TrendMetric> = {
-  maxTracks: MAX_TREND_TRACKS,
+/**
+ * A listening history whose trend is forecast (here and by POST /recommendations): every track
+ * needs the features the service forecasts, `key` and `time_signature` may be absent. Prophet fits
+ * grow with the history; a history of a few days is ample for a trend.
+ */
+export const LISTENING_HISTORY: TracksBodyOptions<TrendMetric> = {
+  maxTracks: 2000,
   requiredFeatures: TREND_METRICS,
 };
 
