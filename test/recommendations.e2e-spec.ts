@@ -1,10 +1,17 @@
 import request from 'supertest';
 import { loadTidyTuesday } from '../bench/recommendations/tidytuesday';
 import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
+import { CatalogMoodScorer } from '../src/recommendations/catalog-mood-scorer';
 import { HISTORY_EXAMPLE } from '../src/recommendations/dto/recommendations.examples';
 import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
 import { importText } from './helpers/catalog-import';
-import { createTestApp, expectErrorBody, type TestApp } from './helpers/create-test-app';
+import {
+  createTestApp,
+  expectErrorBody,
+  SMALL_MOOD_TRAINING,
+  type TestApp,
+} from './helpers/create-test-app';
+import { ADMIN } from './helpers/mood-data';
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 
 const URL = '/api/v1/recommendations';
@@ -216,5 +223,84 @@ describe('/api/v1/recommendations', () => {
     expect(body.seeds.map((seed: { id: string }) => seed.id)).toEqual(
       [...new Set(history.map((t) => t.id))].reverse().slice(0, 5),
     );
+  });
+});
+
+describe('/api/v1/recommendations?mood= over the moods of catalog tracks', () => {
+  let testApp: TestApp;
+  const http = () => request(testApp.app.getHttpServer());
+  const settled = async () => {
+    await testApp.app.get(CatalogIndexLoader).settled();
+    await testApp.app.get(CatalogMoodScorer).settled();
+  };
+  const catalogMoods = async (): Promise<Record<string, unknown>> =>
+    (await http().get('/api/v1/catalog').expect(200)).body.moods as Record<string, unknown>;
+  const moodShare = (
+    tracks: { reason: { contributions: { factor: string; value: number }[] } }[],
+  ) =>
+    tracks.filter((track) =>
+      track.reason.contributions.some(({ factor, value }) => factor === 'mood' && value > 0),
+    ).length / tracks.length;
+
+  beforeAll(async () => {
+    testApp = await createTestApp(SMALL_MOOD_TRAINING);
+    await importIntoCatalog(testApp, readSharedText('spotify_songs_dev.csv'));
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it("GET /catalog says no model is active, then, after a training, every track has the model's mood", async () => {
+    await settled();
+    expect(await catalogMoods()).toMatchObject({ status: 'no_model', model_id: null });
+    const { body: run } = await http().get('/api/v1/default_train_mood').set(ADMIN).expect(200);
+    await settled();
+    expect(await catalogMoods()).toMatchObject({
+      status: 'done',
+      model_id: run.model_id,
+      scored: sample.records.length,
+      to_score: sample.records.length,
+    });
+  });
+
+  it('mood= prefers tracks the active model predicts in that mood, and says so in each reason', async () => {
+    const { body: model } = await http().get('/api/v1/mood/model').expect(200);
+    const mood: string = model.labels[0];
+    const query = { seed_genres: 'rock', explain: true, limit: 50 };
+    const plain = (await http().get(URL).query(query).expect(200)).body.tracks;
+    const moody = (
+      await http()
+        .get(URL)
+        .query({ ...query, mood })
+        .expect(200)
+    ).body.tracks;
+    expect(moodShare(moody)).toBeGreaterThan(0.5);
+    // Without mood= no track has a mood contribution.
+    expect(moodShare(plain)).toBe(0);
+    // The model itself agrees: a track with a mood contribution is predicted in that mood.
+    const chosen = moody.find((track: { reason: { contributions: { factor: string }[] } }) =>
+      track.reason.contributions.some(({ factor }) => factor === 'mood'),
+    );
+    const predicted = await http()
+      .post('/api/v1/predict_mood')
+      .send([{ id: chosen.id, ...chosen.features }])
+      .expect(200);
+    expect(predicted.body.tracks[0].mood).toBe(mood);
+  });
+
+  it('scores tracks an import adds, and everything again after another model is activated', async () => {
+    const before = await catalogMoods();
+    const history = readSharedJson<{ id: string }[]>('trendy_metrics.json');
+    await importIntoCatalog(testApp, JSON.stringify(history), 'application/json');
+    await settled();
+    const added = await catalogMoods();
+    expect(added).toMatchObject({ status: 'done', model_id: before.model_id });
+    expect(added.to_score).toBeLessThanOrEqual(history.length);
+    const { body: run } = await http().get('/api/v1/default_train_mood').set(ADMIN).expect(200);
+    await settled();
+    const after = await catalogMoods();
+    expect(after).toMatchObject({ status: 'done', model_id: run.model_id });
+    expect(after.model_id).not.toBe(before.model_id);
+    expect(after.scored).toBeGreaterThan(sample.records.length);
   });
 });

@@ -9,6 +9,7 @@ import { CatalogImport } from './catalog-import.entity';
 import { CatalogTrack, CatalogTrackGenre } from './catalog-track.entity';
 import { CatalogImportWatcher } from './imports/catalog-import-watcher';
 import { CatalogImportsService } from './imports/catalog-imports.service';
+import { CatalogMoodProgress } from './index/catalog-mood-progress';
 import { CatalogStore } from './storage/catalog-store';
 import { CatalogWriters } from './storage/catalog-writers';
 
@@ -30,8 +31,16 @@ export const CATALOG_ENTITIES = [CatalogTrack, CatalogTrackGenre, CatalogImport]
     CatalogStore,
     CatalogHarvester,
     CatalogImportWatcher,
+    CatalogMoodProgress,
   ],
   // For the in-memory index (streamAll, change notices), the harvest, and the import route.
-  exports: [CatalogStore, CatalogChanges, CatalogHarvester, CatalogImportsService],
+  // The moods' progress is written by the index's mood scorer.
+  exports: [
+    CatalogStore,
+    CatalogChanges,
+    CatalogHarvester,
+    CatalogImportsService,
+    CatalogMoodProgress,
+  ],
 })
 export class CatalogModule {}

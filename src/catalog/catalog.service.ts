@@ -5,6 +5,7 @@ import { CatalogChanges } from './catalog-changes';
 import { toTrackView, type TrackView } from './catalog-track';
 import type { CatalogSummaryResponseDto } from './dto/catalog-summary-response.dto';
 import { CatalogImportsService } from './imports/catalog-imports.service';
+import { CatalogMoodProgress } from './index/catalog-mood-progress';
 import { type CatalogCounts, CatalogStore } from './storage/catalog-store';
 
 /**
@@ -21,6 +22,7 @@ export class CatalogService implements OnModuleDestroy {
     private readonly store: CatalogStore,
     private readonly imports: CatalogImportsService,
     private readonly changes: CatalogChanges,
+    private readonly moods: CatalogMoodProgress,
   ) {
     this.unsubscribe = changes.subscribe(() => {
       this.counts = undefined;
@@ -51,6 +53,7 @@ export class CatalogService implements OnModuleDestroy {
       ),
       sources: counts.sources,
       last_import: await this.imports.lastSucceeded(),
+      moods: this.moods.view,
     };
   }
 

@@ -30,6 +30,8 @@ export interface ActiveModel {
   loaded: LoadedMoodModel;
 }
 
+export type ActiveModelListener = (active: ActiveModel) => void;
+
 /** Every column but the weights: model.json holds the metadata a summary reads. */
 const SUMMARY_COLUMNS = [
   'id',
@@ -53,6 +55,7 @@ const SUMMARY_COLUMNS = [
 export class ModelStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ModelStore.name);
   private current?: ActiveModel;
+  private readonly listeners = new Set<ActiveModelListener>();
 
   constructor(
     @InjectRepository(MoodModel) private readonly models: Repository<MoodModel>,
@@ -80,6 +83,15 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
 
   get active(): ActiveModel | undefined {
     return this.current;
+  }
+
+  /**
+   * Called after every change of the active model in this process (a finished training, an
+   * activation, the load at start-up), with the new one. Returns the unsubscribe function.
+   */
+  onActiveChange(listener: ActiveModelListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -188,9 +200,16 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
 
   private swapActive(row: MoodModelSummary, loaded: LoadedMoodModel): ActiveModel {
     const previous = this.current;
-    this.current = { row, loaded };
+    const current = (this.current = { row, loaded });
     previous?.loaded.dispose();
-    return this.current;
+    for (const listener of this.listeners) {
+      try {
+        listener(current);
+      } catch (error) {
+        this.logger.error(`An active-model listener failed: ${(error as Error).message}`);
+      }
+    }
+    return current;
   }
 }
 

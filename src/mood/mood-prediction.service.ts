@@ -8,8 +8,16 @@ import type {
   PredictMoodResponseDto,
 } from './dto/predict-mood-response.dto';
 import { type ActiveModel, ModelStore } from './model-store';
+import type { MoodTrackFeatures } from './mood-features';
 import { toModelView } from './mood.views';
 import { TrainingRunsService } from './training-runs.service';
+
+/** One model's predictions for feature rows; see MoodPredictionService.activeTrackScorer. */
+export interface MoodTrackScorer {
+  modelId: string;
+  labels: readonly string[];
+  score(tracks: MoodTrackFeatures[]): number[][];
+}
 
 /** What /health reports about the mood model. */
 export interface MoodStatus {
@@ -82,6 +90,27 @@ export class MoodPredictionService {
         },
       },
     };
+  }
+
+  /**
+   * The active model as a function of feature rows (for scoring many tracks, such as the catalog's):
+   * each row's calibrated probabilities in `labels` order, a missing feature taking the training mean.
+   * Null while no model is active. The snapshot keeps answering with its model after a swap.
+   */
+  activeTrackScorer(): MoodTrackScorer | null {
+    const active = this.models.active;
+    if (!active) return null;
+    const { loaded } = active;
+    return {
+      modelId: active.row.id,
+      labels: loaded.labels,
+      score: (tracks) => loaded.predictTracks(tracks).probabilities,
+    };
+  }
+
+  /** Called after every change of this process's active model. Returns the unsubscribe function. */
+  onActiveChange(listener: () => void): () => void {
+    return this.models.onActiveChange(() => listener());
   }
 
   /** Every stored model version, newest first. */

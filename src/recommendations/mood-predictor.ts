@@ -1,5 +1,7 @@
 import type { ParsedTracks } from '../common/tracks';
-import type { MoodPredictionService } from '../mood/mood-prediction.service';
+import type { MoodPredictionService, MoodTrackScorer } from '../mood/mood-prediction.service';
+
+export type { MoodTrackScorer };
 
 /** The listener's mood as the active mood model predicts it. */
 export interface PredictedMood {
@@ -8,7 +10,8 @@ export interface PredictedMood {
 }
 
 /**
- * What recommendations need of the mood model: its moods, and a listener's mood, provided under
+ * What recommendations need of the mood model: its moods, a listener's mood, and the catalog's
+ * tracks' moods (CatalogMoodScorer), provided under
  * MOOD_PREDICTOR (moodPredictorOf), so that recommendations depend on this, not on how moods are
  * trained, and their unit tests mock it.
  */
@@ -17,6 +20,10 @@ export interface MoodPredictor {
   moods(): readonly string[];
   /** The listener's mood from these tracks; null while no model is active. */
   predict(parsed: ParsedTracks<never>): PredictedMood | null;
+  /** The active model for scoring the catalog's tracks; null while no model is active. */
+  trackScorer(): MoodTrackScorer | null;
+  /** Called after every change of the active model. Returns the unsubscribe function. */
+  onModelChange(listener: () => void): () => void;
 }
 
 export const MOOD_PREDICTOR = Symbol('MOOD_PREDICTOR');
@@ -31,5 +38,7 @@ export function moodPredictorOf(mood: MoodPredictionService): MoodPredictor {
       const { mood: name, confidence } = mood.predict(parsed);
       return { mood: name, confidence };
     },
+    trackScorer: () => mood.activeTrackScorer(),
+    onModelChange: (listener) => mood.onActiveChange(listener),
   };
 }

@@ -101,6 +101,8 @@ describe('RecommendationsService', () => {
     mood = {
       moods: jest.fn().mockReturnValue(MOODS),
       predict: jest.fn().mockReturnValue({ mood: 'Energetic', confidence: 0.8 }),
+      trackScorer: jest.fn().mockReturnValue(null),
+      onModelChange: jest.fn().mockReturnValue(() => undefined),
     };
     const moduleRef = await Test.createTestingModule({
       providers: [

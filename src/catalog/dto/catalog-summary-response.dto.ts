@@ -7,6 +7,25 @@ export class NamedCountDto {
   tracks!: number;
 }
 
+export class CatalogMoodsDto {
+  /**
+   * `scoring` while a pass runs, `done` when every track has the active model's mood, `no_model`
+   * while no mood model is active, `waiting` until the index has loaded.
+   * @example "done"
+   */
+  status!: 'no_model' | 'waiting' | 'scoring' | 'done';
+  /** The model whose moods the tracks carry (or are being given). @example "0b6f0c8e-3f0a-4c57-9d0b-5d1f0f3f2a11" */
+  model_id!: string | null;
+  /** Tracks of the current pass done so far. @example 20579 */
+  scored!: number;
+  /** Tracks the current pass scores: every track after a model change, new ones otherwise. @example 20579 */
+  to_score!: number;
+  /** Milliseconds the last finished pass took. @example 412 */
+  last_pass_ms!: number | null;
+  /** @example "2026-11-30T23:05:00.000Z" */
+  updated_at!: string;
+}
+
 export class CatalogSummaryResponseDto {
   /** @example 20579 */
   tracks!: number;
@@ -23,4 +42,9 @@ export class CatalogSummaryResponseDto {
   sources!: NamedCountDto[];
   /** The newest import that succeeded. */
   last_import!: CatalogImportResponseDto | null;
+  /**
+   * Every track's predicted mood from the active model (what `mood=` in recommendations prefers),
+   * computed in the background by this instance after an import and after a model change.
+   */
+  moods!: CatalogMoodsDto;
 }
