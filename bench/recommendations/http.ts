@@ -1,0 +1,242 @@
+/**
+ * npm run bench:recommendations:http — GET /api/v1/recommendations over HTTP on a generated catalog
+ * (default 1M tracks: the TidyTuesday sample plus resampled copies, as bench:recommendations), served
+ * by the built service (`npm run build` first) on a throw-away SQLite file. The catalog is written
+ * as gzipped NDJSON of track views and imported with the CLI, as an operator would; the service is
+ * then started and asked, once its index has loaded and the catalog's moods are scored, the same
+ * seeded queries as the in-process benchmark's main scenario (5 seed tracks from one real playlist,
+ * 3 targets, 2 min/max filters, limit 20): one connection, one request at a time (latency), then
+ * autocannon at 10 connections (throughput). Also the service's RSS. Writes
+ * bench/results/recommendations-http-<date>.json. A benchmark: it never fails on a number.
+ *   BENCH_TRACKS (default 1000000), BENCH_QUERIES (default 300), BENCH_DURATION (s, default 10)
+ */
+import autocannon from 'autocannon';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { CatalogIndex } from '../../src/catalog/catalog-index';
+import { toTrackView } from '../../src/catalog/catalog-track';
+import type { RecommendationRequest } from '../../src/recommendations/recommendation-engine';
+import { resampledCatalog } from './resample';
+import { scenarios } from './speed';
+import { loadTidyTuesday } from './tidytuesday';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SAMPLE = resolve(ROOT, '..', 'shared', 'data', 'spotify_songs_dev.csv');
+const TRACKS = Number(process.env.BENCH_TRACKS ?? 1_000_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const PORT = 3000 + Math.floor(Math.random() * 1000) + 5000;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+};
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The query string of GET /recommendations for an engine request. */
+function queryOf(req: RecommendationRequest): string {
+  const params = new URLSearchParams();
+  params.set('seed_tracks', req.seeds.map((seed) => seed.id).join(','));
+  for (const [kind, values] of [
+    ['target', req.targets],
+    ['min', req.min],
+    ['max', req.max],
+  ] as const) {
+    for (const [column, value] of Object.entries(values))
+      params.set(`${kind}_${column}`, String(value));
+  }
+  params.set('limit', String(req.limit));
+  return `/api/v1/recommendations?${params.toString()}`;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function get(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.on('error', (error) => fail(new Error(`GET ${path}: ${error.message}`)));
+    req.end();
+  });
+}
+
+async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs: number) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await ready().catch(() => false)) return;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-recs-http-'));
+  const file = join(dataDir, 'catalog.ndjson.gz');
+  const sample = loadTidyTuesday(SAMPLE);
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    PORT: String(PORT),
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: 'bench-admin-key-0123456789',
+    MOOD_DATASET_PATH: resolve(ROOT, '..', 'shared', 'data', 'playlist_metrics.json'),
+    MOOD_DATASET_URL: '',
+    MOOD_TRAIN_ON_START: 'true',
+    CATALOG_HARVEST: 'false',
+  };
+  const service = { pid: 0, kill: () => undefined as unknown };
+  try {
+    let start = performance.now();
+    await pipeline(
+      (function* () {
+        for (const batch of resampledCatalog(sample.records, TRACKS, 1)) {
+          yield batch.map((record) => JSON.stringify(toTrackView(record))).join('\n') + '\n';
+        }
+      })(),
+      createGzip({ level: 1 }),
+      createWriteStream(file),
+    );
+    console.log(
+      `Wrote ${TRACKS} tracks as gzipped NDJSON in ${round((performance.now() - start) / 1000, 1)} s`,
+    );
+
+    start = performance.now();
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist/src/catalog/catalog-import.cli.js'),
+        file,
+        '--format',
+        'ndjson',
+        '--source',
+        'bench',
+      ],
+      { env, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    const importSeconds = round((performance.now() - start) / 1000, 1);
+
+    start = performance.now();
+    const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    service.pid = child.pid!;
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal !== 'SIGTERM')
+        console.error(`The service exited: ${code ?? signal}`);
+    });
+    service.kill = () => child.kill('SIGTERM');
+    await waitFor(
+      'the index',
+      async () => {
+        const { body } = await get('/health');
+        return (
+          (JSON.parse(body) as { info?: { catalog?: { loaded?: boolean } } }).info?.catalog
+            ?.loaded === true
+        );
+      },
+      600_000,
+    );
+    const loadSeconds = round((performance.now() - start) / 1000, 1);
+    await waitFor(
+      "the catalog's moods",
+      async () => {
+        const { body } = await get('/api/v1/catalog');
+        return (JSON.parse(body) as { moods: { status: string } }).moods.status === 'done';
+      },
+      600_000,
+    );
+    const moodSeconds = round((performance.now() - start) / 1000, 1);
+
+    const sampleIndex = CatalogIndex.fromRecords(sample.records);
+    const paths = scenarios(sampleIndex, sample)[0].requests.slice(0, QUERIES).map(queryOf);
+    for (const path of paths.slice(0, 30)) {
+      const { status, body } = await get(path);
+      if (status !== 200) throw new Error(`${path} answered ${status}: ${body.slice(0, 300)}`);
+    }
+    const latencies: number[] = [];
+    for (const path of paths) {
+      const t = performance.now();
+      const { status } = await get(path);
+      latencies.push(performance.now() - t);
+      if (status !== 200) throw new Error(`${path} answered ${status}`);
+    }
+    const load = await autocannon({
+      url: `http://127.0.0.1:${PORT}`,
+      connections: 10,
+      duration: DURATION,
+      requests: paths.map((path) => ({ method: 'GET', path })),
+    });
+    const rssMb = round(
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1]) /
+        1024,
+      0,
+    );
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
+      tracks: TRACKS,
+      import_s: importSeconds,
+      index_load_s: loadSeconds,
+      moods_scored_s: moodSeconds,
+      one_connection_ms: {
+        p50: round(percentile(latencies, 0.5)),
+        p99: round(percentile(latencies, 0.99)),
+        requests: latencies.length,
+      },
+      ten_connections: {
+        rps: round(load.requests.average, 0),
+        p50_ms: load.latency.p50,
+        p99_ms: load.latency.p99,
+        non2xx: load.non2xx,
+        errors: load.errors,
+      },
+      rss_mb: rssMb,
+    };
+    console.table({
+      'one connection': {
+        p50_ms: result.one_connection_ms.p50,
+        p99_ms: result.one_connection_ms.p99,
+      },
+      '10 connections': {
+        p50_ms: load.latency.p50,
+        p99_ms: load.latency.p99,
+        rps: result.ten_connections.rps,
+      },
+    });
+    console.log(JSON.stringify(result, null, 2));
+    const out = join(ROOT, 'bench', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(
+      join(out, `recommendations-http-${result.date.slice(0, 10)}.json`),
+      JSON.stringify(result, null, 2),
+    );
+  } finally {
+    service.kill();
+    agent.destroy();
+    await new Promise((done) => setTimeout(done, 1000));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
