@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -10,6 +9,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { flattenValidationErrors, ValidationFailedError } from './common/errors';
 import { registerBodyParsing } from './common/http/body-parsing';
 import { registerRequestLogging, requestIdFor } from './common/http/request-id';
+import { registerSecurityHeaders } from './common/http/security-headers';
 import { serveDashboard } from './dashboard/serve-dashboard';
 
 export const API_PREFIX = 'api/v1';
@@ -39,7 +39,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
 
   registerBodyParsing(fastify, bytes.parse(config.bodyLimit) ?? 10 * 1024 * 1024);
   registerRequestLogging(fastify);
-  await app.register(helmet, {
+  registerSecurityHeaders(fastify, {
     // Swagger UI (and the dashboard) are served from the service itself: same-origin scripts only;
     // Swagger UI writes inline styles.
     contentSecurityPolicy: {
