@@ -114,7 +114,8 @@ function MoodScoring({ summary }: { summary: CatalogSummary }) {
   const moods = (summary as CatalogSummary & { moods?: unknown }).moods;
   if (typeof moods !== 'object' || moods === null) return null;
   const facts = Object.entries(moods as Record<string, unknown>).filter(
-    ([, value]) => typeof value === 'number' || typeof value === 'string' || value === null,
+    (entry): entry is [string, number | string | null] =>
+      typeof entry[1] === 'number' || typeof entry[1] === 'string' || entry[1] === null,
   );
   if (facts.length === 0) return null;
   const fields = moods as Record<string, unknown>;
