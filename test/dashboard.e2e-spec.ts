@@ -545,7 +545,7 @@ if (!existsSync(CHROMIUM)) {
       await screenshot(page, 'desktop-catalog.png');
 
       const rows = 30;
-      await page.getByLabel('Catalog file').setInputFiles({
+      await page.getByLabel('Catalog file', { exact: true }).setInputFiles({
         name: 'dashboard-upload.csv',
         mimeType: 'text/csv',
         buffer: Buffer.from(smallCatalogCsv(rows)),

@@ -54,7 +54,7 @@ export function LearningCurves({
         </label>
       )}
       <p class="muted">{curvesSummary(cv, history.final_fit, candidate, best)}</p>
-      <div class="chart-grid">
+      <div class="chart-grid curve-grid">
         {charts.map((chart) => (
           <figure key={chart.title} class="chart-card" data-curve={chart.key}>
             <figcaption>
