@@ -101,7 +101,7 @@ function Reason({ reason, names }: { reason: RecommendationReason; names: Map<st
         {seed &&
           `, closest to ${seedName(seed.id, seed.type, names)} (similarity ${percent(seed.similarity, 0)})`}
       </summary>
-      <h4>Parts of the score</h4>
+      <h3 class="reason-heading">Parts of the score</h3>
       <ul class="contributions">
         {reason.contributions.map((part) => {
           const share = part.value / total;
