@@ -2,7 +2,7 @@
 /// <reference lib="dom" />
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { get } from 'node:http';
+import { get, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
@@ -56,11 +56,11 @@ const statusLogged = (status: number): unknown =>
 const uploadId = (row: number) => `0DashboardUpload${String(row).padStart(6, '0')}`;
 
 /** A small TidyTuesday CSV: the shared sample's first rows, each under a new track id. */
-function smallCatalogCsv(rows: number): string {
+function smallCatalogCsv(rows: number, firstId = 0): string {
   const [header, ...lines] = readSharedText('spotify_songs_dev.csv').split('\n');
   const renamed = lines
     .slice(0, rows)
-    .map((line, row) => uploadId(row) + line.slice(line.indexOf(',')));
+    .map((line, row) => uploadId(firstId + row) + line.slice(line.indexOf(',')));
   return `${[header, ...renamed].join('\n')}\n`;
 }
 
@@ -597,6 +597,47 @@ if (!existsSync(CHROMIUM)) {
       });
 
       expect(watched.consoleErrors).toEqual([statusLogged(401)]);
+      expectOnlyOwnRequests(watched);
+    });
+
+    it("shows a running import's live progress (whoever started it), then its result", async () => {
+      await ensureCatalog();
+      const watched = await openDashboard(DESKTOP, '#catalog');
+      const { page } = watched;
+      await page.getByTestId('imports-table').waitFor();
+      const [header, ...lines] = smallCatalogCsv(200, 100_000).trimEnd().split('\n');
+      // An upload from another client that sends half of its file, then waits.
+      const upload = httpRequest(`${origin}/api/v1/catalog/imports?source=Slow+upload`, {
+        method: 'POST',
+        headers: { 'X-API-Key': TEST_ADMIN_KEY, 'Content-Type': 'text/csv' },
+      });
+      const answered = new Promise<{ status: number; body: string }>((done, fail) => {
+        upload.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => done({ status: response.statusCode ?? 0, body: text }));
+        });
+        upload.on('error', fail);
+      });
+      upload.write(`${[header, ...lines.slice(0, 100)].join('\n')}\n`);
+
+      const row = page.locator('[data-testid=imports-table] tr', { hasText: 'Slow upload' });
+      await row.locator('.badge').getByText('running').waitFor();
+      await row
+        .getByTestId('import-progress')
+        .getByText(/^reading: \d+ rows/)
+        .waitFor();
+      await screenshot(page, 'desktop-catalog-importing.png');
+
+      upload.end(`${lines.slice(100).join('\n')}\n`);
+      const { status, body } = await answered;
+      expect(status).toBe(201);
+      const imported = JSON.parse(body) as { id: string; tracks_added: number };
+      expect(imported.tracks_added).toBe(200);
+      await row.locator('.badge').getByText('succeeded').waitFor();
+      await row.getByText('200 added, 0 updated, 0 unchanged').waitFor();
+      await expect(row.getAttribute('data-import-id')).resolves.toBe(imported.id);
+      expect(watched.consoleErrors).toEqual([]);
       expectOnlyOwnRequests(watched);
     });
 

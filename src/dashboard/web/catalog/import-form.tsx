@@ -40,12 +40,13 @@ export function ImportForm(props: { onStarted: () => void; onFinished: () => voi
       format: format || undefined,
       source: source.trim() || file.name,
     };
-    // The imports list is polled soon after the upload starts, to show its live progress.
-    const poll = window.setTimeout(props.onStarted, 500);
+    // While the file streams, the imports list is read every second, so the import's row and its
+    // live progress show as soon as the service has recorded it.
+    const poll = window.setInterval(props.onStarted, 1000);
     const imported = await upload.run('upload', () =>
       asAdmin(`Importing ${file.name}`, (key) => api.importCatalog(file, options, key)),
     );
-    window.clearTimeout(poll);
+    window.clearInterval(poll);
     if (imported) {
       setResult(imported);
       setFile(undefined);
