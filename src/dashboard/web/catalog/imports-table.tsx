@@ -1,6 +1,6 @@
 import type { CatalogImport } from '../api/types';
 import { TableHead } from '../components/table-head';
-import { dateTime, duration, percent } from '../format';
+import { bytes, dateTime, duration, percent } from '../format';
 
 const count = (value: number) => value.toLocaleString('en');
 
@@ -68,9 +68,10 @@ function ImportProgress({ entry }: { entry: CatalogImport }) {
         </progress>
       )}
       <span class="block">
-        {progress.phase}: {count(progress.rows_read)} rows
-        {share !== undefined && ` (${percent(share, 0)} of the file)`},{' '}
-        {count(Math.round(progress.rows_per_second))} rows/s
+        {progress.phase}: {bytes(progress.bytes_read)}
+        {progress.bytes_total !== null && ` of ${bytes(progress.bytes_total)}`} read,{' '}
+        {count(progress.rows_read)} rows staged, {count(Math.round(progress.rows_per_second))}{' '}
+        rows/s
       </span>
     </span>
   );
