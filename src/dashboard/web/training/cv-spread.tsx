@@ -24,7 +24,8 @@ export function CrossValidationSpread({ cv }: { cv: CrossValidation }) {
       <h3>Spread over the {cv.folds} folds</h3>
       <p>
         Each fold scores playlists its network never saw; a wide band means the figure depends on
-        which playlists are held out.
+        which playlists are held out. Band on a 0–100 % scale: light, the range over the folds;
+        dark, mean ± sd; a black tick per fold; orange, the mean.
       </p>
       <table class="data-table spread-table">
         <TableHead columns={['Metric', 'Mean ± sd', 'Range', 'Folds']} />
