@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { CatalogImport } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { usePoll } from '../components/use-poll';
-import { CatalogSummaryView } from './catalog-summary';
+import { catalogMoods, CatalogSummaryView } from './catalog-summary';
 import { ImportForm } from './import-form';
 import { ImportsTable } from './imports-table';
 
@@ -28,7 +28,11 @@ export function CatalogPanel() {
   const list = imports.data?.imports ?? [];
   const running = list.some(isImportRunning);
   useEffect(() => setFast(running), [running]);
-  const summary = usePoll(() => api.catalog(), IDLE_POLL_MS);
+  // The counts are read every 5 s, every second while the catalog's moods are being predicted.
+  const [scoring, setScoring] = useState(false);
+  const summary = usePoll(() => api.catalog(), scoring ? ACTIVE_POLL_MS : IDLE_POLL_MS);
+  const moodStatus = summary.data && catalogMoods(summary.data)?.status;
+  useEffect(() => setScoring(moodStatus === 'scoring'), [moodStatus]);
 
   // When an import ends, the counts it changed are read again at once.
   const runningIds = useRef(new Set<string>());

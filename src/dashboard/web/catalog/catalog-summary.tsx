@@ -1,5 +1,5 @@
 import type { CatalogSummary } from '../api/types';
-import { dateTime, percent } from '../format';
+import { dateTime, duration, percent, shortId } from '../format';
 
 const TOP_GENRES = 15;
 
@@ -107,36 +107,67 @@ function Count(props: { term: string; value: number; testId: string }) {
 }
 
 /**
- * How far the catalog's mood predictions are, where the service reports it (a `moods` field of
- * GET /catalog that newer versions may add): shown generically, its numbers as facts.
+ * The catalog's mood predictions as newer versions of GET /catalog report them (`moods`: status,
+ * model, tracks scored of those to score, last pass). Read defensively: an answer without it shows
+ * nothing, one of another shape its plain figures.
  */
-function MoodScoring({ summary }: { summary: CatalogSummary }) {
+export interface CatalogMoods {
+  /** no_model, waiting, scoring or done (another status is shown as it is). */
+  status: string;
+  model_id: string | null;
+  scored: number;
+  to_score: number;
+  last_pass_ms: number | null;
+}
+
+export function catalogMoods(summary: CatalogSummary): Partial<CatalogMoods> | undefined {
   const moods = (summary as CatalogSummary & { moods?: unknown }).moods;
-  if (typeof moods !== 'object' || moods === null) return null;
-  const facts = Object.entries(moods as Record<string, unknown>).filter(
-    (entry): entry is [string, number | string | null] =>
-      typeof entry[1] === 'number' || typeof entry[1] === 'string' || entry[1] === null,
+  return typeof moods === 'object' && moods !== null ? moods : undefined;
+}
+
+function MoodScoring({ summary }: { summary: CatalogSummary }) {
+  const moods = catalogMoods(summary);
+  if (!moods) return null;
+  const { status, scored, to_score: toScore } = moods;
+  const counted = typeof scored === 'number' && typeof toScore === 'number';
+  const sentence =
+    status === 'scoring' && counted
+      ? `Predicting each track's mood: ${count(scored)} of ${count(toScore)} tracks.`
+      : status === 'done'
+        ? `Every track carries the mood model ${shortId(moods.model_id)} predicts for it${
+            typeof moods.last_pass_ms === 'number'
+              ? ` (last pass ${duration(moods.last_pass_ms)})`
+              : ''
+          }: recommendations can prefer a mood.`
+        : status === 'no_model'
+          ? 'No mood model is active, so tracks carry no mood: train one in the Training tab.'
+          : status === 'waiting'
+            ? 'Mood predictions start once the catalog has loaded into memory.'
+            : undefined;
+  const facts = Object.entries(moods).filter(
+    (entry): entry is [string, number | string] =>
+      typeof entry[1] === 'number' || typeof entry[1] === 'string',
   );
-  if (facts.length === 0) return null;
-  const fields = moods as Record<string, unknown>;
-  const scored = typeof fields.scored === 'number' ? fields.scored : undefined;
-  const total = typeof fields.tracks === 'number' ? fields.tracks : summary.tracks;
   return (
     <div data-testid="catalog-moods">
       <h3 class="sub-heading">Mood predictions</h3>
-      {scored !== undefined && total > 0 && (
-        <progress max={total} value={scored} aria-label="Tracks with a predicted mood">
-          {percent(scored / total)}
+      {sentence ? (
+        <p>{sentence}</p>
+      ) : (
+        <dl class="facts">
+          {facts.map(([name, value]) => (
+            <div class="fact" key={name}>
+              <dt>{name.replace(/_/g, ' ')}</dt>
+              <dd>{typeof value === 'number' ? count(value) : value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {status === 'scoring' && counted && toScore > 0 && (
+        <progress max={toScore} value={scored} aria-label="Tracks whose mood is predicted">
+          {percent(scored / toScore)}
         </progress>
       )}
-      <dl class="facts">
-        {facts.map(([name, value]) => (
-          <div class="fact" key={name}>
-            <dt>{name.replace(/_/g, ' ')}</dt>
-            <dd>{typeof value === 'number' ? count(value) : String(value ?? '—')}</dd>
-          </div>
-        ))}
-      </dl>
     </div>
   );
 }
