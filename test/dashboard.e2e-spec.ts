@@ -2,7 +2,7 @@
 /// <reference lib="dom" />
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { get } from 'node:http';
+import { get, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
@@ -13,7 +13,9 @@ import {
   TEST_ADMIN_KEY,
   type TestApp,
 } from './helpers/create-test-app';
-import { readSharedJson, sharedDataPath } from './helpers/shared-data';
+import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
+import { importText } from './helpers/catalog-import';
+import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 import { toPandasColumns } from './helpers/pandas-columns';
 
 /** Debian's chromium, never a browser download (.ci/run installs it with apt-get). */
@@ -36,14 +38,31 @@ const PHONE = { width: 390, height: 844 };
  * polls (a run of 40 epochs can finish between two of them).
  */
 const DASHBOARD_EPOCHS = 200;
-const DASHBOARD_TRAINING = {
+const DASHBOARD_SETTINGS = {
   ...SMALL_MOOD_TRAINING,
   MOOD_MAX_EPOCHS: String(DASHBOARD_EPOCHS),
   MOOD_PATIENCE: String(DASHBOARD_EPOCHS),
+  // The catalog holds exactly what the tests import (histories posted to the app do not join it).
+  CATALOG_HARVEST: 'false',
 };
 const ADMIN = { 'X-API-Key': TEST_ADMIN_KEY };
 const shortId = (id: string) => id.split('-')[0];
 const trendyHistory = readSharedJson<unknown[]>('trendy_metrics.json');
+/** Chromium's own log line for a response with an error status. */
+const statusLogged = (status: number): unknown =>
+  expect.stringMatching(new RegExp(`status of ${status}`)) as unknown;
+
+/** Spotify ids (22 base62 characters) no real track has. */
+const uploadId = (row: number) => `0DashboardUpload${String(row).padStart(6, '0')}`;
+
+/** A small TidyTuesday CSV: the shared sample's first rows, each under a new track id. */
+function smallCatalogCsv(rows: number, firstId = 0): string {
+  const [header, ...lines] = readSharedText('spotify_songs_dev.csv').split('\n');
+  const renamed = lines
+    .slice(0, rows)
+    .map((line, row) => uploadId(firstId + row) + line.slice(line.indexOf(',')));
+  return `${[header, ...renamed].join('\n')}\n`;
+}
 
 /** A full-page screenshot from the top (the sticky header would be drawn where it was scrolled). */
 async function screenshot(page: Page, file: string): Promise<void> {
@@ -80,7 +99,7 @@ if (!existsSync(CHROMIUM)) {
         { cwd: REPOSITORY, stdio: 'inherit' },
       );
       mkdirSync(ARTIFACTS, { recursive: true });
-      testApp = await createTestApp(DASHBOARD_TRAINING);
+      testApp = await createTestApp(DASHBOARD_SETTINGS);
       await testApp.app.listen(0, '127.0.0.1');
       origin = (await testApp.app.getUrl()).replace('[::1]', '127.0.0.1');
       // The first model, trained through the API with the test settings.
@@ -122,6 +141,17 @@ if (!existsSync(CHROMIUM)) {
         (url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'),
       );
       expect(outside).toEqual([]);
+    }
+
+    /** The shared TidyTuesday sample as the catalog, imported once as an operator would. */
+    let catalogImported = false;
+    async function ensureCatalog(): Promise<void> {
+      if (catalogImported) return;
+      await importText(testApp.app, readSharedText('spotify_songs_dev.csv'), {
+        source: 'TidyTuesday sample',
+      });
+      await testApp.app.get(CatalogIndexLoader).settled();
+      catalogImported = true;
     }
 
     const activeModelId = async (): Promise<string> =>
@@ -194,8 +224,9 @@ if (!existsSync(CHROMIUM)) {
       expectOnlyOwnRequests(watched);
     });
 
-    it("shows a run's per-mood precision and recall and its confusion matrix as a heat map", async () => {
-      const [run] = (await http().get('/api/v1/mood/runs?limit=1').expect(200)).body.runs;
+    it("shows a run's per-mood precision and recall, its confusion matrix as a heat map, its spread over the folds and its loss and accuracy by epoch", async () => {
+      const [listed] = (await http().get('/api/v1/mood/runs?limit=1').expect(200)).body.runs;
+      const run = (await http().get(`/api/v1/mood/runs/${listed.id}`).expect(200)).body;
       const split = run.metrics.cross_validation.pooled;
       const watched = await openDashboard();
       const { page } = watched;
@@ -222,6 +253,34 @@ if (!existsSync(CHROMIUM)) {
       await expect(perMood.locator('tbody th').allTextContents()).resolves.toEqual(
         Object.keys(split.per_mood),
       );
+
+      // The spread over the folds: one row per metric the run measured, mean ± sd as the run has it.
+      const spread = details.getByTestId('cv-spread');
+      const spreadMetrics = Object.entries(
+        run.metrics.cross_validation.spread as Record<string, { mean: number } | null>,
+      ).filter(([, value]) => value !== null);
+      await expect(spread.locator('tbody tr').count()).resolves.toBe(spreadMetrics.length);
+      const accuracyRow = spread.locator('tr[data-metric=accuracy]');
+      const meanAccuracy = (run.metrics.cross_validation.spread.accuracy.mean * 100).toFixed(1);
+      await expect(accuracyRow.textContent()).resolves.toContain(meanAccuracy);
+      await expect(accuracyRow.locator('.spread-fold').count()).resolves.toBe(
+        run.metrics.cross_validation.per_fold.length,
+      );
+
+      // The learning curves of the chosen input set, from the run's per-epoch history.
+      const candidate: string = run.metrics.model.candidate;
+      const epochs: unknown[] = run.history.cross_validation[candidate];
+      const curves = details.getByTestId('learning-curves');
+      await curves.getByText(`Cross-validation of ${candidate}: ${epochs.length} epochs`).waitFor();
+      await expect(curves.locator('figure').count()).resolves.toBe(2);
+      await expect(curves.locator('figure canvas').count()).resolves.toBeGreaterThanOrEqual(2);
+      for (const curve of ['loss', 'accuracy']) {
+        const legend = curves.locator(`figure[data-curve=${curve}] .u-legend .u-label`);
+        await expect(legend.allTextContents()).resolves.toEqual(
+          expect.arrayContaining(['Training (CV)', 'Held-out (CV)', 'Final fit']),
+        );
+      }
+      await screenshot(page, 'desktop-run-details.png');
       expect(watched.consoleErrors).toEqual([]);
     });
 
@@ -251,7 +310,8 @@ if (!existsSync(CHROMIUM)) {
       await page.getByTestId('admin-key-state').getByText('kept for this tab').waitFor();
       expect(watched.consoleErrors).toEqual([]);
       expectOnlyOwnRequests(watched);
-    });
+      // Room for both waits above on a machine busy with other work (the default is 60 s in all).
+    }, 150_000);
 
     it('activating a model without the key changes nothing (a wrong key is refused, 401) and with the key succeeds', async () => {
       while ((await succeededModels()).length < 2) {
@@ -292,7 +352,25 @@ if (!existsSync(CHROMIUM)) {
       expectOnlyOwnRequests(watched);
     });
 
-    it("try it answers for the shared trendy sample: each feature's trend with its forecast interval, and the mood", async () => {
+    it('try it without a catalog says so, with how to import one, and still answers the trend and the mood', async () => {
+      const catalog = await http().get('/api/v1/catalog').expect(200);
+      expect(catalog.body.tracks).toBe(0); // this test runs before any import
+      await testApp.app.get(CatalogIndexLoader).settled();
+      const watched = await openDashboard(DESKTOP, '#try-it');
+      const { page } = watched;
+      await page.getByRole('button', { name: 'Load sample history' }).click();
+      await page.getByRole('button', { name: 'Analyse' }).click();
+      const songs = page.getByTestId('recommended-songs');
+      await songs.getByTestId('catalog-hint').getByText('The catalog is empty').waitFor();
+      await songs.getByText('CATALOG_EMPTY').waitFor();
+      await page.getByTestId('mood-result').waitFor();
+      await page.getByTestId('trend-charts').waitFor();
+      expect(watched.consoleErrors).toEqual([statusLogged(503)]);
+      expectOnlyOwnRequests(watched);
+    });
+
+    it("try it answers for the shared trendy sample: each feature's trend with its forecast interval, the mood, and recommended songs with their reasons and Spotify links", async () => {
+      await ensureCatalog();
       const expected = await http().post('/api/v1/predict_mood').send(trendyHistory).expect(200);
       const trends = await http()
         .post('/api/v1/metrics?interval=0.8')
@@ -309,7 +387,13 @@ if (!existsSync(CHROMIUM)) {
       // The page reads the file asynchronously; it says so when it has.
       await page.getByText(/^Read trendy_metrics\.json/).waitFor();
       await expect(page.getByLabel('Tracks as JSON').inputValue()).resolves.toContain('played_at');
+      const songsAnswered = page.waitForResponse(
+        (response) =>
+          response.url().includes('/api/v1/recommendations?') &&
+          response.url().includes('explain=true'),
+      );
       await page.getByRole('button', { name: 'Analyse' }).click();
+      expect((await songsAnswered).status()).toBe(200);
       const mood = results.getByTestId('mood-result');
       await mood.locator('.mood-name').getByText(expected.body.mood, { exact: true }).waitFor();
       const probabilities = await mood.locator('.probabilities li').count();
@@ -328,6 +412,44 @@ if (!existsSync(CHROMIUM)) {
           (url) => url.includes('/api/v1/metrics?') && url.includes('interval=0.8'),
         ),
       ).toBe(true);
+
+      // The songs, as the service answered the page: in its order, each with its reason and link.
+      const answer = (await (await songsAnswered).json()) as {
+        tracks: {
+          id: string;
+          name: string;
+          genres: string[];
+          reason: { contributions: unknown[] };
+        }[];
+        mood: { name: string } | null;
+      };
+      const songs = results.getByTestId('recommended-songs');
+      const shown = songs.locator('li.song');
+      await expect(
+        shown.evaluateAll((items) => items.map((item) => item.getAttribute('data-track-id'))),
+      ).resolves.toEqual(answer.tracks.map((track) => track.id));
+      expect(answer.tracks.length).toBeGreaterThan(0);
+      for (const [index, track] of answer.tracks.entries()) {
+        const song = shown.nth(index);
+        await expect(song.locator('.song-title strong').textContent()).resolves.toBe(track.name);
+        const link = song.getByRole('link', { name: `Open ${track.name} in Spotify (new tab)` });
+        await expect(link.getAttribute('href')).resolves.toBe(
+          `https://open.spotify.com/track/${track.id}`,
+        );
+        await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+        await expect(link.getAttribute('target')).resolves.toBe('_blank');
+        await expect(song.locator('.chip').allTextContents()).resolves.toEqual(track.genres);
+        await expect(song.locator('.contributions li').count()).resolves.toBe(
+          track.reason.contributions.length,
+        );
+      }
+      await shown.first().locator('summary').click();
+      await shown.first().locator('.contributions').waitFor();
+      if (answer.mood) await songs.getByText(`Preferring ${answer.mood.name} songs`).waitFor();
+      await results
+        .getByTestId('mood-alternatives')
+        .getByText(expected.body.alternatives[0].mood)
+        .waitFor();
       await screenshot(page, 'desktop-try-it.png');
 
       // The same history as pandas columns, pasted.
@@ -385,17 +507,154 @@ if (!existsSync(CHROMIUM)) {
 
       await page.getByRole('tab', { name: 'Training' }).focus();
       await page.keyboard.press('End');
-      expect((await focused()).text).toBe('Try it');
+      expect((await focused()).text).toBe('Catalog');
       expect(watched.consoleErrors).toEqual([]);
     });
 
-    it('fits a 390-px-wide phone without horizontal scrolling, on both panels', async () => {
+    it('the catalog panel shows the counts, genres, coverage and imports, and imports an uploaded CSV only with the admin key', async () => {
+      await ensureCatalog();
+      const before = (await http().get('/api/v1/catalog').expect(200)).body;
+      const watched = await openDashboard(DESKTOP, '#catalog');
+      const { page } = watched;
+      const posted: { url: string; contentType: string | undefined }[] = [];
+      page.on('request', (sent) => {
+        if (sent.method() === 'POST' && sent.url().includes('/api/v1/catalog/imports')) {
+          posted.push({ url: sent.url(), contentType: sent.headers()['content-type'] });
+        }
+      });
+      const count = (value: number) => value.toLocaleString('en');
+      const summary = page.getByTestId('catalog-summary');
+      await summary.getByTestId('catalog-tracks').getByText(count(before.tracks)).waitFor();
+      await summary.getByTestId('catalog-artists').getByText(count(before.artists)).waitFor();
+      await summary.getByTestId('catalog-genres').getByText(count(before.genres.length)).waitFor();
+      const genres = page.getByTestId('catalog-top-genres').locator('.bar-list-label');
+      await expect(genres.first().textContent()).resolves.toBe(before.genres[0].name);
+      const coverage = page.getByTestId('feature-coverage').locator('li');
+      await expect(coverage.count()).resolves.toBe(Object.keys(before.feature_coverage).length);
+      // TidyTuesday has no time_signature: no track has it.
+      expect(before.feature_coverage.time_signature).toBe(0);
+      await expect(
+        page
+          .getByTestId('feature-coverage')
+          .locator('li[data-feature=time_signature] .bar-value')
+          .textContent(),
+      ).resolves.toMatch(/^0\s%$/);
+      const lastImport = page.locator(
+        `[data-testid=imports-table] tr[data-import-id="${before.last_import.id}"]`,
+      );
+      await lastImport.getByText('succeeded').waitFor();
+      await screenshot(page, 'desktop-catalog.png');
+
+      const rows = 30;
+      await page.getByLabel('Catalog file', { exact: true }).setInputFiles({
+        name: 'dashboard-upload.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(smallCatalogCsv(rows)),
+      });
+      await page.getByLabel('Source label').fill('Dashboard upload');
+      const importButton = page.getByRole('button', { name: 'Import', exact: true });
+
+      // Asked for the key, the user cancels: nothing is sent.
+      await importButton.click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      expect(posted).toEqual([]);
+
+      // A wrong key: refused (401), the catalog unchanged.
+      await importButton.click();
+      await page.getByLabel('Admin API key').fill('not-the-admin-key-000');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByTestId('import-form').getByRole('alert').getByText('UNAUTHORIZED').waitFor();
+      expect(posted).toHaveLength(1);
+      expect((await http().get('/api/v1/catalog').expect(200)).body.tracks).toBe(before.tracks);
+
+      // The key: the file is streamed with its type, imported, and the page shows the result.
+      await importButton.click();
+      await page.getByLabel('Admin API key').fill(TEST_ADMIN_KEY);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page
+        .getByTestId('import-result')
+        .getByText(
+          `Imported Dashboard upload: ${rows} tracks added, 0 updated, 0 unchanged; 0 rows skipped.`,
+        )
+        .waitFor();
+      expect(posted).toHaveLength(2);
+      expect(posted[1].contentType).toBe('text/csv');
+      expect(posted[1].url).toContain('source=Dashboard+upload');
+      const [newest] = (await http().get('/api/v1/catalog/imports?limit=1').expect(200)).body
+        .imports;
+      expect(newest).toMatchObject({
+        source: 'Dashboard upload',
+        status: 'succeeded',
+        tracks_added: rows,
+      });
+      const row = page.locator(`[data-testid=imports-table] tr[data-import-id="${newest.id}"]`);
+      await row.getByText(`${rows} added, 0 updated, 0 unchanged`).waitFor();
+      await summary
+        .getByTestId('catalog-tracks')
+        .getByText(count(before.tracks + rows))
+        .waitFor();
+      await expect(http().get(`/api/v1/catalog/tracks/${uploadId(0)}`)).resolves.toMatchObject({
+        status: 200,
+      });
+
+      expect(watched.consoleErrors).toEqual([statusLogged(401)]);
+      expectOnlyOwnRequests(watched);
+    });
+
+    it("shows a running import's live progress (whoever started it), then its result", async () => {
+      await ensureCatalog();
+      const watched = await openDashboard(DESKTOP, '#catalog');
+      const { page } = watched;
+      await page.getByTestId('imports-table').waitFor();
+      const [header, ...lines] = smallCatalogCsv(200, 100_000).trimEnd().split('\n');
+      // An upload from another client that sends half of its file, then waits.
+      const upload = httpRequest(`${origin}/api/v1/catalog/imports?source=Slow+upload`, {
+        method: 'POST',
+        headers: { 'X-API-Key': TEST_ADMIN_KEY, 'Content-Type': 'text/csv' },
+      });
+      const answered = new Promise<{ status: number; body: string }>((done, fail) => {
+        upload.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => done({ status: response.statusCode ?? 0, body: text }));
+        });
+        upload.on('error', fail);
+      });
+      const firstHalf = `${[header, ...lines.slice(0, 100)].join('\n')}\n`;
+      upload.write(firstHalf);
+      // What the page writes once every byte sent so far has arrived (rows are counted per staged
+      // batch of 2,000, so none yet).
+      const kilobytes = (Buffer.byteLength(firstHalf) / 1024).toFixed(1).replace('.', '\\.');
+
+      const row = page.locator('[data-testid=imports-table] tr', { hasText: 'Slow upload' });
+      await row.locator('.badge').getByText('running').waitFor();
+      await row
+        .getByTestId('import-progress')
+        .getByText(new RegExp(`reading: ${kilobytes}\\sKB read, 0 rows staged`))
+        .waitFor();
+      await screenshot(page, 'desktop-catalog-importing.png');
+
+      upload.end(`${lines.slice(100).join('\n')}\n`);
+      const { status, body } = await answered;
+      expect(status).toBe(201);
+      const imported = JSON.parse(body) as { id: string; tracks_added: number };
+      expect(imported.tracks_added).toBe(200);
+      await row.locator('.badge').getByText('succeeded').waitFor();
+      await row.getByText('200 added, 0 updated, 0 unchanged').waitFor();
+      await expect(row.getAttribute('data-import-id')).resolves.toBe(imported.id);
+      expect(watched.consoleErrors).toEqual([]);
+      expectOnlyOwnRequests(watched);
+    });
+
+    it('fits a 390-px-wide phone without horizontal scrolling, on every panel', async () => {
+      await ensureCatalog();
       const watched = await openDashboard(PHONE);
       const { page } = watched;
       const overflow = () =>
         page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
       await page.getByTestId('run-details').getByTestId('confusion-matrix').waitFor();
+      await page.getByTestId('learning-curves').locator('canvas').first().waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
       await screenshot(page, 'phone-training.png');
 
@@ -403,8 +662,16 @@ if (!existsSync(CHROMIUM)) {
       await page.getByRole('button', { name: 'Load sample history' }).click();
       await page.getByRole('button', { name: 'Analyse' }).click();
       await page.getByTestId('trend-charts').locator('canvas').first().waitFor();
+      await page.getByTestId('recommended-songs').locator('li.song').first().waitFor();
+      await page.getByTestId('recommended-songs').locator('summary').first().click();
       expect(await overflow()).toBeLessThanOrEqual(0);
       await screenshot(page, 'phone-try-it.png');
+
+      await page.getByRole('tab', { name: 'Catalog' }).click();
+      await page.getByTestId('feature-coverage').locator('li').first().waitFor();
+      await page.getByTestId('imports-table').waitFor();
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await screenshot(page, 'phone-catalog.png');
       expect(watched.consoleErrors).toEqual([]);
     });
   });

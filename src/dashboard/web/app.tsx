@@ -1,3 +1,4 @@
+import { CatalogPanel } from './catalog/catalog-panel';
 import { AdminKeyProvider } from './components/admin-key';
 import { ServiceStatusProvider } from './components/service-status';
 import { StatusHeader } from './components/status-header';
@@ -9,6 +10,7 @@ import { TryItPanel } from './try-it/try-it-panel';
 const PANELS: Tab[] = [
   { id: 'training', label: 'Training', render: () => <TrainingPanel /> },
   { id: 'try-it', label: 'Try it', render: () => <TryItPanel /> },
+  { id: 'catalog', label: 'Catalog', render: () => <CatalogPanel /> },
 ];
 
 export function App() {

@@ -36,3 +36,16 @@ export function duration(ms: number | null | undefined): string {
 export function shortId(id: string | null | undefined): string {
   return id ? id.split('-')[0] : EM_DASH;
 }
+
+/** A size in bytes for people: 512 B, 24.6 KB, 240.6 MB, 1.2 GB (powers of 1024). */
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return EM_DASH;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let size = value;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value}${NBSP}B` : `${size.toFixed(1)}${NBSP}${units[unit]}`;
+}

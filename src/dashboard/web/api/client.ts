@@ -4,10 +4,15 @@
  * and out, failures as ApiError carrying the service's error body.
  */
 import type {
+  CatalogFormat,
+  CatalogImport,
+  CatalogImportList,
+  CatalogSummary,
   ErrorBody,
   Health,
   MoodModel,
   MoodPrediction,
+  Recommendations,
   TrainingRun,
   TrainingRunList,
   TrendsAnswer,
@@ -106,6 +111,29 @@ function isErrorBody(value: unknown): value is ErrorBody {
   );
 }
 
+/** What an import is told about its file: its format (else recognised) and a source label. */
+export interface ImportOptions {
+  format?: CatalogFormat;
+  source?: string;
+}
+
+/**
+ * How a file is sent: Content-Type by its extension (CSV, NDJSON, JSON), and a `.gz` file as is with
+ * Content-Encoding gzip (the service inflates it as it streams).
+ */
+export function uploadHeaders(fileName: string): Record<string, string> {
+  const name = fileName.toLowerCase();
+  const gzip = name.endsWith('.gz');
+  const plain = gzip ? name.slice(0, -3) : name;
+  const type =
+    plain.endsWith('.ndjson') || plain.endsWith('.jsonl')
+      ? 'application/x-ndjson'
+      : plain.endsWith('.json')
+        ? 'application/json'
+        : 'text/csv';
+  return gzip ? { 'Content-Type': type, 'Content-Encoding': 'gzip' } : { 'Content-Type': type };
+}
+
 /** Options of POST /metrics: horizon and uncertainty interval. */
 export interface TrendQuery {
   periods: number;
@@ -152,4 +180,31 @@ export const api = {
 
   predictMood: (history: unknown) =>
     request<MoodPrediction>(`${API}/predict_mood`, { method: 'POST', body: history }),
+
+  /** The songs that fit a listening history (its trend, mood and latest tracks), with reasons. */
+  recommend: (history: unknown, query: Pick<TrendQuery, 'periods' | 'freq'>) =>
+    request<Recommendations>(`${API}/recommendations`, {
+      method: 'POST',
+      body: history,
+      query: { explain: true, periods: query.periods, freq: query.freq },
+    }),
+
+  /** Counts, genres, feature coverage and sources of the catalog. */
+  catalog: () => request<CatalogSummary>(`${API}/catalog`),
+
+  catalogImports: (limit: number) =>
+    request<CatalogImportList>(`${API}/catalog/imports`, { query: { limit } }),
+
+  /**
+   * (admin) Imports a catalog file: the File itself is the body, so the browser streams it from disk
+   * (never read into the page). Waits for the import's end and answers it (201).
+   */
+  importCatalog: (file: File, options: ImportOptions, adminKey: string) =>
+    request<CatalogImport>(`${API}/catalog/imports`, {
+      method: 'POST',
+      body: file,
+      headers: uploadHeaders(file.name),
+      query: { format: options.format, source: options.source },
+      adminKey,
+    }),
 };

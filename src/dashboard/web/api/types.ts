@@ -16,6 +16,19 @@ export type {
   TrainingRunResponseDto as TrainingRun,
 } from '../../../mood/dto/training-run-response.dto';
 export type { TrendsResponseDto as TrendsAnswer } from '../../../trends/dto/trends-response.dto';
+export type { EpochRecordDto as EpochRecord } from '../../../mood/dto/training-run-response.dto';
+export type { Spread } from '../../../mood/model/train-mood-model';
+export type {
+  HistoryRecommendationsResponseDto as Recommendations,
+  RecommendedTrackDto as RecommendedTrack,
+  RecommendationReasonDto as RecommendationReason,
+} from '../../../recommendations/dto/recommendations-response.dto';
+export type { CatalogSummaryResponseDto as CatalogSummary } from '../../../catalog/dto/catalog-summary-response.dto';
+export type {
+  CatalogImportListResponseDto as CatalogImportList,
+  CatalogImportResponseDto as CatalogImport,
+} from '../../../catalog/dto/catalog-import-response.dto';
+export type { CatalogFormat } from '../../../catalog/formats/catalog-formats';
 
 /** The mood check of /health: the TensorFlow.js backend, the active model, any running training. */
 export interface MoodStatus {

@@ -1,7 +1,12 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../api/client';
 import type { MoodMetrics, TrainingRun } from '../api/types';
+import { ErrorMessage } from '../components/error-message';
 import { dateTime, duration, percent, shortId } from '../format';
 import { ConfusionMatrix } from './confusion-matrix';
+import { CrossValidationSpread } from './cv-spread';
+import { LearningCurves } from './learning-curves';
 import { PerMoodTable } from './per-mood-table';
 import { StatusBadge } from './runs-table';
 
@@ -11,6 +16,7 @@ export function RunDetails({ run }: { run: TrainingRun }) {
   // Runs recorded before cross-validation carry other metrics: they show the headline figures only.
   const crossValidation =
     metrics && 'cross_validation' in metrics ? metrics.cross_validation : undefined;
+  const history = useRunHistory(run);
 
   return (
     <section
@@ -62,10 +68,43 @@ export function RunDetails({ run }: { run: TrainingRun }) {
             <PerMoodTable split={crossValidation.pooled} />
             <ConfusionMatrix split={crossValidation.pooled} />
           </div>
+          <CrossValidationSpread cv={crossValidation} />
         </>
+      )}
+      {history.error && <ErrorMessage error={history.error} context="No learning curves" />}
+      {history.data && (
+        <LearningCurves history={history.data} metrics={crossValidation ? metrics : null} />
       )}
     </section>
   );
+}
+
+/**
+ * The run's per-epoch history, which only GET /mood/runs/{id} carries (lists leave it out): asked once
+ * the run has finished, and again if the run shown changes.
+ */
+function useRunHistory(run: TrainingRun) {
+  const [data, setData] = useState<NonNullable<TrainingRun['history']>>();
+  const [error, setError] = useState<ApiError>();
+  const finished = run.status === 'succeeded';
+  useEffect(() => {
+    setData(undefined);
+    setError(undefined);
+    if (!finished) return;
+    let cancelled = false;
+    api.trainingRun(run.id).then(
+      (detail) => {
+        if (!cancelled && detail.history) setData(detail.history);
+      },
+      (caught: unknown) => {
+        if (!cancelled) setError(ApiError.from(caught));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [run.id, finished]);
+  return { data, error };
 }
 
 function crossValidationSummary(cv: MoodMetrics['cross_validation']): string {

@@ -12,6 +12,16 @@ export function MoodResult({ prediction }: { prediction: MoodPrediction }) {
         <span class="mood-name">{prediction.mood}</span>{' '}
         <span class="muted">{percent(prediction.confidence)} likely</span>
       </p>
+      {prediction.alternatives.length > 0 && (
+        <p data-testid="mood-alternatives">
+          Next most likely:{' '}
+          {prediction.alternatives
+            .slice(0, 3)
+            .map((alternative) => `${alternative.mood} (${percent(alternative.probability)})`)
+            .join(', ')}
+          .
+        </p>
+      )}
       <ul class="probabilities" aria-label="Probability of each mood">
         {ranked.map(([mood, probability]) => (
           <li key={mood}>

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type TrendQuery } from '../api/client';
-import type { MoodPrediction, TrendsAnswer } from '../api/types';
+import type { MoodPrediction, Recommendations, TrendsAnswer } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { HistoryInput } from './history-input';
 import { MoodResult } from './mood-result';
+import { RecommendationsFailed, RecommendedSongs } from './recommended-songs';
 import { TrendCharts } from './trend-charts';
 
 /** A call's answer or its failure: one result section can fail while the others answer. */
@@ -14,6 +15,7 @@ export interface Analysis {
   history: unknown;
   trends: Outcome<TrendsAnswer>;
   mood: Outcome<MoodPrediction>;
+  songs: Outcome<Recommendations>;
 }
 
 const INTERVALS = [0.5, 0.8, 0.95];
@@ -28,7 +30,7 @@ async function outcomeOf<T>(call: Promise<T>): Promise<Outcome<T>> {
 
 /**
  * Try it: a listening history in, the service's answers out: each feature's trend with Prophet's
- * forecast and interval, and the listener's mood.
+ * forecast and interval, the listener's mood, and the songs recommended for it with their reasons.
  */
 export function TryItPanel() {
   const [text, setText] = useState('');
@@ -48,11 +50,13 @@ export function TryItPanel() {
     }
     setParseError(undefined);
     setBusy(true);
-    const [trends, mood] = await Promise.all([
+    // The three answers are independent: asked together, each shown or explained on its own.
+    const [trends, mood, songs] = await Promise.all([
       outcomeOf(api.trends(history, query)),
       outcomeOf(api.predictMood(history)),
+      outcomeOf(api.recommend(history, query)),
     ]);
-    setAnalysis({ history, trends, mood });
+    setAnalysis({ history, trends, mood, songs });
     setBusy(false);
   };
 
@@ -137,6 +141,11 @@ export function TryItPanel() {
                 <ErrorMessage error={analysis.trends.error} context="No trend" />
               </section>
             )}
+            {analysis.songs.ok ? (
+              <RecommendedSongs answer={analysis.songs.value} history={analysis.history} />
+            ) : (
+              <RecommendationsFailed error={analysis.songs.error} />
+            )}
           </>
         )}
       </div>
@@ -145,12 +154,13 @@ export function TryItPanel() {
 }
 
 /** One sentence a screen reader announces when the answers arrive. */
-function summary({ trends, mood }: Analysis): string {
+function summary({ trends, mood, songs }: Analysis): string {
   const moodText = mood.ok
     ? `mood ${mood.value.mood} (${Math.round(mood.value.confidence * 100)} %)`
     : 'no mood';
   const trendText = trends.ok
     ? `trends of ${Object.keys(trends.value.metrics).length} features over ${trends.value.history} tracks`
     : 'no trend';
-  return `Answered: ${moodText}; ${trendText}.`;
+  const songText = songs.ok ? `${songs.value.tracks.length} songs` : 'no songs';
+  return `Answered: ${moodText}; ${trendText}; ${songText}.`;
 }
