@@ -14,6 +14,7 @@ import {
   type TestApp,
 } from './helpers/create-test-app';
 import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
+import { CatalogMoodScorer } from '../src/recommendations/catalog-mood-scorer';
 import { importText } from './helpers/catalog-import';
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 import { toPandasColumns } from './helpers/pandas-columns';
@@ -543,6 +544,14 @@ if (!existsSync(CHROMIUM)) {
         `[data-testid=imports-table] tr[data-import-id="${before.last_import.id}"]`,
       );
       await lastImport.getByText('succeeded').waitFor();
+      // Every track's mood from the active model, predicted in the background, and said so.
+      await testApp.app.get(CatalogMoodScorer).settled();
+      const { moods } = (await http().get('/api/v1/catalog').expect(200)).body;
+      expect(moods).toMatchObject({ status: 'done', model_id: await activeModelId() });
+      await page
+        .getByTestId('catalog-moods')
+        .getByText(`Every track carries the mood model ${shortId(moods.model_id)} predicts`)
+        .waitFor();
       await screenshot(page, 'desktop-catalog.png');
 
       const rows = 30;

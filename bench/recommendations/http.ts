@@ -8,7 +8,8 @@
  * 3 targets, 2 min/max filters, limit 20): one connection, one request at a time (latency), then
  * autocannon at 10 connections (throughput). Also the service's RSS. Writes
  * bench/results/recommendations-http-<date>.json. A benchmark: it never fails on a number.
- *   BENCH_TRACKS (default 1000000), BENCH_QUERIES (default 300), BENCH_DURATION (s, default 10)
+ *   BENCH_TRACKS (default 1000000), BENCH_QUERIES (default 300), BENCH_DURATION (s, default 10),
+ *   BENCH_PROFILE_DIR (the service writes a CPU profile there)
  */
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
@@ -133,7 +134,11 @@ async function main() {
     const importSeconds = round((performance.now() - start) / 1000, 1);
 
     start = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+    // BENCH_PROFILE_DIR=<folder>: the service writes a CPU profile there when it stops.
+    const profile = process.env.BENCH_PROFILE_DIR
+      ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_PROFILE_DIR)]
+      : [];
+    const child = spawn(process.execPath, [...profile, join(ROOT, 'dist/src/main.js')], {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
