@@ -20,6 +20,10 @@ export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelSetting = (typeof LOG_LEVELS)[number];
 
 export const TF_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** What an instance does: serve the API, run queued jobs, or both. */
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type RoleSetting = (typeof ROLES)[number];
 export type TfBackendSetting = (typeof TF_BACKENDS)[number];
 
 /**
@@ -213,6 +217,45 @@ export class Environment {
 
   @WholeNumber(0, 3_600_000)
   CATALOG_HARVEST_FLUSH_MS: number = 1000;
+
+  /**
+   * Empty: one process does everything (jobs in process). Set: training runs are BullMQ jobs on this
+   * Redis, and model and catalog changes reach every instance through its pub/sub.
+   */
+  @Matches(/^$|^rediss?:\/\/.+/, {
+    message: 'REDIS_URL must be a redis:// or rediss:// URL (leave it unset for jobs in process)',
+  })
+  REDIS_URL: string = '';
+
+  /** `api` serves the API only, `worker` runs jobs only, `all` both; api and worker need REDIS_URL. */
+  @IsIn(ROLES)
+  ROLE: RoleSetting = 'all';
+
+  /**
+   * Prefix of this deployment's BullMQ keys and change-notice channel, so that several deployments
+   * (or test runs) can share one Redis or PostgreSQL server.
+   */
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, {
+    message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ or -',
+  })
+  QUEUE_PREFIX: string = 'spotify-recommender';
+
+  /**
+   * A training run or catalog import whose instance has shown no sign of life for this long is
+   * ended failed by the others (and its BullMQ job counted stalled). Written like MOOD_TRAINING_TIMEOUT.
+   */
+  @Duration(1000, 3_600_000, '1s to 1h')
+  JOB_STALL_TIMEOUT: number = 30_000;
+}
+
+/** Rules between settings, each a line of the start-up error. */
+function crossSettingProblems(environment: Environment): string[] {
+  if (environment.ROLE !== 'all' && environment.REDIS_URL === '') {
+    return [
+      `  - ROLE=${JSON.stringify(environment.ROLE)}: ROLE api or worker needs REDIS_URL (the job queue); without Redis one process does everything (ROLE=all)`,
+    ];
+  }
+  return [];
 }
 
 type SettingName = keyof Environment;
@@ -233,13 +276,14 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   }
   const environment = plainToInstance(Environment, given);
   const errors = validateSync(environment, { stopAtFirstError: true });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map(
-        (message) =>
-          `  - ${error.property}=${JSON.stringify(given[error.property as SettingName])}: ${message}`,
-      ),
-    );
+  const lines = errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map(
+      (message) =>
+        `  - ${error.property}=${JSON.stringify(given[error.property as SettingName])}: ${message}`,
+    ),
+  );
+  if (lines.length === 0) lines.push(...crossSettingProblems(environment));
+  if (lines.length > 0) {
     throw new InvalidEnvironmentError(
       `Invalid environment, the service cannot start:\n${lines.join('\n')}`,
     );
