@@ -4,6 +4,7 @@ import { catalogConfig } from './catalog.config';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { CatalogChanges } from './catalog-changes';
+import { CatalogChangesRelay } from './catalog-changes-relay';
 import { CatalogHarvester } from './catalog-harvester';
 import { CatalogImport } from './catalog-import.entity';
 import { CatalogTrack, CatalogTrackGenre } from './catalog-track.entity';
@@ -30,6 +31,7 @@ export const CATALOG_ENTITIES = [CatalogTrack, CatalogTrackGenre, CatalogImport]
     CatalogStore,
     CatalogHarvester,
     CatalogImportWatcher,
+    CatalogChangesRelay,
   ],
   // For the in-memory index (streamAll, change notices), the harvest, and the import route.
   exports: [CatalogStore, CatalogChanges, CatalogHarvester, CatalogImportsService],
