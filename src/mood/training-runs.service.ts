@@ -25,7 +25,7 @@ import { ModelStore } from './model-store';
 import { type MoodConfig, moodConfig } from './mood.config';
 import { toRunView } from './mood.views';
 import type { LabelledRow } from './mood-dataset-split';
-import type { TrainingProgress } from './mood-engine';
+import type { MoodHyperParameters, TrainingProgress } from './mood-engine';
 import { MoodTrainer } from './mood-trainer';
 import { type DatasetSource, TrainingRun } from './training-run.entity';
 
@@ -43,11 +43,15 @@ interface RunningTraining {
   finished?: Promise<TrainingRunResponseDto>;
 }
 
-/** A queued training job: the run to train and its rows (small: numbers, not the posted body). */
+/**
+ * A queued training job: the run to train, its rows (small: numbers, not the posted body) and the
+ * hyper-parameters of the instance that accepted it (recorded with the run).
+ */
 export interface TrainingJobData {
   runId: string;
   rows: LabelledRow[];
   labels: string[];
+  params: MoodHyperParameters;
 }
 
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
@@ -208,6 +212,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
           runId,
           rows,
           labels,
+          params,
         } satisfies TrainingJobData);
       } catch (error) {
         await this.markFailed(runId, `it could not be queued (${(error as Error).message})`);
@@ -226,7 +231,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
         throw error;
       }
       this.logger.log(`Training run ${runId} queued (${source} dataset, ${rows.length} rows)`);
-      finished = this.execute(run, rows, labels).finally(() => {
+      finished = this.execute(run, rows, labels, params).finally(() => {
         if (this.running === running) this.running = undefined;
       });
       running.finished = finished;
@@ -277,7 +282,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   }
 
   /** Trains a run that came off the queue on this instance (ROLE worker or all). */
-  private async trainQueued({ runId, rows, labels }: TrainingJobData): Promise<void> {
+  private async trainQueued({ runId, rows, labels, params }: TrainingJobData): Promise<void> {
     const run = await this.runs.findOneBy({ id: runId });
     if (!run || run.status !== 'queued' || this.stopping) {
       this.logger.warn(`Training job ${runId} skipped: its run is ${run?.status ?? 'gone'}`);
@@ -286,7 +291,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     const running: RunningTraining = { runId };
     this.running = running;
     try {
-      running.finished = this.execute(run, rows, labels);
+      running.finished = this.execute(run, rows, labels, params);
       await running.finished;
     } finally {
       if (this.running === running) this.running = undefined;
@@ -310,6 +315,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     run: TrainingRun,
     rows: LabelledRow[],
     labels: string[],
+    params: MoodHyperParameters,
   ): Promise<TrainingRunResponseDto> {
     const started = Date.now();
     let lastWrite = 0;
@@ -330,7 +336,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
         heartbeatAt: run.heartbeatAt,
       });
       const { backend, trained } = await this.trainer.train(
-        { rows, labels, params: this.config.hyperParameters, backend: this.config.backend },
+        { rows, labels, params, backend: this.config.backend },
         (progress) => {
           if (this.running?.runId === run.id) this.running.progress = progress;
           if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) {
