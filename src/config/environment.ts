@@ -111,6 +111,10 @@ export class Environment {
   @IsBoolean(MUST_BE_TRUE_OR_FALSE)
   DB_LOGGING: boolean = false;
 
+  /** Most PostgreSQL connections this instance's pool opens (instances × this ≤ the server's limit). */
+  @WholeNumber(1, 1000)
+  DB_POOL_SIZE: number = 10;
+
   /** Empty: a random key is made at start-up and logged once (see app.config.ts). */
   @Matches(/^$|^.{16,}$/, { message: 'ADMIN_API_KEY must be empty or at least 16 characters long' })
   ADMIN_API_KEY: string = '';
