@@ -19,6 +19,7 @@ import { MoodModel } from './mood-model.entity';
 import { MoodTrainer, type TrainingResult, TrainingTimeoutError } from './mood-trainer';
 import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
+import { TrainingRunClaims } from './training-run-claims';
 
 const TRAINED = trainedMoodModel();
 
@@ -73,6 +74,7 @@ describe('TrainingRunsService', () => {
         { provide: MoodTrainer, useValue: trainer },
         { provide: DefaultDataset, useValue: defaultDataset },
         JobQueues,
+        TrainingRunClaims,
         {
           provide: clusterConfig.KEY,
           useValue: clusterConfig(validateEnvironment(clusterSettings)),

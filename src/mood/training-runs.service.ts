@@ -8,11 +8,11 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, IsNull, QueryFailedError, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
 import { JobQueues } from '../cluster/job-queues';
-import { AppError, ConflictError, NotFoundError } from '../common/errors';
+import { AppError, NotFoundError } from '../common/errors';
 import { withAdvisoryLock } from '../database/advisory-lock';
 import { type ParsedTracks, parseTracksBody } from '../common/tracks';
 import { DefaultDataset } from './default-dataset';
@@ -28,6 +28,7 @@ import type { LabelledRow } from './mood-dataset-split';
 import type { MoodHyperParameters, TrainingProgress } from './mood-engine';
 import { MoodTrainer } from './mood-trainer';
 import { type DatasetSource, TrainingRun } from './training-run.entity';
+import { TrainingRunClaims } from './training-run-claims';
 
 /** A run the caller can wait for (sync answer) or poll (Prefer: respond-async). */
 export interface StartedRun {
@@ -72,8 +73,9 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   private readonly logger = new Logger(TrainingRunsService.name);
   /** The run this instance trains, if any. */
   private running?: RunningTraining;
-  private sweepTimer?: NodeJS.Timeout;
   private stopping = false;
+  /** The id of the run this instance trains, for the claims (never stalled while it trains). */
+  private readonly ownRunId = () => this.running?.runId ?? null;
 
   constructor(
     @InjectRepository(TrainingRun) private readonly runs: Repository<TrainingRun>,
@@ -81,25 +83,20 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     private readonly trainer: MoodTrainer,
     private readonly defaultDataset: DefaultDataset,
     private readonly queues: JobQueues,
+    private readonly claims: TrainingRunClaims,
     @Inject(moodConfig.KEY) private readonly config: MoodConfig,
     @Inject(clusterConfig.KEY) private readonly cluster: ClusterConfig,
   ) {}
 
   /** Runs after ModelStore has loaded the active model (Nest inits every module first). */
   async onApplicationBootstrap(): Promise<void> {
-    await this.failInterruptedRuns();
+    await this.claims.failInterrupted(this.ownRunId);
     this.queues.process<TrainingJobData>(
       'mood-training',
       (job) => this.trainQueued(job),
-      (runId) => this.markFailed(runId, 'the instance training it stopped'),
+      (runId) => this.claims.markFailed(runId, 'the instance training it stopped'),
     );
-    if (this.shared) {
-      this.sweepTimer = setInterval(
-        () => void this.failStalledRuns().catch(() => undefined),
-        Math.max(500, this.cluster.stallTimeoutMs / 2),
-      );
-      this.sweepTimer.unref();
-    }
+    this.claims.watchForStalledRuns(this.ownRunId);
     if (this.config.trainOnStart && this.defaultDataset.isOnDisk()) {
       this.trainFirstModel().catch((error: unknown) =>
         this.logger.error(`First-start training could not start: ${(error as Error).message}`),
@@ -109,15 +106,10 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.sweepTimer);
+    this.claims.stopWatching();
     const finished = this.running?.finished;
     await this.trainer.stopAll();
     await finished?.catch(() => undefined);
-  }
-
-  /** Whether other processes may share this database (PostgreSQL, or a queue). */
-  private get shared(): boolean {
-    return this.cluster.databaseUrl !== '' || this.queues.enabled;
   }
 
   /** The run in progress, if any. */
@@ -165,15 +157,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private assertIdle(): void {
-    if (this.running) throw this.inProgress(this.running.runId);
-  }
-
-  private inProgress(runId: string): ConflictError {
-    return new ConflictError(
-      `Training run ${runId} is in progress; one training at a time`,
-      'TRAINING_IN_PROGRESS',
-      { run_id: runId, location: `/api/v1/mood/runs/${runId}` },
-    );
+    if (this.running) throw this.claims.inProgress(this.running.runId);
   }
 
   private async start(source: DatasetSource, dataset: ParsedTracks<never>): Promise<StartedRun> {
@@ -206,7 +190,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     });
     let finished: Promise<TrainingRunResponseDto>;
     if (this.queues.enabled) {
-      await this.claim(run);
+      await this.claims.claim(run, this.ownRunId);
       try {
         await this.queues.add('mood-training', runId, {
           runId,
@@ -215,7 +199,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
           params,
         } satisfies TrainingJobData);
       } catch (error) {
-        await this.markFailed(runId, `it could not be queued (${(error as Error).message})`);
+        await this.claims.markFailed(runId, `it could not be queued (${(error as Error).message})`);
         throw error;
       }
       this.logger.log(`Training run ${runId} queued (${source} dataset, ${rows.length} rows)`);
@@ -225,7 +209,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
       const running: RunningTraining = { runId };
       this.running = running;
       try {
-        await this.claim(run);
+        await this.claims.claim(run, this.ownRunId);
       } catch (error) {
         this.running = undefined;
         throw error;
@@ -254,31 +238,6 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
         return view;
       },
     };
-  }
-
-  /**
-   * Inserts the run holding the `active` claim; where another run holds it, 409 naming that run
-   * (after ending it failed and trying again, where its instance has stopped).
-   */
-  private async claim(run: TrainingRun): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await this.runs.insert(run as QueryDeepPartialEntity<TrainingRun>);
-        return;
-      } catch (error) {
-        if (!(error instanceof QueryFailedError)) throw error;
-        const holder = await this.runs.findOneBy({ active: 1 });
-        if (!holder) {
-          if (attempt < 2) continue;
-          throw error;
-        }
-        if (attempt < 2 && (await this.hasStalled(holder))) {
-          await this.markFailed(holder.id, 'the instance training it stopped');
-          continue;
-        }
-        throw this.inProgress(holder.id);
-      }
-    }
   }
 
   /** Trains a run that came off the queue on this instance (ROLE worker or all). */
@@ -322,7 +281,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     // The sign of life the other instances look for (see failStalledRuns).
     const heartbeat = setInterval(
       () => void this.runs.update(run.id, { heartbeatAt: new Date() }).catch(() => undefined),
-      Math.max(250, Math.round(this.cluster.stallTimeoutMs / 4)),
+      this.claims.heartbeatMs,
     );
     // Everything from here on is inside the try: a failure (even recording the start) ends the run
     // as failed, so `finished` always resolves and nothing is left rejected and unhandled.
@@ -393,66 +352,6 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
       clearInterval(heartbeat);
     }
     return this.view(run);
-  }
-
-  /**
-   * A run left queued or running by a crash or a kill can never finish: mark it failed. Alone on its
-   * database (SQLite, no queue) every such run is this process's; on a shared one, only those whose
-   * instance has stopped (and those recorded before runs held a claim).
-   */
-  private async failInterruptedRuns(): Promise<void> {
-    const unfinished = { status: In(['queued', 'running']) };
-    const interrupted = this.shared
-      ? await this.runs.findBy({ ...unfinished, active: IsNull() })
-      : await this.runs.findBy(unfinished);
-    for (const run of interrupted) {
-      await this.markFailed(run.id, 'the service stopped before the run finished');
-    }
-    if (interrupted.length > 0) {
-      this.logger.warn(`Marked ${interrupted.length} interrupted training run(s) as failed`);
-    }
-    if (this.shared) await this.failStalledRuns();
-  }
-
-  /** Ends failed the active run of an instance that has stopped (see hasStalled). */
-  async failStalledRuns(): Promise<void> {
-    const holder = await this.runs.findOneBy({ active: 1 });
-    if (holder && holder.id !== this.running?.runId && (await this.hasStalled(holder))) {
-      this.logger.warn(`Training run ${holder.id} stalled: its instance stopped; ending it failed`);
-      await this.markFailed(holder.id, 'the instance training it stopped');
-    }
-  }
-
-  /**
-   * Stalled: no heartbeat for JOB_STALL_TIMEOUT. A queued run that waits on the queue for an
-   * instance to take it is not stalled, only one whose job is gone.
-   */
-  private async hasStalled(run: TrainingRun): Promise<boolean> {
-    if (run.id === this.running?.runId) return false;
-    const lastSign = (run.heartbeatAt ?? run.createdAt).getTime();
-    if (Date.now() - lastSign <= this.cluster.stallTimeoutMs) return false;
-    if (run.status === 'queued' && this.queues.enabled) {
-      const state = await this.queues.state('mood-training', run.id);
-      return state !== 'waiting' && state !== 'delayed' && state !== 'active';
-    }
-    return true;
-  }
-
-  /** Ends a run failed where it is still queued or running; never throws. */
-  private async markFailed(runId: string, why: string): Promise<void> {
-    await this.runs
-      .update(
-        { id: runId, status: In(['queued', 'running']) },
-        {
-          status: 'failed',
-          active: null,
-          error: `Interrupted: ${why} before the run finished`,
-          finishedAt: new Date(),
-        },
-      )
-      .catch((error: unknown) =>
-        this.logger.error(`Could not end run ${runId} failed: ${(error as Error).message}`),
-      );
   }
 
   /**
