@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
 import { In, IsNull, QueryFailedError, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
@@ -131,17 +132,31 @@ export class TrainingRunClaims {
   }
 
   /**
-   * Stalled: no heartbeat for JOB_STALL_TIMEOUT. A queued run that waits on the queue for an
-   * instance to take it is not stalled, only one whose job is gone.
+   * Stalled: its process on this host is gone (found at once, as for catalog imports), or no
+   * heartbeat for JOB_STALL_TIMEOUT. A queued run that waits on the queue for an instance to take it
+   * is not stalled, only one whose job is gone.
    */
   private async hasStalled(run: TrainingRun, ownRunId: OwnRunId): Promise<boolean> {
     if (run.id === ownRunId()) return false;
+    const waitsOnQueue = run.status === 'queued' && this.queues.enabled;
+    if (!waitsOnQueue && run.host === hostname() && run.pid !== null) {
+      if (run.pid === process.pid || !processIsAlive(run.pid)) return true;
+    }
     const lastSign = (run.heartbeatAt ?? run.createdAt).getTime();
     if (Date.now() - lastSign <= this.cluster.stallTimeoutMs) return false;
-    if (run.status === 'queued' && this.queues.enabled) {
+    if (waitsOnQueue) {
       const state = await this.queues.state('mood-training', run.id);
       return state !== 'waiting' && state !== 'delayed' && state !== 'active';
     }
     return true;
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -25,6 +25,13 @@ export class TrainingRun {
   @Column({ name: 'heartbeat_at', type: Date, nullable: true })
   heartbeatAt!: Date | null;
 
+  /** The process that accepted or is training the run (null for runs recorded before). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  host!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  pid!: number | null;
+
   @Column({ name: 'dataset_source', type: 'varchar', length: 16 })
   datasetSource!: DatasetSource;
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
 import { DataSource, type Repository } from 'typeorm';
 import { inMemoryDatabase } from '../../test/helpers/in-memory-database';
 import { toPandasColumns } from '../../test/helpers/pandas-columns';
@@ -280,12 +281,14 @@ describe('TrainingRunsService', () => {
     });
 
     /** A run of another instance, whose last sign of life was `ageMs` ago. */
-    const otherInstancesRun = (ageMs: number) =>
+    const otherInstancesRun = (ageMs: number, process: { host?: string; pid?: number } = {}) =>
       runs.insert({
         id: 'elsewhere',
         status: 'running',
         active: 1,
         heartbeatAt: new Date(Date.now() - ageMs),
+        host: process.host ?? null,
+        pid: process.pid ?? null,
         datasetSource: 'default',
         datasetSha256: '0'.repeat(64),
         rowsUsed: 1,
@@ -320,7 +323,17 @@ describe('TrainingRunsService', () => {
       await expect(started.result()).resolves.toMatchObject({ status: 'succeeded' });
     });
 
-    it('a run that another instance ended failed meanwhile stays failed, its model not made active', async () => {
+    it('at start, ends failed at once the run of a process on this host that is gone', async () => {
+      // Above Linux's largest pid: no such process.
+      await otherInstancesRun(0, { host: hostname(), pid: 4_194_304 + 1000 });
+      await service.onApplicationBootstrap();
+      expect(await runs.findOneByOrFail({ id: 'elsewhere' })).toEqual(
+        expect.objectContaining({ status: 'failed', active: null }),
+      );
+      await service.beforeApplicationShutdown();
+    });
+
+    it('a run that another instance ended failed meanwhile, its model not made active', async () => {
       const started = await service.startTraining(labelled());
       await trainingStarted();
       await runs.update(started.run.id, { status: 'failed', active: null });

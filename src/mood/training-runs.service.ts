@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -171,6 +172,8 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
       status: 'queued',
       active: 1,
       heartbeatAt: now,
+      host: hostname(),
+      pid: process.pid,
       datasetSource: source,
       datasetSha256: labelledDatasetSha256(dataset.tracks),
       rowsUsed: rows.length,
@@ -289,10 +292,14 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
       run.status = 'running';
       run.startedAt = new Date(started);
       run.heartbeatAt = run.startedAt;
+      // The instance training it holds it now (with a queue, maybe not the one that accepted it).
+      Object.assign(run, { host: hostname(), pid: process.pid });
       await this.runs.update(run.id, {
         status: run.status,
         startedAt: run.startedAt,
         heartbeatAt: run.heartbeatAt,
+        host: run.host,
+        pid: run.pid,
       });
       const { backend, trained } = await this.trainer.train(
         { rows, labels, params, backend: this.config.backend },
