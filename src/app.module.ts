@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ArtistsModule } from './artists/artists.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { CommonModule } from './common/common.module';
 import { appConfig, databaseConfig, type Environment, EnvironmentModule } from './config';
 import { DatabaseModule } from './database/database.module';
@@ -22,6 +23,7 @@ export class AppModule {
       imports: [
         EnvironmentModule.forRoot(environment, [appConfig, databaseConfig]),
         DatabaseModule,
+        ClusterModule,
         CommonModule,
         HealthModule,
         ArtistsModule,

@@ -5,8 +5,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import bytes from 'bytes';
 import type { AppConfig } from './config';
+import { type ClusterConfig, clusterConfig } from './cluster/cluster.config';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { flattenValidationErrors, ValidationFailedError } from './common/errors';
+import { toErrorBody } from './common/errors/error-body';
+import { flattenValidationErrors, NotFoundError, ValidationFailedError } from './common/errors';
 import { registerBodyParsing } from './common/http/body-parsing';
 import { registerRequestLogging, requestIdFor } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
@@ -30,7 +32,7 @@ export function createHttpAdapter(): FastifyAdapter {
 /**
  * Everything main.ts and the e2e tests must do alike to a freshly created app (created with
  * `bodyParser: false` on createHttpAdapter()): body parsing with its limit, request ids and the
- * per-request log line, security headers, CORS, the admin-key rate limit, the URL prefix, the one
+ * per-request log line, a worker's /health-only door, security headers, CORS, the admin-key rate limit, the URL prefix, the one
  * validation pipe, the one exception filter, Swagger, the dashboard, shutdown hooks.
  */
 export async function configureApp(app: NestFastifyApplication): Promise<OpenAPIObject> {
@@ -39,6 +41,20 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
 
   registerBodyParsing(fastify, bytes.parse(config.bodyLimit) ?? 10 * 1024 * 1024);
   registerRequestLogging(fastify);
+  if (!app.get<ClusterConfig>(clusterConfig.KEY).servesApi) {
+    // ROLE=worker runs jobs; it answers /health (for the orchestrator's probes) and nothing else.
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (request.url === '/health' || request.url.startsWith('/health?')) return;
+      const { status, body } = toErrorBody(
+        new NotFoundError(
+          'This instance runs jobs only (ROLE=worker): send API calls to an instance with ROLE api or all',
+          'WORKER_ONLY',
+        ),
+        String(request.id),
+      );
+      await reply.code(status).send(body);
+    });
+  }
   registerSecurityHeaders(fastify, {
     // Swagger UI (and the dashboard) are served from the service itself: same-origin scripts only;
     // Swagger UI writes inline styles.

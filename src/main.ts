@@ -8,8 +8,9 @@ import { configureApp, createHttpAdapter } from './app.setup';
 import { type AppConfig, loadEnvironment } from './config';
 import { logLevelsFrom } from './common/http/log-levels';
 
-async function bootstrap(): Promise<void> {
-  const environment = loadEnvironment();
+/** Starts the service; `overrides` win over the environment (npm run start:worker sets ROLE). */
+export async function bootstrap(overrides: Record<string, string> = {}): Promise<void> {
+  const environment = loadEnvironment({ ...process.env, ...overrides });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(environment),
     createHttpAdapter(),
@@ -28,12 +29,18 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen(config.port, config.host);
   logger.log(
-    `Serving on ${await app.getUrl()} (API /api/v1, docs /docs, dashboard /dashboard, health /health)`,
+    environment.ROLE === 'worker'
+      ? `Running jobs (ROLE=worker); health on ${await app.getUrl()}/health`
+      : `Serving on ${await app.getUrl()} (API /api/v1, docs /docs, dashboard /dashboard, health /health; ROLE=${environment.ROLE})`,
   );
 }
 
-bootstrap().catch((error: unknown) => {
-  // Configuration errors are already readable; print them without a stack trace.
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+/** Runs `bootstrap`, printing a failure to start without a stack trace (they are readable). */
+export function start(overrides: Record<string, string> = {}): void {
+  bootstrap(overrides).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) start();

@@ -9,12 +9,16 @@ export type CatalogChange =
   | { type: 'removed'; ids: string[] }
   | { type: 'reset'; reason: string };
 
-export type CatalogChangeListener = (change: CatalogChange) => void;
+/** `local`: this process changed the catalog; `remote`: another instance did, and said so. */
+export type CatalogChangeOrigin = 'local' | 'remote';
+
+export type CatalogChangeListener = (change: CatalogChange, origin: CatalogChangeOrigin) => void;
 
 /**
  * Change notices of this process's catalog, published after the change is committed (an import,
- * a harvest batch, a delete, or another process's import found by CatalogImportWatcher). The
- * in-memory index subscribes to stay in step with the database.
+ * a harvest batch, a delete, another process's import found by CatalogImportWatcher, or another
+ * instance's change relayed by CatalogChangesRelay). The in-memory index subscribes to stay in step
+ * with the database.
  */
 @Injectable()
 export class CatalogChanges {
@@ -28,11 +32,11 @@ export class CatalogChanges {
   }
 
   /** A listener that throws is logged; it never fails the change that was already committed. */
-  publish(change: CatalogChange): void {
+  publish(change: CatalogChange, origin: CatalogChangeOrigin = 'local'): void {
     if (change.type !== 'reset' && change.ids.length === 0) return;
     for (const listener of this.listeners) {
       try {
-        listener(change);
+        listener(change, origin);
       } catch (error) {
         this.logger.error(`A catalog change listener failed: ${(error as Error).message}`);
       }

@@ -4,6 +4,7 @@ import { catalogConfig } from './catalog.config';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { CatalogChanges } from './catalog-changes';
+import { CatalogChangesRelay } from './catalog-changes-relay';
 import { CatalogHarvester } from './catalog-harvester';
 import { CatalogImport } from './catalog-import.entity';
 import { CatalogTrack, CatalogTrackGenre } from './catalog-track.entity';
@@ -32,6 +33,7 @@ export const CATALOG_ENTITIES = [CatalogTrack, CatalogTrackGenre, CatalogImport]
     CatalogHarvester,
     CatalogImportWatcher,
     CatalogMoodProgress,
+    CatalogChangesRelay,
   ],
   // For the in-memory index (streamAll, change notices), the harvest, and the import route.
   // The moods' progress is written by the index's mood scorer.

@@ -8,6 +8,8 @@ export const databaseConfig = configNamespace('database', (environment) => ({
   dataDir: environment.DATA_DIR,
   runMigrations: environment.DB_RUN_MIGRATIONS,
   logging: environment.DB_LOGGING,
+  /** PostgreSQL only: the most connections of the pool. */
+  poolSize: environment.DB_POOL_SIZE,
 }));
 
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;

@@ -9,6 +9,20 @@ import {
 } from './environment';
 
 describe('validateEnvironment', () => {
+  it('refuses ROLE api or worker without REDIS_URL, naming both, and accepts them with it', () => {
+    for (const role of ['api', 'worker']) {
+      expect(() => validateEnvironment({ ROLE: role })).toThrow(
+        /ROLE="(api|worker)": ROLE api or worker needs REDIS_URL/,
+      );
+      expect(validateEnvironment({ ROLE: role, REDIS_URL: 'redis://127.0.0.1:6379' }).ROLE).toBe(
+        role,
+      );
+    }
+    expect(() => validateEnvironment({ ROLE: 'everything' })).toThrow(/ROLE="everything"/);
+    expect(() => validateEnvironment({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(validateEnvironment({ JOB_STALL_TIMEOUT: '5s' }).JOB_STALL_TIMEOUT).toBe(5000);
+  });
+
   it('accepts an empty environment: every setting has its default', () => {
     const environment = validateEnvironment({});
     expect(environment).toBeInstanceOf(Environment);

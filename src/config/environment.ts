@@ -20,6 +20,10 @@ export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelSetting = (typeof LOG_LEVELS)[number];
 
 export const TF_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** What an instance does: serve the API, run queued jobs, or both. */
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type RoleSetting = (typeof ROLES)[number];
 export type TfBackendSetting = (typeof TF_BACKENDS)[number];
 
 /**
@@ -106,6 +110,10 @@ export class Environment {
   @TrueOrFalse()
   @IsBoolean(MUST_BE_TRUE_OR_FALSE)
   DB_LOGGING: boolean = false;
+
+  /** Most PostgreSQL connections this instance's pool opens (instances × this ≤ the server's limit). */
+  @WholeNumber(1, 1000)
+  DB_POOL_SIZE: number = 10;
 
   /** Empty: a random key is made at start-up and logged once (see app.config.ts). */
   @Matches(/^$|^.{16,}$/, { message: 'ADMIN_API_KEY must be empty or at least 16 characters long' })
@@ -213,6 +221,45 @@ export class Environment {
 
   @WholeNumber(0, 3_600_000)
   CATALOG_HARVEST_FLUSH_MS: number = 1000;
+
+  /**
+   * Empty: one process does everything (jobs in process). Set: training runs are BullMQ jobs on this
+   * Redis, and model and catalog changes reach every instance through its pub/sub.
+   */
+  @Matches(/^$|^rediss?:\/\/.+/, {
+    message: 'REDIS_URL must be a redis:// or rediss:// URL (leave it unset for jobs in process)',
+  })
+  REDIS_URL: string = '';
+
+  /** `api` serves the API only, `worker` runs jobs only, `all` both; api and worker need REDIS_URL. */
+  @IsIn(ROLES)
+  ROLE: RoleSetting = 'all';
+
+  /**
+   * Prefix of this deployment's BullMQ keys and change-notice channel, so that several deployments
+   * (or test runs) can share one Redis or PostgreSQL server.
+   */
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, {
+    message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ or -',
+  })
+  QUEUE_PREFIX: string = 'spotify-recommender';
+
+  /**
+   * A training run or catalog import whose instance has shown no sign of life for this long is
+   * ended failed by the others (and its BullMQ job counted stalled). Written like MOOD_TRAINING_TIMEOUT.
+   */
+  @Duration(1000, 3_600_000, '1s to 1h')
+  JOB_STALL_TIMEOUT: number = 30_000;
+}
+
+/** Rules between settings, each a line of the start-up error. */
+function crossSettingProblems(environment: Environment): string[] {
+  if (environment.ROLE !== 'all' && environment.REDIS_URL === '') {
+    return [
+      `  - ROLE=${JSON.stringify(environment.ROLE)}: ROLE api or worker needs REDIS_URL (the job queue); without Redis one process does everything (ROLE=all)`,
+    ];
+  }
+  return [];
 }
 
 type SettingName = keyof Environment;
@@ -233,13 +280,14 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   }
   const environment = plainToInstance(Environment, given);
   const errors = validateSync(environment, { stopAtFirstError: true });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map(
-        (message) =>
-          `  - ${error.property}=${JSON.stringify(given[error.property as SettingName])}: ${message}`,
-      ),
-    );
+  const lines = errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map(
+      (message) =>
+        `  - ${error.property}=${JSON.stringify(given[error.property as SettingName])}: ${message}`,
+    ),
+  );
+  if (lines.length === 0) lines.push(...crossSettingProblems(environment));
+  if (lines.length > 0) {
     throw new InvalidEnvironmentError(
       `Invalid environment, the service cannot start:\n${lines.join('\n')}`,
     );

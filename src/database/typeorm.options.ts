@@ -21,7 +21,12 @@ export function buildDataSourceOptions(settings: DatabaseConfig): DataSourceOpti
   };
 
   if (settings.url) {
-    return { ...common, type: 'postgres', url: settings.url } as DataSourceOptions;
+    return {
+      ...common,
+      type: 'postgres',
+      url: settings.url,
+      poolSize: settings.poolSize,
+    } as DataSourceOptions;
   }
   mkdirSync(settings.dataDir, { recursive: true });
   return {

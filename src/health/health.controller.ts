@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { MoodPredictionService } from '../mood/mood-prediction.service';
 import { CatalogIndexLoader } from '../recommendations/catalog-index-loader';
+import { ClusterHealthIndicator } from './cluster.health';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,13 +18,16 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly mood: MoodPredictionService,
     private readonly catalogIndex: CatalogIndexLoader,
+    private readonly cluster: ClusterHealthIndicator,
   ) {}
 
   /**
    * Liveness and readiness: the database answers (503 when a check fails). `mood` reports the
    * TensorFlow.js backend, the active model (null until one is trained) and any running training;
    * `catalog` whether the in-memory catalog index has loaded (recommendations answer 503
-   * CATALOG_LOADING until it has) and how many tracks it holds.
+   * CATALOG_LOADING until it has) and how many tracks it holds; `cluster` this instance's role and
+   * change notices, and where REDIS_URL is set, Redis and the training queue (waiting, active,
+   * failed jobs), down when Redis does not answer.
    */
   @Get()
   @HealthCheck()
@@ -33,6 +37,7 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 2000 }),
       () => ({ mood: { status: 'up', ...this.mood.status() } }),
       () => ({ catalog: { status: 'up', ...this.catalogIndex.status() } }),
+      () => this.cluster.check(),
     ]);
   }
 }

@@ -8,6 +8,7 @@ import { DataSource, type Repository } from 'typeorm';
 import { inMemoryDatabase } from '../../test/helpers/in-memory-database';
 import { trainedMoodModel } from '../../test/helpers/trained-mood-model';
 import { typedMock } from '../../test/helpers/typed-mock';
+import { ClusterNotices } from '../cluster/cluster-notices';
 import { validateEnvironment } from '../config';
 import { ModelStore } from './model-store';
 import { moodConfig } from './mood.config';
@@ -33,6 +34,12 @@ describe('ModelStore', () => {
   let rows: Repository<MoodModel>;
   let engine: jest.Mocked<Pick<MoodEngine, 'useBackend' | 'load'>> & Pick<MoodEngine, 'backend'>;
   const loaded: ReturnType<typeof loadedModel>[] = [];
+  /** Notices to and from the other instances, as if there were some (over a transport). */
+  let notices: {
+    transportName: string;
+    publish: jest.Mock<void, Parameters<ClusterNotices['publish']>>;
+    subscribe: jest.Mock<() => void, Parameters<ClusterNotices['subscribe']>>;
+  };
   const nothingElse = () => Promise.resolve();
 
   beforeAll(() => {
@@ -49,11 +56,19 @@ describe('ModelStore', () => {
         return Promise.resolve(model);
       }),
     };
+    notices = {
+      transportName: 'redis',
+      publish: jest.fn<void, Parameters<ClusterNotices['publish']>>(),
+      subscribe: jest.fn<() => void, Parameters<ClusterNotices['subscribe']>>(
+        () => () => undefined,
+      ),
+    };
     moduleRef = await Test.createTestingModule({
       imports: inMemoryDatabase(MoodModel, TrainingRun),
       providers: [
         ModelStore,
         { provide: MoodEngine, useValue: engine },
+        { provide: ClusterNotices, useValue: notices },
         {
           provide: moodConfig.KEY,
           useValue: moodConfig(validateEnvironment({ DATA_DIR: dataDir })),
@@ -139,10 +154,50 @@ describe('ModelStore', () => {
       rows,
       moduleRef.get(DataSource),
       engine as unknown as MoodEngine,
+      notices as unknown as ClusterNotices,
       moduleRef.get(moodConfig.KEY),
     );
     await restarted.onModuleInit();
     expect(restarted.active?.row.id).toBe(model.id);
     expect(engine.load).toHaveBeenLastCalledWith(trainedMoodModel([1]).artifact);
+    await restarted.onApplicationShutdown();
+  });
+
+  it('tells the other instances of each model it makes active', async () => {
+    const first = await add('run-1', [1]);
+    const second = await add('run-2', [2]);
+    await store.activate(first.id);
+    expect(notices.publish.mock.calls).toEqual([
+      ['mood-model', { modelId: first.id }],
+      ['mood-model', { modelId: second.id }],
+      ['mood-model', { modelId: first.id }],
+    ]);
+  });
+
+  it("on another instance's notice, swaps in the database's active model", async () => {
+    const first = await add('run-1', [1]);
+    // Another instance on the same database, which hears of changes through its notices.
+    const other = new ModelStore(
+      rows,
+      moduleRef.get(DataSource),
+      engine as unknown as MoodEngine,
+      notices as unknown as ClusterNotices,
+      moduleRef.get(moodConfig.KEY),
+    );
+    await other.onModuleInit();
+    const [topic, onNotice] = notices.subscribe.mock.calls.at(-1)!;
+    expect(topic).toBe('mood-model');
+    const second = await add('run-2', [2]);
+    expect(other.active?.row.id).toBe(first.id);
+    const loadedBefore = loaded.length;
+
+    onNotice({ modelId: second.id });
+    await other.syncActive();
+    expect(other.active?.row.id).toBe(second.id);
+    expect(loaded).toHaveLength(loadedBefore + 1);
+    // A notice of the model it already has loads nothing.
+    await other.syncActive();
+    expect(loaded).toHaveLength(loadedBefore + 1);
+    await other.onApplicationShutdown();
   });
 });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { ClusterNotices } from '../cluster/cluster-notices';
 import { NotFoundError } from '../common/errors';
 import { type MoodConfig, moodConfig } from './mood.config';
 import {
@@ -46,21 +47,31 @@ const SUMMARY_COLUMNS = [
   'activatedAt',
 ] as const satisfies ReadonlyArray<keyof MoodModel>;
 
+/** How often an instance checks the database's active model, in case it missed a notice. */
+const ACTIVE_MODEL_CHECK_MS = 15_000;
+
 /**
  * Model versions: the active one in memory (loaded at start-up from the database), a new model's
  * files and row, and the switch to another model. At most one row is active, and the switch happens
  * in one transaction, so a failure leaves the previous model active in the database and in memory.
+ * Every switch in memory goes through swapActive, one at a time, and the other instances hear of
+ * it (ClusterNotices) and load the database's active model in turn.
  */
 @Injectable()
 export class ModelStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ModelStore.name);
   private current?: ActiveModel;
   private readonly listeners = new Set<ActiveModelListener>();
+  /** Switches of the active model, one after another (local ones and those of other instances). */
+  private switching: Promise<unknown> = Promise.resolve();
+  private unsubscribe?: () => void;
+  private checkTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(MoodModel) private readonly models: Repository<MoodModel>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: MoodEngine,
+    private readonly notices: ClusterNotices,
     @Inject(moodConfig.KEY) private readonly config: MoodConfig,
   ) {}
 
@@ -69,11 +80,41 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
     const backend = await this.engine.useBackend(this.config.backend);
     this.logger.log(`TensorFlow.js backend: ${backend}`);
     await this.loadActive();
+    if (this.notices.transportName) {
+      this.unsubscribe = this.notices.subscribe('mood-model', () => void this.syncActive());
+      this.checkTimer = setInterval(() => void this.syncActive(), ACTIVE_MODEL_CHECK_MS);
+      this.checkTimer.unref();
+    }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    clearInterval(this.checkTimer);
+    await this.switching.catch(() => undefined);
     this.current?.loaded.dispose();
     this.current = undefined;
+  }
+
+  /** Whether any instance has made a model active (this one may not have loaded it yet). */
+  async hasActiveInDatabase(): Promise<boolean> {
+    return (await this.models.countBy({ isActive: true })) > 0;
+  }
+
+  /**
+   * Makes the database's active model this instance's, where it is another (another instance
+   * trained or activated it). Settles once done; a failure is logged and the current model stays.
+   */
+  syncActive(): Promise<void> {
+    return this.serially(async () => {
+      const active = await this.models.findOne({ select: ['id'], where: { isActive: true } });
+      if (!active || active.id === this.current?.row.id) return;
+      const row = await this.models.findOneBy({ id: active.id });
+      if (!row) return;
+      this.swapActive(summaryOf(row), await this.engine.load(artifactOf(row)));
+      this.logger.log(`Mood model ${row.id} is now active (activated by another instance)`);
+    }).catch((error: unknown) =>
+      this.logger.error(`Could not load the newly active mood model: ${(error as Error).message}`),
+    );
   }
 
   /** The TensorFlow.js backend in use (`tensorflow`, `wasm` or `cpu`). */
@@ -122,12 +163,16 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
         createdAt: now,
         activatedAt: now,
       });
-      await this.dataSource.transaction(async (manager) => {
-        await manager.update(MoodModel, { isActive: true }, { isActive: false });
-        await manager.insert(MoodModel, model);
-        await alsoRecord(manager, model.id);
+      const active = await this.serially(async () => {
+        await this.dataSource.transaction(async (manager) => {
+          await manager.update(MoodModel, { isActive: true }, { isActive: false });
+          await manager.insert(MoodModel, model);
+          await alsoRecord(manager, model.id);
+        });
+        return this.swapActive(summaryOf(model), loaded).row;
       });
-      return this.swapActive(summaryOf(model), loaded).row;
+      this.notices.publish('mood-model', { modelId: model.id });
+      return active;
     } catch (error) {
       loaded.dispose();
       if (artifactPath) await rm(artifactPath, { recursive: true, force: true });
@@ -153,17 +198,21 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
     if (this.current?.row.id === id) return this.current.row;
     const loaded = await this.engine.load(artifactOf(row));
     const activatedAt = new Date();
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        await manager.update(MoodModel, { isActive: true }, { isActive: false });
-        await manager.update(MoodModel, { id }, { isActive: true, activatedAt });
-      });
-    } catch (error) {
-      loaded.dispose();
-      throw error;
-    }
+    const active = await this.serially(async () => {
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          await manager.update(MoodModel, { isActive: true }, { isActive: false });
+          await manager.update(MoodModel, { id }, { isActive: true, activatedAt });
+        });
+      } catch (error) {
+        loaded.dispose();
+        throw error;
+      }
+      return this.swapActive({ ...summaryOf(row), isActive: true, activatedAt }, loaded).row;
+    });
     this.logger.log(`Mood model ${id} is now active`);
-    return this.swapActive({ ...summaryOf(row), isActive: true, activatedAt }, loaded).row;
+    this.notices.publish('mood-model', { modelId: id });
+    return active;
   }
 
   private async loadActive(): Promise<void> {
@@ -198,6 +247,14 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
     return target;
   }
 
+  /** Runs `work` after every switch already under way, so the last one to commit is the one kept. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.switching.then(work);
+    this.switching = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The one place the model in memory changes. */
   private swapActive(row: MoodModelSummary, loaded: LoadedMoodModel): ActiveModel {
     const previous = this.current;
     const current = (this.current = { row, loaded });

@@ -11,6 +11,7 @@ import { MoodPredictionService } from './mood-prediction.service';
 import { MoodTrainer } from './mood-trainer';
 import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
+import { TrainingRunClaims } from './training-run-claims';
 
 @Module({
   // The catalog harvests the tracks posted to predict_mood and retrain_mood.
@@ -19,6 +20,7 @@ import { TrainingRunsService } from './training-runs.service';
   providers: [
     MoodPredictionService,
     TrainingRunsService,
+    TrainingRunClaims,
     ModelStore,
     MoodEngine,
     MoodTrainer,

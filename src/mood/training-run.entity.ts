@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { MoodMetrics, TrainingHistory, TrainingProgress } from './mood-engine';
 
 export type TrainingRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -12,6 +12,25 @@ export class TrainingRun {
 
   @Column({ type: 'varchar', length: 16 })
   status!: TrainingRunStatus;
+
+  /**
+   * 1 from the run's start to its end, else null: the unique index admits one queued or running run
+   * across every instance on the database (a second training request is 409 naming it).
+   */
+  @Index('IDX_mood_training_runs_active', { unique: true })
+  @Column({ type: 'integer', nullable: true })
+  active!: number | null;
+
+  /** Written while the run is queued or running; a stale one means its instance stopped. */
+  @Column({ name: 'heartbeat_at', type: Date, nullable: true })
+  heartbeatAt!: Date | null;
+
+  /** The process that accepted or is training the run (null for runs recorded before). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  host!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  pid!: number | null;
 
   @Column({ name: 'dataset_source', type: 'varchar', length: 16 })
   datasetSource!: DatasetSource;

@@ -1,12 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
 import { DataSource, type Repository } from 'typeorm';
 import { inMemoryDatabase } from '../../test/helpers/in-memory-database';
 import { toPandasColumns } from '../../test/helpers/pandas-columns';
 import { trainedMoodModel } from '../../test/helpers/trained-mood-model';
 import { trackBody } from '../../test/helpers/tracks';
 import { typedMock } from '../../test/helpers/typed-mock';
+import { clusterConfig } from '../cluster/cluster.config';
+import { JobQueues } from '../cluster/job-queues';
 import { type ParsedTracks, parseTracksBody } from '../common/tracks';
 import { validateEnvironment } from '../config';
 import { DefaultDataset } from './default-dataset';
@@ -17,6 +20,7 @@ import { MoodModel } from './mood-model.entity';
 import { MoodTrainer, type TrainingResult, TrainingTimeoutError } from './mood-trainer';
 import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
+import { TrainingRunClaims } from './training-run-claims';
 
 const TRAINED = trainedMoodModel();
 
@@ -46,7 +50,10 @@ describe('TrainingRunsService', () => {
   const store = {
     active: undefined as ModelStore['active'],
     addActive: typedMock<ModelStore['addActive']>(),
+    hasActiveInDatabase: typedMock<ModelStore['hasActiveInDatabase']>(() => Promise.resolve(false)),
   };
+  /** Settings of the instance: alone on SQLite unless a test says otherwise. */
+  let clusterSettings: Record<string, string> = {};
   const defaultDataset = {
     isOnDisk: typedMock<DefaultDataset['isOnDisk']>(() => false),
     read: typedMock<DefaultDataset['read']>(),
@@ -67,6 +74,12 @@ describe('TrainingRunsService', () => {
         { provide: ModelStore, useValue: store },
         { provide: MoodTrainer, useValue: trainer },
         { provide: DefaultDataset, useValue: defaultDataset },
+        JobQueues,
+        TrainingRunClaims,
+        {
+          provide: clusterConfig.KEY,
+          useValue: clusterConfig(validateEnvironment(clusterSettings)),
+        },
         {
           provide: moodConfig.KEY,
           useValue: moodConfig(validateEnvironment({ MOOD_MAX_EPOCHS: '3' })),
@@ -256,5 +269,82 @@ describe('TrainingRunsService', () => {
     await succeed();
     await service.beforeApplicationShutdown();
     expect((await runs.find())[0]).toEqual(expect.objectContaining({ datasetSource: 'default' }));
+  });
+
+  describe('on a database shared with other instances', () => {
+    beforeAll(() => {
+      // No connection is made to this URL: it only tells the service that it is not alone.
+      clusterSettings = { DATABASE_URL: 'postgres://elsewhere/db', JOB_STALL_TIMEOUT: '1s' };
+    });
+    afterAll(() => {
+      clusterSettings = {};
+    });
+
+    /** A run of another instance, whose last sign of life was `ageMs` ago. */
+    const otherInstancesRun = (ageMs: number, process: { host?: string; pid?: number } = {}) =>
+      runs.insert({
+        id: 'elsewhere',
+        status: 'running',
+        active: 1,
+        heartbeatAt: new Date(Date.now() - ageMs),
+        host: process.host ?? null,
+        pid: process.pid ?? null,
+        datasetSource: 'default',
+        datasetSha256: '0'.repeat(64),
+        rowsUsed: 1,
+        rowsSkipped: 0,
+        hyperParameters: {},
+        createdAt: new Date(Date.now() - ageMs),
+      });
+
+    it("leaves another instance's live run alone at start, and a request meanwhile is 409 naming it", async () => {
+      await otherInstancesRun(0);
+      await service.onApplicationBootstrap();
+      expect((await runs.findOneByOrFail({ id: 'elsewhere' })).status).toBe('running');
+      await expect(service.startTraining(labelled())).rejects.toMatchObject({
+        status: 409,
+        code: 'TRAINING_IN_PROGRESS',
+        details: expect.objectContaining({ run_id: 'elsewhere' }),
+      });
+      await service.beforeApplicationShutdown();
+    });
+
+    it('ends failed the run of an instance that stopped (no heartbeat), and trains the next request', async () => {
+      await otherInstancesRun(5000);
+      const started = await service.startTraining(labelled());
+      expect(await runs.findOneByOrFail({ id: 'elsewhere' })).toEqual(
+        expect.objectContaining({
+          status: 'failed',
+          active: null,
+          error: expect.stringMatching(/^Interrupted: the instance training it stopped/),
+        }),
+      );
+      await succeed();
+      await expect(started.result()).resolves.toMatchObject({ status: 'succeeded' });
+    });
+
+    it('at start, ends failed at once the run of a process on this host that is gone', async () => {
+      // Above Linux's largest pid: no such process.
+      await otherInstancesRun(0, { host: hostname(), pid: 4_194_304 + 1000 });
+      await service.onApplicationBootstrap();
+      expect(await runs.findOneByOrFail({ id: 'elsewhere' })).toEqual(
+        expect.objectContaining({ status: 'failed', active: null }),
+      );
+      await service.beforeApplicationShutdown();
+    });
+
+    it('a run that another instance ended failed meanwhile, its model not made active', async () => {
+      const started = await service.startTraining(labelled());
+      await trainingStarted();
+      await runs.update(started.run.id, { status: 'failed', active: null });
+      await succeed();
+      await expect(started.finished).resolves.toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/ended failed meanwhile/),
+      });
+      expect(await runs.findOneByOrFail({ id: started.run.id })).toEqual(
+        expect.objectContaining({ status: 'failed', modelId: null }),
+      );
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { clusterConfig } from '../cluster/cluster.config';
+import { validateEnvironment } from '../config';
 import { Test } from '@nestjs/testing';
 import { randomCatalog } from '../../test/helpers/catalog-records';
 import { typedMock } from '../../test/helpers/typed-mock';
@@ -37,6 +39,7 @@ describe('CatalogIndexLoader', () => {
         CatalogIndexRef,
         CatalogChanges,
         { provide: CatalogStore, useValue: store },
+        { provide: clusterConfig.KEY, useValue: clusterConfig(validateEnvironment({})) },
       ],
     }).compile();
     loader = moduleRef.get(CatalogIndexLoader);

@@ -1,4 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
 import { CatalogChanges, type CatalogChange } from '../catalog/catalog-changes';
 import { CatalogIndex, type CatalogIndexOptions } from '../catalog/catalog-index';
 import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
@@ -36,9 +43,12 @@ export class CatalogIndexLoader implements OnApplicationBootstrap, OnApplication
     private readonly store: CatalogStore,
     private readonly changes: CatalogChanges,
     private readonly index: CatalogIndexRef,
+    @Inject(clusterConfig.KEY) private readonly cluster: ClusterConfig,
   ) {}
 
   onApplicationBootstrap(): void {
+    // An instance that only runs jobs answers no recommendation: it holds no index.
+    if (!this.cluster.servesApi) return;
     this.unsubscribe = this.changes.subscribe((change) => this.enqueue(change));
     this.applying = this.reload('start-up');
   }

@@ -15,6 +15,7 @@ export function inMemoryDatabase(...entities: EntityClassOrSchema[]): DynamicMod
     url: '',
     dataDir: tmpdir(),
     runMigrations: true,
+    poolSize: 1,
     logging: false,
   }) as BetterSqlite3ConnectionOptions;
   return [

@@ -9,16 +9,20 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
 import { Repository } from 'typeorm';
+import { ClusterNotices } from '../../cluster/cluster-notices';
 import { catalogConfig } from '../catalog.config';
 import { CatalogChanges } from '../catalog-changes';
 import { CatalogImport } from '../catalog-import.entity';
+import { CatalogImportsService } from './catalog-imports.service';
 
 const LOOK_BACK = 20;
 
 /**
  * Imports that other processes finished (the CLI on the same database, another instance) change
  * the catalog behind this process's back. Every CATALOG_WATCH_INTERVAL_MS this looks for newly
- * succeeded ones and announces a reset, so the in-memory index reloads from the database.
+ * succeeded ones and announces a reset, so the in-memory index reloads from the database. Where
+ * instances tell each other of their changes (ClusterNotices), only the CLI's imports are left to
+ * find here: an instance's import has reached the others already.
  */
 @Injectable()
 export class CatalogImportWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +35,8 @@ export class CatalogImportWatcher implements OnApplicationBootstrap, OnApplicati
   constructor(
     @InjectRepository(CatalogImport) private readonly imports: Repository<CatalogImport>,
     private readonly changes: CatalogChanges,
+    private readonly notices: ClusterNotices,
+    private readonly importer: CatalogImportsService,
     @Inject(catalogConfig.KEY) private readonly config: ConfigType<typeof catalogConfig>,
   ) {}
 
@@ -51,8 +57,10 @@ export class CatalogImportWatcher implements OnApplicationBootstrap, OnApplicati
     if (this.polling) return [];
     this.polling = true;
     try {
+      // An import whose process died (another instance, the CLI) is ended failed here.
+      await this.importer.failDeadImports();
       const recent = await this.imports.find({
-        select: { id: true, host: true, pid: true, finishedAt: true, source: true },
+        select: { id: true, host: true, pid: true, finishedAt: true, source: true, origin: true },
         where: { status: 'succeeded' },
         order: { finishedAt: 'DESC' },
         take: LOOK_BACK,
@@ -62,6 +70,7 @@ export class CatalogImportWatcher implements OnApplicationBootstrap, OnApplicati
           !this.known.has(row.id) &&
           row.finishedAt !== null &&
           row.finishedAt >= this.since &&
+          !(row.origin === 'api' && this.notices.transportName !== null) &&
           (row.host !== hostname() || row.pid !== process.pid),
       );
       for (const row of foreign) this.known.add(row.id);

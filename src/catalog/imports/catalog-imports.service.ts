@@ -361,8 +361,11 @@ export class CatalogImportsService implements OnApplicationBootstrap, BeforeAppl
     });
   }
 
-  /** Imports left queued or running by a process that is gone can never finish: fail them. */
-  private async failDeadImports(): Promise<void> {
+  /**
+   * Imports left queued or running by a process that is gone can never finish: fail them. At
+   * start-up, and from CatalogImportWatcher's look, so one instance ends another's dead import.
+   */
+  async failDeadImports(): Promise<void> {
     const active = await this.imports.findBy({ status: In(['queued', 'running']) });
     const dead = active.filter((row) => row.id !== this.running?.id && this.isDead(row));
     for (const row of dead) await this.markFailed(row, 'the process running it stopped');
