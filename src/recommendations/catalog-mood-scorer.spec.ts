@@ -1,4 +1,6 @@
 import { Test } from '@nestjs/testing';
+import { clusterConfig } from '../cluster/cluster.config';
+import { validateEnvironment } from '../config';
 import { randomCatalog } from '../../test/helpers/catalog-records';
 import { typedMock } from '../../test/helpers/typed-mock';
 import { CatalogChanges } from '../catalog/catalog-changes';
@@ -101,6 +103,7 @@ describe('CatalogMoodScorer', () => {
           },
         },
         { provide: MOOD_PREDICTOR, useValue: predictor },
+        { provide: clusterConfig.KEY, useValue: clusterConfig(validateEnvironment({})) },
       ],
     }).compile();
     loader = moduleRef.get(CatalogIndexLoader);
