@@ -16,12 +16,13 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { writeTracksFeaturesCsv } from './catalog-data';
+import { sharedDataPath } from '../test/helpers/shared-data';
 
 const ROOT = resolve(__dirname, '..');
 const TMP = join(ROOT, 'bench', '.tmp');
 const ROWS = Number(process.env.BENCH_CATALOG_ROWS ?? 1_000_000);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SAMPLE = resolve(ROOT, '..', 'shared', 'data', 'spotify_songs_dev.csv');
+const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
 const TIME = '/usr/bin/time';
 
 interface Run {

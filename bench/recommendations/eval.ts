@@ -26,9 +26,10 @@ import {
   type RecommendationWeights,
 } from '../../src/recommendations/recommendation-weights';
 import { loadTidyTuesday, type SamplePlaylist } from './tidytuesday';
+import { sharedDataPath } from '../../test/helpers/shared-data';
 
 const ROOT = resolve(__dirname, '..', '..');
-const SAMPLE = resolve(ROOT, '..', 'shared', 'data', 'spotify_songs_dev.csv');
+const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
 export const SPLIT_SEED = 2026;
 const MIN_PLAYLIST = 25;
 const SEEDS = 5;

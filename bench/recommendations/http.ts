@@ -27,14 +27,16 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { CatalogIndex } from '../../src/catalog/catalog-index';
+import { round } from '../../src/common/numeric';
 import { toTrackView } from '../../src/catalog/catalog-track';
 import type { RecommendationRequest } from '../../src/recommendations/recommendation-engine';
 import { resampledCatalog } from './resample';
 import { scenarios } from './speed';
 import { loadTidyTuesday } from './tidytuesday';
+import { sharedDataPath } from '../../test/helpers/shared-data';
 
 const ROOT = resolve(__dirname, '..', '..');
-const SAMPLE = resolve(ROOT, '..', 'shared', 'data', 'spotify_songs_dev.csv');
+const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
 const TRACKS = Number(process.env.BENCH_TRACKS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -44,7 +46,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 };
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** The query string of GET /recommendations for an engine request. */
 function queryOf(req: RecommendationRequest): string {
@@ -97,7 +98,7 @@ async function main() {
     PORT: String(PORT),
     LOG_LEVEL: 'warn',
     ADMIN_API_KEY: 'bench-admin-key-0123456789',
-    MOOD_DATASET_PATH: resolve(ROOT, '..', 'shared', 'data', 'playlist_metrics.json'),
+    MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
     MOOD_DATASET_URL: '',
     MOOD_TRAIN_ON_START: 'true',
     CATALOG_HARVEST: 'false',
@@ -202,8 +203,8 @@ async function main() {
       index_load_s: loadSeconds,
       moods_scored_s: moodSeconds,
       one_connection_ms: {
-        p50: round(percentile(latencies, 0.5)),
-        p99: round(percentile(latencies, 0.99)),
+        p50: round(percentile(latencies, 0.5), 2),
+        p99: round(percentile(latencies, 0.99), 2),
         requests: latencies.length,
       },
       ten_connections: {

@@ -37,9 +37,10 @@ import {
 } from '../../src/recommendations/recommendation-weights';
 import { resampledCatalog } from './resample';
 import { loadTidyTuesday, type Sample } from './tidytuesday';
+import { sharedDataPath } from '../../test/helpers/shared-data';
 
 const ROOT = resolve(__dirname, '..', '..');
-const SAMPLE = resolve(ROOT, '..', 'shared', 'data', 'spotify_songs_dev.csv');
+const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
 const TRACKS = Number(process.env.BENCH_TRACKS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const WARM_UP = 20;

@@ -7,7 +7,6 @@
  * evaluation has neither (see README).
  *   npx ts-node --transpile-only bench/recommendations/tune.ts
  */
-import { resolve } from 'node:path';
 import { CatalogIndex, INDEX_COLUMNS } from '../../src/catalog/catalog-index';
 import {
   DEFAULT_WEIGHTS,
@@ -15,8 +14,9 @@ import {
 } from '../../src/recommendations/recommendation-weights';
 import { engineRecommender, evaluate, evaluationCases, type Score } from './eval';
 import { loadTidyTuesday } from './tidytuesday';
+import { sharedDataPath } from '../../test/helpers/shared-data';
 
-const SAMPLE = resolve(__dirname, '..', '..', '..', 'shared', 'data', 'spotify_songs_dev.csv');
+const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
 const MAX_PASSES = 4;
 /**
  * A change is kept only when it adds at least this much hit@20 on the tuning playlists (0.2 points:
