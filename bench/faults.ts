@@ -82,18 +82,22 @@ async function rawOutcome(
 function chunkedUpload(url: string, bytes: number): Promise<Outcome> {
   const startedAt = Date.now();
   return new Promise((resolve) => {
-    const done = (status: number, error?: string) =>
+    const done = (status: number, error?: string, code?: string) =>
       resolve({
         call: 'chunked 80 MB',
         status,
         error,
+        code,
         startedAt,
         ms: Date.now() - startedAt,
         retries: 0,
       });
     const outgoing = request(url, { method: 'POST' }, (response) => {
-      response.resume();
-      response.on('end', () => done(response.statusCode ?? 0));
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () =>
+        done(response.statusCode ?? 0, undefined, (JSON.parse(text) as { code?: string }).code),
+      );
     });
     outgoing.on('error', (error: NodeJS.ErrnoException) => done(0, error.code));
     const chunk = Buffer.alloc(1024 * 1024, ' ');
