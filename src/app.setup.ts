@@ -4,12 +4,14 @@ import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import bytes from 'bytes';
-import type { AppConfig } from './config';
+import { type AppConfig, Environment } from './config';
+import { catalogConfig } from './catalog/catalog.config';
 import { type ClusterConfig, clusterConfig } from './cluster/cluster.config';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { toErrorBody } from './common/errors/error-body';
 import { flattenValidationErrors, NotFoundError, ValidationFailedError } from './common/errors';
 import { registerBodyParsing } from './common/http/body-parsing';
+import { answerClientError } from './common/http/closing-connections';
 import { registerRequestLogging, requestIdFor } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { serveDashboard } from './dashboard/serve-dashboard';
@@ -17,7 +19,7 @@ import { serveDashboard } from './dashboard/serve-dashboard';
 export const API_PREFIX = 'api/v1';
 
 /** The HTTP platform: Fastify (measured ~2× Express's throughput here; README, "Benchmarks"). */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(environment: Environment): FastifyAdapter {
   return new FastifyAdapter({
     // Request ids come from x-request-id when it is sane (see requestIdFor), else a new UUID.
     genReqId: requestIdFor,
@@ -26,6 +28,18 @@ export function createHttpAdapter(): FastifyAdapter {
     logger: false,
     // `/api/v1/metrics/` is `/api/v1/metrics`, as it was before the move to Fastify.
     routerOptions: { ignoreTrailingSlash: true },
+    // A client that trickles its headers or body (slowloris) is answered 408 and cut off. Node
+    // checks these timeouts on an interval: often enough that they hold to about a second.
+    http: {
+      headersTimeout: environment.HTTP_HEADERS_TIMEOUT,
+      connectionsCheckingInterval: Math.min(1000, environment.HTTP_HEADERS_TIMEOUT / 2),
+    },
+    requestTimeout: environment.HTTP_REQUEST_TIMEOUT,
+    keepAliveTimeout: environment.HTTP_KEEP_ALIVE_TIMEOUT,
+    // While the service stops (see graceful-shutdown.ts) it still answers the requests that reach
+    // it on open connections, each with `Connection: close`, rather than 503.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
   });
 }
 
@@ -33,13 +47,19 @@ export function createHttpAdapter(): FastifyAdapter {
  * Everything main.ts and the e2e tests must do alike to a freshly created app (created with
  * `bodyParser: false` on createHttpAdapter()): body parsing with its limit, request ids and the
  * per-request log line, a worker's /health-only door, security headers, CORS, the admin-key rate limit, the URL prefix, the one
- * validation pipe, the one exception filter, Swagger, the dashboard, shutdown hooks.
+ * validation pipe, the one exception filter, Swagger, the dashboard.
  */
 export async function configureApp(app: NestFastifyApplication): Promise<OpenAPIObject> {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const fastify = app.getHttpAdapter().getInstance();
 
-  registerBodyParsing(fastify, bytes.parse(config.bodyLimit) ?? 10 * 1024 * 1024);
+  registerBodyParsing(fastify, {
+    json: { bytes: bytes.parse(config.bodyLimit)!, setting: 'BODY_LIMIT' },
+    streamed: {
+      bytes: catalogConfig(app.get(Environment)).importLimit,
+      setting: 'CATALOG_IMPORT_LIMIT',
+    },
+  });
   registerRequestLogging(fastify);
   if (!app.get<ClusterConfig>(clusterConfig.KEY).servesApi) {
     // ROLE=worker runs jobs; it answers /health (for the orchestrator's probes) and nothing else.
@@ -88,7 +108,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<OpenAPI
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  // Stopping on SIGTERM is main.ts's (GracefulShutdown): tests close their apps themselves.
 
   const document = SwaggerModule.createDocument(
     app,

@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { type AppConfig, loadEnvironment } from './config';
+import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { logLevelsFrom } from './common/http/log-levels';
 
 /** Starts the service; `overrides` win over the environment (npm run start:worker sets ROLE). */
@@ -13,7 +14,7 @@ export async function bootstrap(overrides: Record<string, string> = {}): Promise
   const environment = loadEnvironment({ ...process.env, ...overrides });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(environment),
-    createHttpAdapter(),
+    createHttpAdapter(environment),
     {
       bodyParser: false,
       logger: logLevelsFrom(environment.LOG_LEVEL),
@@ -21,6 +22,7 @@ export async function bootstrap(overrides: Record<string, string> = {}): Promise
   );
   await configureApp(app);
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  new GracefulShutdown(app, config.shutdownTimeoutMs).listen();
   const logger = new Logger('Bootstrap');
   if (config.adminApiKeyGenerated) {
     logger.warn(

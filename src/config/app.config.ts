@@ -19,6 +19,8 @@ export const appConfig = configNamespace('app', (environment) => ({
   /** Failed admin-key attempts a client may make per window before every admin call is 429. */
   adminKeyMaxFailures: environment.ADMIN_KEY_MAX_FAILURES,
   adminKeyLockoutSeconds: environment.ADMIN_KEY_LOCKOUT_SECONDS,
+  /** The longest a stopping instance spends finishing its requests before it exits. */
+  shutdownTimeoutMs: environment.SHUTDOWN_TIMEOUT,
 }));
 
 export type AppConfig = ConfigType<typeof appConfig>;

@@ -10,6 +10,8 @@ export const databaseConfig = configNamespace('database', (environment) => ({
   logging: environment.DB_LOGGING,
   /** PostgreSQL only: the most connections of the pool. */
   poolSize: environment.DB_POOL_SIZE,
+  /** PostgreSQL only: the longest a query waits for a connection before it fails. */
+  connectTimeoutMs: environment.DB_CONNECT_TIMEOUT,
 }));
 
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;

@@ -23,6 +23,30 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ JOB_STALL_TIMEOUT: '5s' }).JOB_STALL_TIMEOUT).toBe(5000);
   });
 
+  it('reads the HTTP and shutdown timeouts as durations, and refuses a headers timeout longer than the request timeout', () => {
+    const environment = validateEnvironment({
+      HTTP_HEADERS_TIMEOUT: '2s',
+      HTTP_REQUEST_TIMEOUT: '4s',
+      HTTP_KEEP_ALIVE_TIMEOUT: '5s',
+      SHUTDOWN_TIMEOUT: '10s',
+      DB_CONNECT_TIMEOUT: '500ms',
+    });
+    expect(environment).toEqual(
+      expect.objectContaining({
+        HTTP_HEADERS_TIMEOUT: 2000,
+        HTTP_REQUEST_TIMEOUT: 4000,
+        HTTP_KEEP_ALIVE_TIMEOUT: 5000,
+        SHUTDOWN_TIMEOUT: 10_000,
+        DB_CONNECT_TIMEOUT: 500,
+      }),
+    );
+    expect(() =>
+      validateEnvironment({ HTTP_HEADERS_TIMEOUT: '30s', HTTP_REQUEST_TIMEOUT: '10s' }),
+    ).toThrow(/HTTP_HEADERS_TIMEOUT=30000ms: must not be longer than HTTP_REQUEST_TIMEOUT/);
+    expect(validateEnvironment({ HTTP_REQUEST_TIMEOUT: '0' }).HTTP_REQUEST_TIMEOUT).toBe(0);
+    expect(() => validateEnvironment({ SHUTDOWN_TIMEOUT: 'soon' })).toThrow(/SHUTDOWN_TIMEOUT/);
+  });
+
   it('accepts an empty environment: every setting has its default', () => {
     const environment = validateEnvironment({});
     expect(environment).toBeInstanceOf(Environment);

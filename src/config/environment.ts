@@ -115,9 +115,42 @@ export class Environment {
   @WholeNumber(1, 1000)
   DB_POOL_SIZE: number = 10;
 
+  /**
+   * PostgreSQL: how long a call waits for a connection (a new one, or a free one of the pool) before
+   * it is answered 503 DATABASE_UNAVAILABLE, so that nothing hangs while the server is down.
+   */
+  @Duration(100, 600_000, '100ms to 10m')
+  DB_CONNECT_TIMEOUT: number = 5000;
+
   /** Empty: a random key is made at start-up and logged once (see app.config.ts). */
   @Matches(/^$|^.{16,}$/, { message: 'ADMIN_API_KEY must be empty or at least 16 characters long' })
   ADMIN_API_KEY: string = '';
+
+  /**
+   * How long a client has to send a request's headers; a client that trickles them (slowloris) is
+   * answered 408 and cut off after this. Written like MOOD_TRAINING_TIMEOUT.
+   */
+  @Duration(1000, 3_600_000, '1s to 1h')
+  HTTP_HEADERS_TIMEOUT: number = 20_000;
+
+  /**
+   * How long a client has to send a whole request, headers and body: a body sent at a trickle is
+   * answered 408 and cut off after this. Catalog imports stream their file within it, so a large
+   * file over a slow link needs more. 0: no limit.
+   */
+  @Duration(0, 24 * 3_600_000, '0 (no limit) to 24h')
+  HTTP_REQUEST_TIMEOUT: number = 10 * 60_000;
+
+  /** How long an idle keep-alive connection is kept open for the client's next request. */
+  @Duration(1000, 3_600_000, '1s to 1h')
+  HTTP_KEEP_ALIVE_TIMEOUT: number = 72_000;
+
+  /**
+   * On SIGTERM or SIGINT the service stops accepting connections, finishes the requests it has and
+   * exits 0; requests still running after this long are cut off and it exits 1.
+   */
+  @Duration(1000, 3_600_000, '1s to 1h')
+  SHUTDOWN_TIMEOUT: number = 25_000;
 
   /** Admits the 3,000-track default mood dataset (≈ 2 MB). */
   @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size such as 10mb or 512kb' })
@@ -254,12 +287,20 @@ export class Environment {
 
 /** Rules between settings, each a line of the start-up error. */
 function crossSettingProblems(environment: Environment): string[] {
+  const problems: string[] = [];
   if (environment.ROLE !== 'all' && environment.REDIS_URL === '') {
-    return [
+    problems.push(
       `  - ROLE=${JSON.stringify(environment.ROLE)}: ROLE api or worker needs REDIS_URL (the job queue); without Redis one process does everything (ROLE=all)`,
-    ];
+    );
   }
-  return [];
+  const { HTTP_HEADERS_TIMEOUT: headers, HTTP_REQUEST_TIMEOUT: whole } = environment;
+  if (whole !== 0 && headers > whole) {
+    // Node's HTTP server refuses to start with a headers timeout longer than the request timeout.
+    problems.push(
+      `  - HTTP_HEADERS_TIMEOUT=${headers}ms: must not be longer than HTTP_REQUEST_TIMEOUT (${whole}ms), which includes the headers`,
+    );
+  }
+  return problems;
 }
 
 type SettingName = keyof Environment;

@@ -26,6 +26,9 @@ export function buildDataSourceOptions(settings: DatabaseConfig): DataSourceOpti
       type: 'postgres',
       url: settings.url,
       poolSize: settings.poolSize,
+      // Both a new connection and a wait for a free one of the pool give up after this, so a
+      // call made while PostgreSQL is down fails (503 DATABASE_UNAVAILABLE) instead of hanging.
+      connectTimeoutMS: settings.connectTimeoutMs,
     } as DataSourceOptions;
   }
   mkdirSync(settings.dataDir, { recursive: true });

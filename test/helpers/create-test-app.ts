@@ -73,9 +73,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.register(environment)],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
-    bodyParser: false,
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createHttpAdapter(environment),
+    {
+      bodyParser: false,
+    },
+  );
   app.useLogger(logLevelsFrom(environment.LOG_LEVEL));
   const routes: string[] = [];
   app

@@ -16,6 +16,7 @@ export function inMemoryDatabase(...entities: EntityClassOrSchema[]): DynamicMod
     dataDir: tmpdir(),
     runMigrations: true,
     poolSize: 1,
+    connectTimeoutMs: 5000,
     logging: false,
   }) as BetterSqlite3ConnectionOptions;
   return [

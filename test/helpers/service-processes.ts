@@ -63,6 +63,8 @@ export interface ServiceProcess {
   url: string;
   child: ChildProcess;
   logFile: string;
+  /** Resolves when the process has exited, with its exit code (null when a signal ended it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL: no shutdown hook runs, as when a machine dies. */
   kill(): Promise<void>;
   /** SIGTERM, then SIGKILL where it has not stopped after 15 s. */
@@ -89,7 +91,9 @@ export function startService(
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })),
+  );
   const end = async (signal: NodeJS.Signals, graceMs: number) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);
@@ -104,6 +108,7 @@ export function startService(
     url: `http://127.0.0.1:${port}`,
     child,
     logFile,
+    exited,
     kill: () => end('SIGKILL', 0),
     stop: () => end('SIGTERM', 15_000),
   };

@@ -16,12 +16,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const requestId = requestIdOf(request);
-    const { status, body, unexpected } = toErrorBody(exception, requestId);
+    const { status, body, headers, unexpected } = toErrorBody(exception, requestId);
     if (unexpected) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
       this.logger.error(`${request.method} ${request.url} failed [${requestId}]`, stack);
+    } else if (body.code === 'DATABASE_UNAVAILABLE') {
+      // Not a fault of this service, but an operator needs to see it (without a stack).
+      this.logger.warn(
+        `${request.method} ${request.url}: database unavailable (${String((exception as Error)?.message)}) [${requestId}]`,
+      );
     }
     if (reply.sent) return;
-    void reply.status(status).send(body);
+    void reply.status(status).headers(headers).send(body);
   }
 }

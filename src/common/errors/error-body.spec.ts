@@ -1,3 +1,4 @@
+import { ServiceUnavailableException } from '@nestjs/common';
 import { toErrorBody } from './error-body';
 
 /** What http-errors (used by @fastify/send, which serves /docs and /dashboard files) throws. */
@@ -48,5 +49,75 @@ describe('toErrorBody', () => {
     const { status, body } = toErrorBody(httpError(502, 'upstream secret', true), 'r4');
     expect(status).toBe(500);
     expect(body.message).not.toContain('upstream secret');
+  });
+});
+
+describe('toErrorBody for a database that cannot be reached', () => {
+  /** What node-postgres and TypeORM throw when PostgreSQL is down or restarting. */
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+  const queryFailed = (driverError: Error) =>
+    Object.assign(new Error(driverError.message), { name: 'QueryFailedError', driverError });
+
+  it.each<[string, unknown]>([
+    ['a refused connection', pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
+    [
+      'a refused connection tried on two addresses',
+      new AggregateError([pgError('ECONNREFUSED', 'connect ECONNREFUSED ::1:5432')], ''),
+    ],
+    [
+      'a server shutting down (57P01 admin_shutdown, in a QueryFailedError)',
+      queryFailed(pgError('57P01', 'terminating connection due to administrator command')),
+    ],
+    ['a server starting up (57P03)', pgError('57P03', 'the database system is starting up')],
+    ['a connection cut mid-query', new Error('Connection terminated unexpectedly')],
+    ['a pool that had no connection in time', new Error('timeout exceeded when trying to connect')],
+    ['a connection exception (class 08)', pgError('08006', 'connection failure')],
+    ['SQLite locked by another process', pgError('SQLITE_BUSY', 'database is locked')],
+  ])('%s is 503 DATABASE_UNAVAILABLE with Retry-After', (_name, error) => {
+    const { status, body, headers, unexpected } = toErrorBody(error, 'r5');
+    expect(status).toBe(503);
+    expect(body).toEqual({
+      statusCode: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      message: expect.stringMatching(/database/i),
+      requestId: 'r5',
+    });
+    expect(Number(headers['retry-after'])).toBeGreaterThan(0);
+    expect(unexpected).toBe(false);
+  });
+
+  it.each<[string, unknown]>([
+    ['a unique violation', queryFailed(pgError('23505', 'duplicate key value'))],
+    ['a syntax error', queryFailed(pgError('42601', 'syntax error at or near'))],
+    ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
+  ])('%s stays a generic 500', (_name, error) => {
+    const { status, body, headers } = toErrorBody(error, 'r6');
+    expect(status).toBe(500);
+    expect(body.code).toBe('INTERNAL_ERROR');
+    expect(headers).toEqual({});
+  });
+});
+
+describe('toErrorBody for a failed health check', () => {
+  it('is 503 UNHEALTHY naming each part that is down, with every part in details', () => {
+    const result = {
+      status: 'error',
+      info: { mood: { status: 'up' } },
+      error: { database: { status: 'down', message: 'connect ECONNREFUSED' } },
+      details: {
+        database: { status: 'down', message: 'connect ECONNREFUSED' },
+        mood: { status: 'up' },
+      },
+    };
+    const { status, body, unexpected } = toErrorBody(new ServiceUnavailableException(result), 'r7');
+    expect(status).toBe(503);
+    expect(body).toEqual({
+      statusCode: 503,
+      code: 'UNHEALTHY',
+      message: 'Down: database (connect ECONNREFUSED)',
+      details: result.details,
+      requestId: 'r7',
+    });
+    expect(unexpected).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AppError, ErrorDetail } from './app-error';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable';
 
 /** The one error body every failure gets. */
 export interface ErrorBody {
@@ -44,14 +45,46 @@ function clientErrorStatus(error: unknown): number | undefined {
   return fromFastify || candidate?.expose === true ? status : undefined;
 }
 
+/** An error's status, its one body, extra response headers, and whether it is a fault of ours. */
+export interface ErrorAnswer {
+  status: number;
+  body: ErrorBody;
+  /** `retry-after` where the error says when to try again. */
+  headers: Record<string, string>;
+  unexpected: boolean;
+}
+
+interface PartHealth {
+  status: string;
+  message?: string;
+}
+
+/**
+ * The health check's own 503 (what @nestjs/terminus throws when a part is down): the parts that are
+ * down, and the state of every part, so that the one error body still says which part failed.
+ */
+function unhealthyParts(
+  error: unknown,
+): { error: Record<string, PartHealth>; details: Record<string, PartHealth> } | undefined {
+  if (!(error instanceof HttpException) || error.getStatus() !== 503) return undefined;
+  const result = error.getResponse() as {
+    status?: unknown;
+    error?: Record<string, PartHealth>;
+    details?: Record<string, PartHealth>;
+  };
+  if (result?.status !== 'error' || !result.error || !result.details) return undefined;
+  return { error: result.error, details: result.details };
+}
+
 /**
  * Maps anything thrown to its status and body. Only AppErrors, Nest's own HTTP exceptions and the
- * client errors above expose their message; everything else is a generic 500.
+ * client errors above expose their message; a database that cannot be reached is 503
+ * DATABASE_UNAVAILABLE, whatever part of the code met it; everything else is a generic 500.
  */
-export function toErrorBody(
-  error: unknown,
-  requestId: string,
-): { status: number; body: ErrorBody; unexpected: boolean } {
+export function toErrorBody(error: unknown, requestId: string): ErrorAnswer {
+  if (!(error instanceof AppError) && isDatabaseUnavailable(error)) {
+    return toErrorBody(new DatabaseUnavailableError(), requestId);
+  }
   if (error instanceof AppError) {
     const body: ErrorBody = {
       statusCode: error.status,
@@ -60,7 +93,28 @@ export function toErrorBody(
       requestId,
     };
     if (error.details !== undefined) body.details = error.details;
-    return { status: error.status, body, unexpected: false };
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    const headers: Record<string, string> =
+      typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
+    return { status: error.status, body, headers, unexpected: false };
+  }
+  const unhealthy = unhealthyParts(error);
+  if (unhealthy) {
+    const down = Object.entries(unhealthy.error)
+      .map(([part, state]) => (state.message ? `${part} (${state.message})` : part))
+      .join(', ');
+    return {
+      status: 503,
+      body: {
+        statusCode: 503,
+        code: 'UNHEALTHY',
+        message: `Down: ${down}`,
+        details: unhealthy.details,
+        requestId,
+      },
+      headers: {},
+      unexpected: false,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -79,6 +133,7 @@ export function toErrorBody(
         message,
         requestId,
       },
+      headers: {},
       unexpected: status >= 500,
     };
   }
@@ -92,6 +147,7 @@ export function toErrorBody(
         message: (error as Error).message,
         requestId,
       },
+      headers: {},
       unexpected: false,
     };
   }
@@ -103,6 +159,7 @@ export function toErrorBody(
       message: 'An unexpected error occurred; the request id identifies it in the service log.',
       requestId,
     },
+    headers: {},
     unexpected: true,
   };
 }

@@ -1,3 +1,4 @@
 export * from './app-error';
 export * from './validation-errors';
 export * from './error-body';
+export * from './database-unavailable';

@@ -12,7 +12,10 @@ let readAfterAnswer: Promise<number> = Promise.resolve(0);
 /** A real Fastify instance with the service's body parsing, and routes that read bodies in each way. */
 async function server_(): Promise<FastifyInstance> {
   const fastify = Fastify();
-  registerBodyParsing(fastify, LIMIT);
+  registerBodyParsing(fastify, {
+    json: { bytes: LIMIT, setting: 'BODY_LIMIT' },
+    streamed: { bytes: LIMIT * 10_000, setting: 'CATALOG_IMPORT_LIMIT' },
+  });
   fastify.setErrorHandler((error, _request, reply) => {
     const status = error instanceof AppError ? error.status : 500;
     const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';

@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppError } from '../errors';
+import { closeAfterAnswer } from './closing-connections';
+import { assertJsonDepth } from './json-depth';
 
 /**
  * Route config flag (`@RouteConfig({ [STREAM_BODY]: true })`): the handler gets the decoded request
@@ -10,29 +13,82 @@ import { AppError } from '../errors';
  */
 export const STREAM_BODY = 'streamBody';
 
+/** A size limit and the setting that sets it (named in the 413). */
+export interface BodyLimit {
+  bytes: number;
+  setting: string;
+}
+
+export interface BodyLimits {
+  /** Bodies parsed as JSON. */
+  json: BodyLimit;
+  /** Bodies handed to a STREAM_BODY route, which also checks them itself as they stream. */
+  streamed: BodyLimit;
+}
+
+/**
+ * A refused body is read and dropped up to this many times the JSON limit, so that the connection
+ * stays open for the client's next request; past that the answer closes the connection (still
+ * reading, for a bounded time, what the client sends: see lingerThenClose).
+ */
+const DRAIN_FACTOR = 4;
+
+/** Requests whose client waits for "100 Continue" before it sends the body, and their answer. */
+const awaitingContinue = new WeakMap<IncomingMessage, ServerResponse>();
+/** Requests whose connection is closed after their answer. */
+const closingAfterAnswer = new WeakSet<IncomingMessage>();
+
 /**
  * Every request body is read as JSON whatever its Content-Type (a bare `curl -d` sends
  * form-urlencoded), after decompressing it as its Content-Encoding says (gzip, deflate, br). The
- * limit counts the decompressed bytes, so a small compressed body that inflates past it (a "zip
- * bomb") is refused like a large one. Only JSON objects and arrays are accepted at the top level.
+ * limit bounds both the bytes sent and what they decompress to, so a small compressed body that
+ * inflates past it (a "zip bomb") is refused like a large one. Only JSON objects and arrays are
+ * accepted at the top level.
+ *
+ * Every client of a body over the limit reads the 413 rather than a reset connection: one that asks
+ * first (`Expect: 100-continue`, as curl does for large bodies) is answered before it sends the
+ * body; one that declares a length over the limit is answered at once; the rest of a refused body is
+ * read and dropped (up to DRAIN_FACTOR × the limit, keeping the connection; past that, the answer
+ * closes the connection the lingering way).
  */
-export function registerBodyParsing(fastify: FastifyInstance, bodyLimit: number): void {
-  // A streamed route may answer before it has read its whole body (an error, a refused key): the
-  // rest is read and dropped first, so the client can finish sending and read the answer.
+export function registerBodyParsing(fastify: FastifyInstance, limits: BodyLimits): void {
+  const drainLimit = DRAIN_FACTOR * limits.json.bytes;
+  // Without a listener Node answers "100 Continue" to every such request at once; with one, the
+  // service sends it only once it knows it will read the body (see continueIfAwaited).
+  fastify.server?.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    awaitingContinue.set(request, response);
+    fastify.server.emit('request', request, response);
+  });
   fastify.addHook('onSend', async (request, reply) => {
-    await discardUnreadBody(request, reply.statusCode);
+    // A streamed route may answer before it has read its whole body (an error, a refused key): the
+    // rest is read and dropped first, so the client can finish sending and read the answer.
+    await discardUnreadBody(request, reply.statusCode, drainLimit);
+    if (closingAfterAnswer.has(request.raw)) void reply.header('connection', 'close');
+    // Fastify also closes the connection after any body that failed to parse (the client may
+    // still be sending it): every such close goes the lingering way.
+    if (reply.getHeader('connection') === 'close') closeAfterAnswer(request.raw.socket);
   });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request, payload, done) => {
+    const streamed = request.routeOptions.config?.[STREAM_BODY as never] === true;
+    const limit = streamed ? limits.streamed : limits.json;
+    const refuse = (error: Error) =>
+      void refuseUnread(request, payload, drainLimit).then(() => done(error, undefined));
+    const declared = declaredLength(request);
+    if (declared !== undefined && declared > limit.bytes) {
+      refuse(tooLarge(limit));
+      return;
+    }
     let body: Readable;
     try {
       assertUtf8(request);
       body = decoded(request, payload);
     } catch (error) {
-      done(error as Error, undefined);
+      refuse(error as Error);
       return;
     }
-    if (request.routeOptions.config?.[STREAM_BODY as never]) {
+    continueIfAwaited(request.raw);
+    if (streamed) {
       // Handed through a stream of its own: a handler that stops reading early (an async
       // iterator's return destroys what it reads) must not destroy the connection, which still
       // has to carry the answer.
@@ -43,11 +99,58 @@ export function registerBodyParsing(fastify: FastifyInstance, bodyLimit: number)
       done(null, body.pipe(handed));
       return;
     }
-    readJson(payload, body, bodyLimit).then(
+    readJson(body, limit).then(
       (parsed) => done(null, parsed),
-      (error: Error) => done(error, undefined),
+      (error: Error) => {
+        if (error instanceof BodyOverLimit) {
+          void drain(payload, body, drainLimit).then((ended) => {
+            if (!ended) closingAfterAnswer.add(request.raw);
+            done(tooLarge(limit), undefined);
+          });
+          return;
+        }
+        done(error, undefined);
+      },
     );
   });
+}
+
+/** The length the client declared (Content-Length), if it declared one. */
+function declaredLength(request: FastifyRequest): number | undefined {
+  const header = request.headers['content-length'];
+  if (header === undefined || !/^\d+$/.test(header)) return undefined;
+  return Number(header);
+}
+
+/** Tells a client waiting for it to send its body ("100 Continue"), once. */
+function continueIfAwaited(request: IncomingMessage): void {
+  const response = awaitingContinue.get(request);
+  if (!response) return;
+  awaitingContinue.delete(request);
+  response.writeContinue();
+}
+
+/**
+ * Before a body that was not read is refused: a client still waiting for "100 Continue" has sent
+ * none of it (and the connection closes after the answer, as Node does then); a declared body
+ * within the drain limit is read and dropped first, keeping the connection; anything longer is
+ * answered at once and the connection closed the lingering way.
+ */
+async function refuseUnread(
+  request: FastifyRequest,
+  payload: Readable,
+  drainLimit: number,
+): Promise<void> {
+  if (awaitingContinue.delete(request.raw)) {
+    closingAfterAnswer.add(request.raw);
+    return;
+  }
+  const declared = declaredLength(request);
+  if (declared !== undefined && declared <= drainLimit) {
+    await drain(payload, payload, drainLimit);
+    return;
+  }
+  closingAfterAnswer.add(request.raw);
 }
 
 declare module 'fastify' {
@@ -91,15 +194,16 @@ function decoded(request: FastifyRequest, payload: Readable): Readable {
   );
 }
 
-/** How much of a refused body is still read and dropped, so the client sees the answer, not a reset. */
-const DRAIN_LIMIT = 64 * 1024 * 1024;
-
-const tooLarge = (limit: number) =>
+const tooLarge = ({ bytes, setting }: BodyLimit) =>
   new AppError(
     413,
     'PAYLOAD_TOO_LARGE',
-    `The request body is larger than the limit of ${limit} bytes (setting BODY_LIMIT).`,
+    `The request body is larger than the limit of ${bytes} bytes (setting ${setting}).`,
+    { limit: bytes },
   );
+
+/** readJson's rejection when the body passes the limit; the caller drains the rest. */
+class BodyOverLimit extends Error {}
 
 const notJson = () =>
   new AppError(
@@ -108,8 +212,11 @@ const notJson = () =>
     'The request body is not valid JSON. Send a JSON array or object (Content-Type: application/json).',
   );
 
-/** Collects the decoded body up to `limit` bytes and parses it as a JSON object or array. */
-function readJson(payload: Readable, body: Readable, limit: number): Promise<unknown> {
+/**
+ * Collects the decoded body up to its limit and parses it as a JSON object or array; rejects with
+ * BodyOverLimit, having stopped reading, as soon as the body passes the limit.
+ */
+function readJson(body: Readable, limit: BodyLimit): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -120,12 +227,12 @@ function readJson(payload: Readable, body: Readable, limit: number): Promise<unk
     };
     const onData = (chunk: Buffer) => {
       length += chunk.length;
-      if (length <= limit) {
+      if (length <= limit.bytes) {
         chunks.push(chunk);
         return;
       }
       cleanUp();
-      void drain(payload, body).then(() => reject(tooLarge(limit)));
+      reject(new BodyOverLimit());
     };
     const onEnd = () => {
       cleanUp();
@@ -136,7 +243,12 @@ function readJson(payload: Readable, body: Readable, limit: number): Promise<unk
         reject(notJson());
         return;
       }
-      resolve(parsed);
+      try {
+        assertJsonDepth(parsed);
+        resolve(parsed);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     };
     const onError = (error: Error) => {
       cleanUp();
@@ -156,33 +268,36 @@ function parseJson(bytes: Buffer): unknown {
 }
 
 /**
- * Reads the rest of a refused request and drops it (its compressed bytes: nothing more is inflated),
- * so the client can finish sending and read the error; past DRAIN_LIMIT the connection is cut.
+ * Reads the rest of a refused request and drops it (its compressed bytes: nothing more is
+ * inflated), so the client can finish sending and read the error. Resolves true once the body has
+ * ended, or false once more than `limit` bytes have been dropped: the body then goes on flowing
+ * (and being dropped) while the answer closes the connection.
  */
-function drain(payload: Readable, decoded: Readable): Promise<void> {
+function drain(payload: Readable, decoded: Readable, limit: number): Promise<boolean> {
   if (decoded !== payload) {
     payload.unpipe(); // from the decoder and whatever it fed
     decoded.on('error', () => undefined);
     decoded.destroy();
   }
-  if (payload.readableEnded || payload.destroyed) return Promise.resolve();
+  if (payload.readableEnded || payload.destroyed) return Promise.resolve(true);
   let dropped = 0;
   return new Promise((resolve) => {
-    const finish = () => {
+    const finish = (ended: boolean) => {
       payload.off('data', onData);
-      resolve();
+      payload.off('end', onEnd);
+      payload.off('close', onEnd);
+      payload.off('error', onEnd);
+      resolve(ended);
     };
+    const onEnd = () => finish(true);
     const onData = (chunk: Buffer) => {
       dropped += chunk.length;
-      if (dropped > DRAIN_LIMIT) {
-        payload.destroy();
-        finish();
-      }
+      if (dropped > limit) finish(false);
     };
     payload.on('data', onData);
-    payload.once('end', finish);
-    payload.once('close', finish);
-    payload.once('error', finish);
+    payload.once('end', onEnd);
+    payload.once('close', onEnd);
+    payload.once('error', onEnd);
     payload.resume();
   });
 }
@@ -192,13 +307,16 @@ function drain(payload: Readable, decoded: Readable): Promise<void> {
  * gave up (destroyed), or, with an error answer, a body nobody began to read (a refused key). After
  * a success the body belongs to the handler: an import answered 202 goes on reading it.
  */
-function discardUnreadBody(request: FastifyRequest, status: number): Promise<void> {
+async function discardUnreadBody(
+  request: FastifyRequest,
+  status: number,
+  drainLimit: number,
+): Promise<void> {
   const body = request.body;
-  if (!request.routeOptions.config?.[STREAM_BODY as never] || !(body instanceof Readable)) {
-    return Promise.resolve();
-  }
+  if (!request.routeOptions.config?.[STREAM_BODY as never] || !(body instanceof Readable)) return;
   const abandoned = body.destroyed || (status >= 400 && body.readableFlowing === null);
-  return abandoned ? drain(request.raw, body) : Promise.resolve();
+  if (!abandoned) return;
+  if (!(await drain(request.raw, body, drainLimit))) closingAfterAnswer.add(request.raw);
 }
 
 /** zlib's errors have codes such as Z_DATA_ERROR, brotli's such as ERR__ERROR_FORMAT_PADDING_1. */
