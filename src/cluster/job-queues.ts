@@ -66,7 +66,7 @@ export class JobQueues implements OnApplicationShutdown {
   process<T>(
     name: JobQueueName,
     handler: (data: T, jobId: string) => Promise<void>,
-    onStalled: (jobId: string) => Promise<void>,
+    onStalled: (jobId: string) => Promise<unknown>,
   ): void {
     if (!this.enabled || !this.config.runsJobs) return;
     const worker = new Worker(name, (job: Job) => handler(job.data as T, job.id!), {

@@ -14,18 +14,8 @@ import {
   scaleInto,
 } from './mood-features';
 import { toLayersModel } from './model/mlp-ensemble';
-import {
-  fitMoodModel,
-  type MoodHyperParameters,
-  type MoodMetrics,
-  NETWORK_HYPER_PARAMETERS,
-  type TrainingHistory,
-  type TrainingProgress,
-} from './model/train-mood-model';
-
-export { NETWORK_HYPER_PARAMETERS };
-export type { MoodHyperParameters, MoodMetrics, TrainingProgress };
-export type { TrainingHistory };
+import { fitMoodModel, type MoodHyperParameters } from './model/train-mood-model';
+import type { MoodMetrics, TrainingHistory, TrainingProgress } from './model/training-report';
 
 /** MOOD_TF_BACKEND: `auto` picks the first that loads of tfjs-node, wasm, pure JS. */
 export type TfBackendPreference = TfBackendSetting;
