@@ -70,7 +70,7 @@ export interface TrainedMoodModel {
 }
 
 /** One track's prediction: calibrated probabilities, and which features were filled with the mean. */
-export interface TrackMoodPrediction {
+interface TrackMoodPrediction {
   mood: string;
   probabilities: number[];
   /** Audio features the model reads that the track lacked: their inputs took the training mean. */
@@ -82,7 +82,7 @@ export interface MoodAlternative {
   probability: number;
 }
 
-export interface ListenerMoodPrediction {
+interface ListenerMoodPrediction {
   mood: string;
   confidence: number;
   /** Combined probabilities, in `labels` order. */

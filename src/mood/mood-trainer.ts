@@ -11,7 +11,7 @@ export interface TrainingResult {
   trained: TrainedMoodModel;
 }
 
-export interface TrainingLimits {
+interface TrainingLimits {
   /** The worker is terminated and the training rejected with TrainingTimeoutError after this. */
   timeoutMs?: number;
 }

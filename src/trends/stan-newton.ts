@@ -42,7 +42,7 @@ export interface ProphetInitialParams {
   sigmaObs: number;
 }
 
-export interface NewtonResult {
+interface NewtonResult {
   k: number;
   m: number;
   delta: Float64Array;

@@ -15,7 +15,7 @@ import { type ImportOutcome, ImportRunner, type ImportStreamOptions } from './im
 import { toImportView } from './import-views';
 import { LiveImport } from './live-import';
 
-export interface StartedImport {
+interface StartedImport {
   /** The import as recorded at its start. */
   import: CatalogImportResponseDto;
   /** Settles when it has finished: with its view, succeeded or failed; it never rejects. */

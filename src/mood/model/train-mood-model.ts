@@ -25,14 +25,14 @@ import type {
 } from './training-report';
 
 /** One candidate model: its inputs and how its networks differ from the run's defaults. */
-export interface MoodCandidate {
+interface MoodCandidate {
   name: string;
   inputs: readonly MoodInputName[];
   network?: Partial<NetworkOptions>;
 }
 
 /** Inputs chosen among by cross-validation inside every run (README, "Mood"). */
-export const MOOD_CANDIDATES: readonly MoodCandidate[] = [
+const MOOD_CANDIDATES: readonly MoodCandidate[] = [
   {
     name: 'core9',
     inputs: [
@@ -87,7 +87,7 @@ export const NETWORK_HYPER_PARAMETERS: Omit<
 };
 
 /** Everything a run produces apart from the saved bytes: the engine turns it into an artifact. */
-export interface FittedMoodModel {
+interface FittedMoodModel {
   inputs: string[];
   scaling: FeatureScaling;
   heads: DenseWeights[][];

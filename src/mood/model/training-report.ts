@@ -41,7 +41,7 @@ export interface Spread {
   max: number;
 }
 
-export interface CandidateScore {
+interface CandidateScore {
   name: string;
   inputs: string[];
   /** Out-of-fold negative log-likelihood after temperature scaling: the choice's criterion. */
