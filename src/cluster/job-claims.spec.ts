@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Column, DataSource, Entity, Index, PrimaryColumn, type Repository } from 'typeorm';
+import { eventually } from '../../test/helpers/service-processes';
 import { typedMock } from '../../test/helpers/typed-mock';
 import { ConflictError } from '../common/errors';
 import { type ClaimedJob, JobClaims, type JobKind } from './job-claims';
@@ -182,9 +183,13 @@ describe('JobClaims', () => {
     const old = new Date(Date.now() - STALL_TIMEOUT_MS * 3);
     await jobs.insert({ ...job('beating'), beatAt: old });
     const stop = claims.beat('beating');
-    const beaten = await waitFor(
-      () => jobs.findOneByOrFail({ id: 'beating' }),
-      (row) => row.beatAt!.getTime() > old.getTime(),
+    const beaten = await eventually(
+      'a heartbeat is written',
+      async () => {
+        const row = await jobs.findOneByOrFail({ id: 'beating' });
+        return row.beatAt!.getTime() > old.getTime() ? row : undefined;
+      },
+      { withinMs: 5000 },
     );
     expect(beaten.beatAt!.getTime()).toBeGreaterThan(Date.now() - STALL_TIMEOUT_MS);
     await expect(claims.failStalled(noOwnJob)).resolves.toBe(0);
@@ -198,12 +203,11 @@ describe('JobClaims', () => {
   it('while watching, ends failed a job that stalls', async () => {
     await jobs.insert(job('stalls', STALL_TIMEOUT_MS * 2));
     claims.watch(noOwnJob);
-    await expect(
-      waitFor(
-        () => statusOf('stalls'),
-        (status) => status === 'failed',
-      ),
-    ).resolves.toBe('failed');
+    await eventually(
+      'the stalled job is ended failed',
+      async () => ((await statusOf('stalls')) === 'failed' ? true : undefined),
+      { withinMs: 5000 },
+    );
   });
 
   describe('with a queue', () => {
@@ -239,16 +243,3 @@ describe('JobClaims', () => {
     });
   });
 });
-
-async function waitFor<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(25);
-  }
-}
