@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { writeTracksFeaturesCsv } from '../bench/catalog-data';
 import { CatalogChanges, type CatalogChange } from '../src/catalog/catalog-changes';
+import { CatalogImport } from '../src/catalog/catalog-import.entity';
 import { CATALOG_FILES, SAMPLE_FACTS } from './helpers/catalog-files';
 import { importText } from './helpers/catalog-import';
 import { createTestApp, sameStoreAs, type TestApp } from './helpers/create-test-app';
@@ -17,13 +19,14 @@ const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
 function startCli(
   testApp: TestApp,
   args: string[],
+  env: Record<string, string> = {},
 ): {
   child: ChildProcess;
   done: Promise<{ code: number | null; output: string }>;
 } {
   const child = spawn(process.execPath, [...CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...sameStoreAs(testApp) },
+    env: { ...process.env, ...sameStoreAs(testApp), ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -99,6 +102,31 @@ describe('npm run catalog:import (the CLI)', () => {
     const { code, output } = await startCli(testApp, [file, '--format', 'tidytuesday']).done;
     expect(code).toBe(1);
     expect(output).toMatch(/Import failed \(UNKNOWN_FORMAT\)/);
+  });
+
+  it('ends failed an import whose process has been silent for its JOB_STALL_TIMEOUT, and imports', async () => {
+    // An import of a process on another host that stopped writing its heartbeat 5 s ago.
+    const silentSince = new Date(Date.now() - 5000);
+    await testApp.app.get(DataSource).getRepository(CatalogImport).insert({
+      id: 'silent-import',
+      status: 'running',
+      active: 1,
+      origin: 'cli',
+      source: 'another host',
+      skipped: [],
+      host: 'another-host',
+      pid: 4321,
+      createdAt: silentSince,
+      startedAt: silentSince,
+      updatedAt: silentSince,
+    });
+    const file = join(testApp.dataDir, 'tracks-1.2m.csv');
+    writeFileSync(file, CATALOG_FILES['tracks-1.2m'].body);
+    const { code, output } = await startCli(testApp, [file], { JOB_STALL_TIMEOUT: '2s' }).done;
+    expect(output).toMatch(/succeeded: tracks-1\.2m/);
+    expect(code).toBe(0);
+    const silent = await http().get('/api/v1/catalog/imports/silent-import').expect(200);
+    expect(silent.body).toMatchObject({ status: 'failed', error_code: 'IMPORT_INTERRUPTED' });
   });
 
   it('killed mid-import leaves the catalog as it was; the next start marks the import failed', async () => {

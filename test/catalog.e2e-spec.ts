@@ -7,6 +7,7 @@ import { CatalogHarvester } from '../src/catalog/catalog-harvester';
 import type { CatalogTrackRecord } from '../src/catalog/catalog-track';
 import { CatalogImportsService } from '../src/catalog/imports/catalog-imports.service';
 import { CatalogStore } from '../src/catalog/storage/catalog-store';
+import { AppError } from '../src/common/errors';
 import { CATALOG_FILES, pandasColumnsBody } from './helpers/catalog-files';
 import { ImportFailed, importText } from './helpers/catalog-import';
 import { readSharedText } from './helpers/shared-data';
@@ -194,6 +195,27 @@ describe('catalog imports of every format, and the catalog routes', () => {
     expect(await started.finished).toMatchObject({ status: 'failed' });
     expect(await catalogSize()).toBe(before);
     await http().get('/api/v1/catalog/tracks/7lmeHLHBe4nmXzuXc0HDjz').expect(404);
+  });
+
+  it('reports the error an import failed with by its own status and code, on the import and to the caller', async () => {
+    const stream = new PassThrough();
+    const started = await testApp.app.get(CatalogImportsService).start(stream);
+    stream.write(`${CATALOG_FILES['tracks-600k'].body.split('\n')[0]}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // An error the importer has no rule of its own for, as a new reader of the file may raise.
+    stream.destroy(new AppError(451, 'SOURCE_WITHDRAWN', 'The source withdrew the file'));
+    const location = `/api/v1/catalog/imports/${started.import.id}`;
+    await expect(started.result()).rejects.toMatchObject({
+      status: 451,
+      code: 'SOURCE_WITHDRAWN',
+      message: 'The source withdrew the file',
+      details: { import_id: started.import.id, location },
+    });
+    expect((await http().get(location).expect(200)).body).toMatchObject({
+      status: 'failed',
+      error_code: 'SOURCE_WITHDRAWN',
+      error: 'The source withdrew the file',
+    });
   });
 
   it('answers GET /catalog with counts, genres, coverage, sources and the last import', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { toPandasColumns } from './helpers/pandas-columns';
 import { DataSource } from 'typeorm';
-import type { MoodMetrics } from '../src/mood/mood-engine';
+import type { MoodMetrics } from '../src/mood/model/training-report';
 import { TrainingRun } from '../src/mood/training-run.entity';
 import { AUDIO_FEATURES } from '../src/common/tracks';
 import {

@@ -14,6 +14,7 @@ import { SingleBar } from 'cli-progress';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { clusterConfig } from '../cluster/cluster.config';
 import { AppError } from '../common/errors';
 import { databaseConfig, type Environment, EnvironmentModule, loadEnvironment } from '../config';
 import { DatabaseModule } from '../database/database.module';
@@ -26,7 +27,10 @@ import { CatalogImportsService } from './imports/catalog-imports.service';
 const USAGE = `Usage: npm run catalog:import -- FILE [--format ${CATALOG_FORMATS.join('|')}] [--source LABEL]`;
 const PLAIN_PROGRESS_INTERVAL_MS = 5000;
 
-/** The import's share of the service: the same settings, database (migrations run) and importer. */
+/**
+ * The import's share of the service: the same settings, database (migrations run) and importer,
+ * and the cluster's JOB_STALL_TIMEOUT, after which it ends failed an import whose process is gone.
+ */
 @Module({})
 class CatalogImportCliModule {
   static register(environment: Environment): DynamicModule {
@@ -37,7 +41,7 @@ class CatalogImportCliModule {
         DatabaseModule,
         TypeOrmModule.forFeature(CATALOG_ENTITIES),
       ],
-      providers: CATALOG_IMPORT_PROVIDERS,
+      providers: [...CATALOG_IMPORT_PROVIDERS, clusterConfig.provider],
     };
   }
 }

@@ -135,7 +135,7 @@ export class CatalogController {
       {
         started: started.import,
         location: `/api/v1/catalog/imports/${started.import.id}`,
-        result: () => this.imports.settle(started),
+        result: () => started.result(),
       },
       prefer,
       reply,

@@ -10,6 +10,8 @@ import { CatalogImport } from './catalog-import.entity';
 import { CatalogTrack, CatalogTrackGenre } from './catalog-track.entity';
 import { CatalogImportWatcher } from './imports/catalog-import-watcher';
 import { CatalogImportsService } from './imports/catalog-imports.service';
+import { ImportClaims } from './imports/import-claims';
+import { ImportRunner } from './imports/import-runner';
 import { CatalogMoodProgress } from './index/catalog-mood-progress';
 import { CatalogStore } from './storage/catalog-store';
 import { CatalogWriters } from './storage/catalog-writers';
@@ -17,6 +19,8 @@ import { CatalogWriters } from './storage/catalog-writers';
 /** The imports' share of the catalog: what the service and the import CLI both need. */
 export const CATALOG_IMPORT_PROVIDERS = [
   CatalogImportsService,
+  ImportClaims,
+  ImportRunner,
   CatalogWriters,
   CatalogChanges,
   catalogConfig.provider,

@@ -6,14 +6,14 @@ import { type ClusterConfig, clusterConfig } from './cluster.config';
 /** The queues of the service's jobs. */
 export type JobQueueName = 'mood-training';
 
-export interface QueueCounts {
+interface QueueCounts {
   waiting: number;
   active: number;
   failed: number;
 }
 
 /** Where a job is: BullMQ's states, or `missing` for no such job. */
-export type JobStateName = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'missing';
+type JobStateName = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'missing';
 
 /**
  * BullMQ queues on REDIS_URL (none without it: jobs then run in process, and `enabled` is false).
@@ -66,7 +66,7 @@ export class JobQueues implements OnApplicationShutdown {
   process<T>(
     name: JobQueueName,
     handler: (data: T, jobId: string) => Promise<void>,
-    onStalled: (jobId: string) => Promise<void>,
+    onStalled: (jobId: string) => Promise<unknown>,
   ): void {
     if (!this.enabled || !this.config.runsJobs) return;
     const worker = new Worker(name, (job: Job) => handler(job.data as T, job.id!), {

@@ -278,8 +278,9 @@ export class Environment {
   QUEUE_PREFIX: string = 'spotify-recommender';
 
   /**
-   * A training run or catalog import whose instance has shown no sign of life for this long is
-   * ended failed by the others (and its BullMQ job counted stalled). Written like MOOD_TRAINING_TIMEOUT.
+   * A training run or catalog import whose process has shown no sign of life for this long is ended
+   * failed by the others, the import CLI included (at once where that process ran on the same host
+   * and is gone), and a training's BullMQ job is counted stalled. Written like MOOD_TRAINING_TIMEOUT.
    */
   @Duration(1000, 3_600_000, '1s to 1h')
   JOB_STALL_TIMEOUT: number = 30_000;

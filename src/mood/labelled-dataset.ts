@@ -7,7 +7,7 @@ import {
   type TracksBodyOptions,
 } from '../common/tracks';
 import { datasetProblems, foldProblems, type LabelledRow } from './mood-dataset-split';
-import type { MoodHyperParameters } from './mood-engine';
+import type { MoodHyperParameters } from './model/train-mood-model';
 import { audioFeatureVector } from './mood-features';
 
 /**

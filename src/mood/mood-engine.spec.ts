@@ -2,14 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { readSharedJson } from '../../test/helpers/shared-data';
 import type { AudioFeatures } from '../common/tracks';
 import type { LabelledRow } from './mood-dataset-split';
-import {
-  LEGACY_MODEL_FORMAT,
-  MoodEngine,
-  type MoodHyperParameters,
-  NETWORK_HYPER_PARAMETERS,
-  saveArtifact,
-  type TrainingProgress,
-} from './mood-engine';
+import { LEGACY_MODEL_FORMAT, MoodEngine, saveArtifact } from './mood-engine';
+import { type MoodHyperParameters, NETWORK_HYPER_PARAMETERS } from './model/train-mood-model';
+import type { TrainingProgress } from './model/training-report';
 import { audioFeatureVector, compileInputs, LEGACY_MOOD_INPUTS, scaleInto } from './mood-features';
 
 /** The real TensorFlow.js engine, on a slice of the shared dataset, with few epochs. */

@@ -14,18 +14,8 @@ import {
   scaleInto,
 } from './mood-features';
 import { toLayersModel } from './model/mlp-ensemble';
-import {
-  fitMoodModel,
-  type MoodHyperParameters,
-  type MoodMetrics,
-  NETWORK_HYPER_PARAMETERS,
-  type TrainingHistory,
-  type TrainingProgress,
-} from './model/train-mood-model';
-
-export { NETWORK_HYPER_PARAMETERS };
-export type { MoodHyperParameters, MoodMetrics, TrainingProgress };
-export type { TrainingHistory };
+import { fitMoodModel, type MoodHyperParameters } from './model/train-mood-model';
+import type { MoodMetrics, TrainingHistory, TrainingProgress } from './model/training-report';
 
 /** MOOD_TF_BACKEND: `auto` picks the first that loads of tfjs-node, wasm, pure JS. */
 export type TfBackendPreference = TfBackendSetting;
@@ -80,7 +70,7 @@ export interface TrainedMoodModel {
 }
 
 /** One track's prediction: calibrated probabilities, and which features were filled with the mean. */
-export interface TrackMoodPrediction {
+interface TrackMoodPrediction {
   mood: string;
   probabilities: number[];
   /** Audio features the model reads that the track lacked: their inputs took the training mean. */
@@ -92,7 +82,7 @@ export interface MoodAlternative {
   probability: number;
 }
 
-export interface ListenerMoodPrediction {
+interface ListenerMoodPrediction {
   mood: string;
   confidence: number;
   /** Combined probabilities, in `labels` order. */

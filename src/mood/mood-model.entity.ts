@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { MoodMetrics } from './mood-engine';
+import type { MoodMetrics } from './model/training-report';
 
 /**
  * A trained model version. The artifact's bytes (model.json + weights.bin) live in the row as well as

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../common/workers/start-worker';
-import type { TrainedMoodModel, TrainingProgress } from './mood-engine';
+import type { TrainedMoodModel } from './mood-engine';
+import type { TrainingProgress } from './model/training-report';
 import type { TrainingJob, WorkerMessage } from './mood-training.protocol';
 
 export interface TrainingResult {
@@ -10,7 +11,7 @@ export interface TrainingResult {
   trained: TrainedMoodModel;
 }
 
-export interface TrainingLimits {
+interface TrainingLimits {
   /** The worker is terminated and the training rejected with TrainingTimeoutError after this. */
   timeoutMs?: number;
 }

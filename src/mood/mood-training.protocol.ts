@@ -1,10 +1,7 @@
 import type { LabelledRow } from './mood-dataset-split';
-import type {
-  MoodHyperParameters,
-  TfBackendPreference,
-  TrainedMoodModel,
-  TrainingProgress,
-} from './mood-engine';
+import type { TfBackendPreference, TrainedMoodModel } from './mood-engine';
+import type { MoodHyperParameters } from './model/train-mood-model';
+import type { TrainingProgress } from './model/training-report';
 
 /** What the service hands the training worker. */
 export interface TrainingJob {

@@ -1,7 +1,7 @@
 import type { ConfigType } from '@nestjs/config';
 import { join, resolve } from 'node:path';
 import { configNamespace } from '../config/config-namespace';
-import { type MoodHyperParameters, NETWORK_HYPER_PARAMETERS } from './mood-engine';
+import { type MoodHyperParameters, NETWORK_HYPER_PARAMETERS } from './model/train-mood-model';
 
 /** Mood model settings: the default dataset, where models are written, training and backend. */
 export const moodConfig = configNamespace('mood', (environment) => {

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -30,6 +19,7 @@ import {
   type TracksBodyOptions,
   TracksBodyPipe,
 } from '../common/tracks';
+import { answerStartedWork, PREFER_RESPOND_ASYNC_HEADER } from '../common/http/respond-async';
 import { PageQueryDto } from '../common/paging/page-query.dto';
 import { PREDICT_MOOD_EXAMPLE, RETRAIN_MOOD_EXAMPLE } from './dto/mood.examples';
 import {
@@ -47,14 +37,6 @@ import { type StartedRun, TrainingRunsService } from './training-runs.service';
 
 /** No feature is required: one the model reads that a track lacks takes the training mean. */
 const LISTENED_TRACKS: TracksBodyOptions<never> = { requiredFeatures: [] };
-
-const RESPOND_ASYNC = /(^|[\s,;])respond-async([\s,;]|$)/i;
-const PREFER_HEADER = {
-  name: 'Prefer',
-  required: false,
-  description:
-    '`respond-async`: answer 202 at once with the queued run and a Location to poll, instead of waiting for it',
-};
 
 @ApiTags('mood')
 @Controller()
@@ -91,7 +73,7 @@ export class MoodController {
   @Post('retrain_mood')
   @AdminOnly()
   @ApiOperation({ summary: '(admin) Retrain the mood network on a labelled dataset' })
-  @ApiHeader(PREFER_HEADER)
+  @ApiHeader(PREFER_RESPOND_ASYNC_HEADER)
   @ApiTracksBody(
     'Labelled tracks: each with a `tag` (mood), and `playlist` where known (cross-validation holds out whole playlists).',
     RETRAIN_MOOD_EXAMPLE,
@@ -116,7 +98,7 @@ export class MoodController {
   @Get('default_train_mood')
   @AdminOnly()
   @ApiOperation({ summary: '(admin) Retrain the mood network on the default dataset' })
-  @ApiHeader(PREFER_HEADER)
+  @ApiHeader(PREFER_RESPOND_ASYNC_HEADER)
   @ApiOkResponse({ type: TrainingRunResponseDto, description: 'The finished run' })
   @ApiAcceptedResponse({ type: TrainingRunResponseDto, description: 'The queued run (async)' })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
@@ -179,18 +161,19 @@ export class MoodController {
   }
 }
 
-/** 202 + Location at once with `Prefer: respond-async`; otherwise the finished run. */
-async function answerRun(
+/** 202 + Location at once with `Prefer: respond-async`; otherwise the finished run (200). */
+function answerRun(
   started: StartedRun,
   prefer: string | undefined,
   response: FastifyReply,
 ): Promise<TrainingRunResponseDto> {
-  const location = `/api/v1/mood/runs/${started.run.id}`;
-  void response.header('Location', location);
-  if (prefer && RESPOND_ASYNC.test(prefer)) {
-    void response.status(HttpStatus.ACCEPTED).header('Preference-Applied', 'respond-async');
-    return started.run;
-  }
-  void response.status(HttpStatus.OK);
-  return started.result();
+  return answerStartedWork(
+    {
+      started: started.run,
+      location: `/api/v1/mood/runs/${started.run.id}`,
+      result: () => started.result(),
+    },
+    prefer,
+    response,
+  );
 }

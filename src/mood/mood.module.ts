@@ -12,6 +12,7 @@ import { MoodTrainer } from './mood-trainer';
 import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
 import { TrainingRunClaims } from './training-run-claims';
+import { TrainingRunner } from './training-runner';
 
 @Module({
   // The catalog harvests the tracks posted to predict_mood and retrain_mood.
@@ -21,6 +22,7 @@ import { TrainingRunClaims } from './training-run-claims';
     MoodPredictionService,
     TrainingRunsService,
     TrainingRunClaims,
+    TrainingRunner,
     ModelStore,
     MoodEngine,
     MoodTrainer,

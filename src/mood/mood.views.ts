@@ -1,6 +1,6 @@
 import type { MoodModelResponseDto } from './dto/predict-mood-response.dto';
 import type { TrainingRunResponseDto } from './dto/training-run-response.dto';
-import type { TrainingProgress } from './mood-engine';
+import type { TrainingProgress } from './model/training-report';
 import { featuresReadBy } from './mood-features';
 import type { MoodModelSummary } from './model-store';
 import type { TrainingRun } from './training-run.entity';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { MoodMetrics, TrainingHistory, TrainingProgress } from './mood-engine';
+import type { MoodMetrics, TrainingHistory, TrainingProgress } from './model/training-report';
 
 export type TrainingRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type DatasetSource = 'default' | 'request';

@@ -21,6 +21,7 @@ import { MoodTrainer, type TrainingResult, TrainingTimeoutError } from './mood-t
 import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
 import { TrainingRunClaims } from './training-run-claims';
+import { TrainingRunner } from './training-runner';
 
 const TRAINED = trainedMoodModel();
 
@@ -76,6 +77,7 @@ describe('TrainingRunsService', () => {
         { provide: DefaultDataset, useValue: defaultDataset },
         JobQueues,
         TrainingRunClaims,
+        TrainingRunner,
         {
           provide: clusterConfig.KEY,
           useValue: clusterConfig(validateEnvironment(clusterSettings)),

@@ -9,8 +9,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Repository } from 'typeorm';
 import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
 import { JobQueues } from '../cluster/job-queues';
 import { AppError, NotFoundError } from '../common/errors';
@@ -25,11 +24,11 @@ import { LABELLED_TRACKS, labelledDatasetSha256, toLabelledRows } from './labell
 import { ModelStore } from './model-store';
 import { type MoodConfig, moodConfig } from './mood.config';
 import { toRunView } from './mood.views';
-import type { LabelledRow } from './mood-dataset-split';
-import type { MoodHyperParameters, TrainingProgress } from './mood-engine';
+import type { TrainingProgress } from './model/training-report';
 import { MoodTrainer } from './mood-trainer';
 import { type DatasetSource, TrainingRun } from './training-run.entity';
 import { TrainingRunClaims } from './training-run-claims';
+import { type TrainingInput, TrainingRunner } from './training-runner';
 
 /** A run the caller can wait for (sync answer) or poll (Prefer: respond-async). */
 export interface StartedRun {
@@ -46,17 +45,13 @@ interface RunningTraining {
 }
 
 /**
- * A queued training job: the run to train, its rows (small: numbers, not the posted body) and the
- * hyper-parameters of the instance that accepted it (recorded with the run).
+ * A queued training job: the run to train and what it trains on (small: numbers, not the posted
+ * body), with the hyper-parameters of the instance that accepted it.
  */
-export interface TrainingJobData {
+interface TrainingJobData extends TrainingInput {
   runId: string;
-  rows: LabelledRow[];
-  labels: string[];
-  params: MoodHyperParameters;
 }
 
-const PROGRESS_WRITE_INTERVAL_MS = 1000;
 /** How often a caller waiting for a run that another instance trains looks at its row. */
 const RUN_POLL_MS = 200;
 
@@ -82,6 +77,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     @InjectRepository(TrainingRun) private readonly runs: Repository<TrainingRun>,
     private readonly models: ModelStore,
     private readonly trainer: MoodTrainer,
+    private readonly runner: TrainingRunner,
     private readonly defaultDataset: DefaultDataset,
     private readonly queues: JobQueues,
     private readonly claims: TrainingRunClaims,
@@ -165,64 +161,23 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     const params = this.config.hyperParameters;
     const { rows, labels } = toLabelledRows(dataset, params);
     this.assertIdle();
-    const runId = randomUUID();
-    const now = new Date();
-    const run = this.runs.create({
-      id: runId,
-      status: 'queued',
-      active: 1,
-      heartbeatAt: now,
-      host: hostname(),
-      pid: process.pid,
-      datasetSource: source,
-      datasetSha256: labelledDatasetSha256(dataset.tracks),
-      rowsUsed: rows.length,
-      rowsSkipped: dataset.skipped.length,
-      hyperParameters: { ...params, labels },
-      progress: null,
-      history: null,
-      epochsRun: null,
-      metrics: null,
-      error: null,
-      backend: null,
-      modelId: null,
-      durationMs: null,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-    });
-    let finished: Promise<TrainingRunResponseDto>;
-    if (this.queues.enabled) {
+    const run = this.newRun(source, dataset, rows.length, { ...params, labels });
+    // Without a queue this instance trains it: reserved before the first await, so that a
+    // concurrent request in this process gets 409 at once.
+    const running: RunningTraining | undefined = this.queues.enabled
+      ? undefined
+      : (this.running = { runId: run.id });
+    try {
       await this.claims.claim(run, this.ownRunId);
-      try {
-        await this.queues.add('mood-training', runId, {
-          runId,
-          rows,
-          labels,
-          params,
-        } satisfies TrainingJobData);
-      } catch (error) {
-        await this.claims.markFailed(runId, `it could not be queued (${(error as Error).message})`);
-        throw error;
-      }
-      this.logger.log(`Training run ${runId} queued (${source} dataset, ${rows.length} rows)`);
-      finished = this.waitFor(runId);
-    } else {
-      // Reserved before the first await, so a concurrent request in this process gets 409 at once.
-      const running: RunningTraining = { runId };
-      this.running = running;
-      try {
-        await this.claims.claim(run, this.ownRunId);
-      } catch (error) {
-        this.running = undefined;
-        throw error;
-      }
-      this.logger.log(`Training run ${runId} queued (${source} dataset, ${rows.length} rows)`);
-      finished = this.execute(run, rows, labels, params).finally(() => {
-        if (this.running === running) this.running = undefined;
-      });
-      running.finished = finished;
+    } catch (error) {
+      if (running && this.running === running) this.running = undefined;
+      throw error;
     }
+    if (!running) await this.enqueue({ runId: run.id, rows, labels, params });
+    this.logger.log(`Training run ${run.id} queued (${source} dataset, ${rows.length} rows)`);
+    const finished = running
+      ? this.trainHere(running, run, { rows, labels, params })
+      : this.waitFor(run.id);
     return {
       run: this.view(run),
       finished,
@@ -243,21 +198,77 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     };
   }
 
+  /** The run as recorded before it starts, holding the claim. */
+  private newRun(
+    source: DatasetSource,
+    dataset: ParsedTracks<never>,
+    rowsUsed: number,
+    hyperParameters: Record<string, unknown>,
+  ): TrainingRun {
+    const now = new Date();
+    return this.runs.create({
+      id: randomUUID(),
+      status: 'queued',
+      active: 1,
+      heartbeatAt: now,
+      host: hostname(),
+      pid: process.pid,
+      datasetSource: source,
+      datasetSha256: labelledDatasetSha256(dataset.tracks),
+      rowsUsed,
+      rowsSkipped: dataset.skipped.length,
+      hyperParameters,
+      progress: null,
+      history: null,
+      epochsRun: null,
+      metrics: null,
+      error: null,
+      backend: null,
+      modelId: null,
+      durationMs: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+    });
+  }
+
+  /** Puts a claimed run on the queue, for whichever instance running jobs takes it first. */
+  private async enqueue(job: TrainingJobData): Promise<void> {
+    try {
+      await this.queues.add('mood-training', job.runId, job);
+    } catch (error) {
+      await this.claims.markFailed(
+        job.runId,
+        `it could not be queued (${(error as Error).message})`,
+      );
+      throw error;
+    }
+  }
+
   /** Trains a run that came off the queue on this instance (ROLE worker or all). */
-  private async trainQueued({ runId, rows, labels, params }: TrainingJobData): Promise<void> {
+  private async trainQueued({ runId, ...input }: TrainingJobData): Promise<void> {
     const run = await this.runs.findOneBy({ id: runId });
     if (!run || run.status !== 'queued' || this.stopping) {
       this.logger.warn(`Training job ${runId} skipped: its run is ${run?.status ?? 'gone'}`);
       return;
     }
-    const running: RunningTraining = { runId };
-    this.running = running;
-    try {
-      running.finished = this.execute(run, rows, labels, params);
-      await running.finished;
-    } finally {
-      if (this.running === running) this.running = undefined;
-    }
+    this.running = { runId };
+    await this.trainHere(this.running, run, input);
+  }
+
+  /** Trains the run in this instance, as `running`; its view once it ends. */
+  private trainHere(
+    running: RunningTraining,
+    run: TrainingRun,
+    input: TrainingInput,
+  ): Promise<TrainingRunResponseDto> {
+    running.finished = this.runner
+      .train(run, input, (progress) => (running.progress = progress))
+      .then((ended) => this.view(ended))
+      .finally(() => {
+        if (this.running === running) this.running = undefined;
+      });
+    return running.finished;
   }
 
   /** The run's view once it has ended, trained by whichever instance took it. */
@@ -271,94 +282,6 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
         throw new AppError(503, 'SHUTTING_DOWN', 'The service is shutting down');
       }
     }
-  }
-
-  private async execute(
-    run: TrainingRun,
-    rows: LabelledRow[],
-    labels: string[],
-    params: MoodHyperParameters,
-  ): Promise<TrainingRunResponseDto> {
-    const started = Date.now();
-    let lastWrite = 0;
-    // The sign of life the other instances look for (see failStalledRuns).
-    const heartbeat = setInterval(
-      () => void this.runs.update(run.id, { heartbeatAt: new Date() }).catch(() => undefined),
-      this.claims.heartbeatMs,
-    );
-    // Everything from here on is inside the try: a failure (even recording the start) ends the run
-    // as failed, so `finished` always resolves and nothing is left rejected and unhandled.
-    try {
-      run.status = 'running';
-      run.startedAt = new Date(started);
-      run.heartbeatAt = run.startedAt;
-      // The instance training it holds it now (with a queue, maybe not the one that accepted it).
-      Object.assign(run, { host: hostname(), pid: process.pid });
-      await this.runs.update(run.id, {
-        status: run.status,
-        startedAt: run.startedAt,
-        heartbeatAt: run.heartbeatAt,
-        host: run.host,
-        pid: run.pid,
-      });
-      const { backend, trained } = await this.trainer.train(
-        { rows, labels, params, backend: this.config.backend },
-        (progress) => {
-          if (this.running?.runId === run.id) this.running.progress = progress;
-          if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) {
-            lastWrite = Date.now();
-            this.runs.update(run.id, { progress }).catch(() => undefined);
-          }
-        },
-        { timeoutMs: this.config.trainingTimeoutMs },
-      );
-      const model = await this.models.addActive(run.id, trained, async (manager, modelId) => {
-        Object.assign(run, {
-          status: 'succeeded',
-          active: null,
-          epochsRun: trained.epochsRun,
-          metrics: trained.metrics,
-          history: trained.history ?? null,
-          backend,
-          modelId,
-          durationMs: Date.now() - started,
-          finishedAt: new Date(),
-          progress: this.running?.progress ?? run.progress,
-        });
-        // Only a run still running may succeed: one that another instance ended failed (its
-        // heartbeat stalled) stays failed, and its model is not made active.
-        const recorded = await manager.update(
-          TrainingRun,
-          { id: run.id, status: 'running' },
-          outcomeOf(run),
-        );
-        if (recorded.affected === 0) {
-          throw new Error('the run was ended failed meanwhile (its heartbeat stalled)');
-        }
-      });
-      this.logger.log(
-        `Training run ${run.id} succeeded in ${run.durationMs} ms: accuracy ${trained.metrics.accuracy} (${trained.metrics.evaluation}); model ${model.id} active`,
-      );
-    } catch (error) {
-      Object.assign(run, {
-        status: 'failed',
-        active: null,
-        error: (error as Error).message,
-        modelId: null,
-        durationMs: Date.now() - started,
-        finishedAt: new Date(),
-        progress: this.running?.progress ?? run.progress,
-      });
-      this.logger.error(`Training run ${run.id} failed: ${run.error}`);
-      await this.runs
-        .update({ id: run.id, status: In(['queued', 'running']) }, outcomeOf(run))
-        .catch((saveError: unknown) =>
-          this.logger.error(`Could not record the failure of run ${run.id}: ${String(saveError)}`),
-        );
-    } finally {
-      clearInterval(heartbeat);
-    }
-    return this.view(run);
   }
 
   /**
@@ -391,14 +314,4 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
   private view(run: TrainingRun): TrainingRunResponseDto {
     return toRunView(run, this.running?.runId === run.id ? this.running.progress : undefined);
   }
-}
-
-/** What a run's end records (not what it was started with). */
-function outcomeOf(run: TrainingRun): QueryDeepPartialEntity<TrainingRun> {
-  const { status, active, epochsRun, metrics, history, backend, modelId, durationMs } = run;
-  const { finishedAt, progress, error } = run;
-  return {
-    ...{ status, active, epochsRun, backend, modelId, durationMs, finishedAt, error },
-    ...({ metrics, history, progress } as QueryDeepPartialEntity<TrainingRun>),
-  };
 }

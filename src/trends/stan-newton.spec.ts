@@ -1,4 +1,4 @@
-import { newtonOptimize, ProphetStanData, symmetricEigen } from './stan-newton';
+import { newtonOptimize, ProphetStanData } from './stan-newton';
 
 /**
  * The data Prophet hands its optimizer for the danceability of ../shared/data/trendy_metrics.json
@@ -61,30 +61,5 @@ describe('newtonOptimize (Stan Newton port)', () => {
     expect(() =>
       newtonOptimize({ ...SAMPLE_DANCEABILITY, trend_indicator: 1 }, REFERENCE_START),
     ).toThrow(/linear trend only/);
-  });
-});
-
-describe('symmetricEigen', () => {
-  it("decomposes a symmetric matrix into orthonormal vectors and values: A = V diag(d) V'", () => {
-    const n = 9;
-    let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-    const A = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = random();
-    }
-    const { values, vectors } = symmetricEigen(A, n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let rebuilt = 0;
-        let gram = 0;
-        for (let c = 0; c < n; c++) {
-          rebuilt += vectors[i * n + c] * values[c] * vectors[j * n + c];
-          gram += vectors[c * n + i] * vectors[c * n + j];
-        }
-        expect(rebuilt).toBeCloseTo(A[i * n + j], 12);
-        expect(gram).toBeCloseTo(i === j ? 1 : 0, 12);
-      }
-    }
   });
 });

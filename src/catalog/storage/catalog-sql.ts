@@ -141,14 +141,11 @@ export interface CatalogBulkWriter {
   abort(): Promise<void>;
 }
 
-/** A statement with `?` placeholders; Dates are bound as each database stores them. */
+/**
+ * A statement in the database's own SQL, its parameters as its driver binds them: what TypeORM's
+ * query builder makes (getQueryAndParameters) on the app's DataSource.
+ */
 export interface SqlStatement {
   sql: string;
   params: unknown[];
-}
-
-/** `?` placeholders as PostgreSQL's `$1, $2, …`. */
-export function numberedPlaceholders(sql: string): string {
-  let index = 0;
-  return sql.replace(/\?/g, () => `$${++index}`);
 }

@@ -12,7 +12,6 @@ import {
   type MergeCounts,
   mergeGenresSql,
   mergeTracksSql,
-  numberedPlaceholders,
   type SqlStatement,
   type StagedRow,
   TRACK_VALUE_COLUMNS,
@@ -115,7 +114,7 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
       const counts = mergeCounts(Number(tracks.rows[0].n), total, added, changedIds);
       if (also) {
         const statement = also(counts);
-        await client.query(numberedPlaceholders(statement.sql), statement.params);
+        await client.query(statement.sql, statement.params);
       }
       await client.query('COMMIT');
       return counts;

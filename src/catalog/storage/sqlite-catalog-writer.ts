@@ -88,7 +88,7 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
       const counts = mergeCounts(tracks, total, added, changedIds);
       if (also) {
         const statement = also(counts);
-        this.db.prepare(statement.sql).run(...statement.params.map(sqliteValue));
+        this.db.prepare(statement.sql).run(...statement.params);
       }
       return counts;
     })();
@@ -110,11 +110,4 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
     }
     return Promise.resolve();
   }
-}
-
-/** better-sqlite3 binds no Dates or booleans: as TypeORM stores them. */
-function sqliteValue(value: unknown): unknown {
-  if (value instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(value);
-  if (typeof value === 'boolean') return Number(value);
-  return value;
 }

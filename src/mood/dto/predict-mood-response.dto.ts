@@ -1,6 +1,7 @@
 import type { AudioFeature } from '../../common/tracks';
 import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
-import type { MoodAlternative, MoodMetrics, MoodModelMetadata } from '../mood-engine';
+import type { MoodAlternative, MoodModelMetadata } from '../mood-engine';
+import type { MoodMetrics } from '../model/training-report';
 
 export class TrackMoodDto {
   /** The track's Spotify id, when the row had one. */

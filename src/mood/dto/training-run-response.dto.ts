@@ -1,5 +1,5 @@
 import type { EpochRecord } from '../model/mlp-ensemble';
-import type { MoodMetrics, TrainingHistory, TrainingProgress } from '../mood-engine';
+import type { MoodMetrics, TrainingHistory, TrainingProgress } from '../model/training-report';
 import type { DatasetSource, TrainingRunStatus } from '../training-run.entity';
 
 export class TrainingDatasetDto {

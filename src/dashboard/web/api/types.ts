@@ -5,7 +5,7 @@
  */
 export type { ErrorBody } from '../../../common/errors/error-body';
 export type { ErrorDetail } from '../../../common/errors/app-error';
-export type { MoodMetrics, TrainingProgress } from '../../../mood/mood-engine';
+export type { MoodMetrics, Spread, TrainingProgress } from '../../../mood/model/training-report';
 export type { MoodSplitMetrics } from '../../../mood/mood-evaluation';
 export type {
   MoodModelResponseDto as MoodModel,
@@ -17,7 +17,6 @@ export type {
 } from '../../../mood/dto/training-run-response.dto';
 export type { TrendsResponseDto as TrendsAnswer } from '../../../trends/dto/trends-response.dto';
 export type { EpochRecordDto as EpochRecord } from '../../../mood/dto/training-run-response.dto';
-export type { Spread } from '../../../mood/model/train-mood-model';
 export type {
   HistoryRecommendationsResponseDto as Recommendations,
   RecommendedTrackDto as RecommendedTrack,
