@@ -4,7 +4,7 @@ import { expectErrorBody, TEST_ADMIN_KEY, useTestApp } from './helpers/create-te
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 import { postRoutes } from './helpers/openapi';
 import { importText } from './helpers/catalog-import';
-import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
+import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
 import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
 
 /**

@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
-import { CatalogIndex, COLUMN_COUNT } from '../../src/catalog/catalog-index';
+import { CatalogIndex, COLUMN_COUNT } from '../../src/catalog-index/catalog-index';
 import { seededRandom, shuffled } from '../../src/common/numeric';
 import {
   DEFAULT_LIMIT,

@@ -26,7 +26,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { CatalogIndex } from '../../src/catalog/catalog-index';
+import { CatalogIndex } from '../../src/catalog-index/catalog-index';
 import { round } from '../../src/common/numeric';
 import { toTrackView } from '../../src/catalog/catalog-track';
 import type { RecommendationRequest } from '../../src/recommendations/recommendation-engine';

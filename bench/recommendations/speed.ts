@@ -21,7 +21,7 @@ import {
   COLUMN_RULES,
   INDEX_COLUMNS,
   type IndexColumn,
-} from '../../src/catalog/catalog-index';
+} from '../../src/catalog-index/catalog-index';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
 import { seededRandom } from '../../src/common/numeric';
 import { exhaustiveSearch } from '../../src/recommendations/pool-search';

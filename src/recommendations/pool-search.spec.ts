@@ -1,4 +1,4 @@
-import { CatalogIndex, COLUMN_RULES, INDEX_COLUMNS } from '../catalog/catalog-index';
+import { CatalogIndex, COLUMN_RULES, INDEX_COLUMNS } from '../catalog-index/catalog-index';
 import { seededRandom } from '../common/numeric';
 import { randomCatalog, typicalRange } from '../../test/helpers/catalog-records';
 import { exhaustiveSearch, treeSearch } from './pool-search';

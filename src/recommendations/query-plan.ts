@@ -4,8 +4,8 @@ import {
   type IndexColumn,
   type CatalogIndex,
   POPULARITY_COLUMN,
-} from '../catalog/catalog-index';
-import type { FeatureTree } from '../catalog/index/feature-tree';
+} from '../catalog-index/catalog-index';
+import type { FeatureTree } from '../catalog-index/structures/feature-tree';
 import type { RecommendationWeights } from './recommendation-weights';
 
 /** A point a candidate is compared with: a seed track's values (raw, NaN where unknown). */

@@ -4,7 +4,7 @@ import {
   INDEX_COLUMNS,
   type IndexColumn,
   POPULARITY_COLUMN,
-} from '../catalog/catalog-index';
+} from '../catalog-index/catalog-index';
 import type { TrackView } from '../catalog/catalog-track';
 import { type Candidate, type PoolLimits, type PoolSearch, treeSearch } from './pool-search';
 import { type PlanSpec, QueryPlan, type ScorePart, type SeedPoint } from './query-plan';

@@ -2,7 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { COLUMN_RULES, INDEX_COLUMNS, type IndexColumn } from '../catalog/catalog-index';
+import { COLUMN_RULES, INDEX_COLUMNS, type IndexColumn } from '../catalog-index/catalog-index';
 import { type ErrorDetail, flattenValidationErrors, ValidationFailedError } from '../common/errors';
 import { TrendsQueryDto } from '../trends/dto/trends-query.dto';
 import { type ColumnValues, DEFAULT_LIMIT, DEFAULT_MAX_PER_ARTIST } from './recommendation-engine';

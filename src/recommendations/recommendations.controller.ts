@@ -10,8 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
-import { LISTENING_HISTORY } from '../trends/trends.controller';
-import type { TrendMetric } from '../trends/trend-metrics';
+import { LISTENING_HISTORY, type TrendMetric } from '../trends/trend-metrics';
 import {
   HistoryRecommendationsQueryDto,
   RecommendationsQueryDto,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
-import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog/catalog-index';
+import { CatalogIndexRef } from '../catalog-index/catalog-index-ref';
+import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog-index/catalog-index';
 import { ValidationFailedError } from '../common/errors';
 import type { ParsedTracks, Track } from '../common/tracks';
 import type { TrendMetric } from '../trends/trend-metrics';

@@ -1,4 +1,4 @@
-import type { CatalogIndex } from '../catalog/catalog-index';
+import type { CatalogIndex } from '../catalog-index/catalog-index';
 import type { Candidate } from './pool-search';
 import type { QueryPlan } from './query-plan';
 

@@ -10,13 +10,13 @@ import {
   type CatalogTrackRecord,
   type TrackView,
   toTrackView,
-} from './catalog-track';
-import { FeatureTree, planTree } from './index/feature-tree';
-import { float32ToDecimal } from './index/float32-decimal';
-import { Postings } from './index/postings';
-import { SlotLists } from './index/slot-lists';
-import { CatalogVocabulary } from './index/vocabulary';
-import { IdTable, StringStore } from './index/string-store';
+} from '../catalog/catalog-track';
+import { FeatureTree, planTree } from './structures/feature-tree';
+import { float32ToDecimal } from './structures/float32-decimal';
+import { Postings } from './structures/postings';
+import { SlotLists } from './structures/slot-lists';
+import { CatalogVocabulary } from './structures/vocabulary';
+import { IdTable, StringStore } from './structures/string-store';
 
 /** The numeric columns the index holds per track: the 13 audio features, then popularity. */
 export const INDEX_COLUMNS = [...AUDIO_FEATURES, 'popularity'] as const;
