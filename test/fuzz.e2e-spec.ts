@@ -5,7 +5,7 @@ import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared
 import { postRoutes } from './helpers/openapi';
 import { importText } from './helpers/catalog-import';
 import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
-import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
+import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendation-parameters';
 
 /**
  * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid

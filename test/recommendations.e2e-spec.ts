@@ -3,7 +3,7 @@ import { loadTidyTuesday } from '../bench/recommendations/tidytuesday';
 import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
 import { CatalogMoodScorer } from '../src/catalog-index/catalog-mood-scorer';
 import { HISTORY_EXAMPLE } from '../src/recommendations/dto/recommendations.examples';
-import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
+import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendation-parameters';
 import { importText } from './helpers/catalog-import';
 import {
   createTestApp,

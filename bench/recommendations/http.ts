@@ -29,7 +29,7 @@ import { createGzip } from 'node:zlib';
 import { CatalogIndex } from '../../src/catalog-index/catalog-index';
 import { round } from '../../src/common/numeric';
 import { toTrackView } from '../../src/catalog/catalog-track';
-import type { RecommendationRequest } from '../../src/recommendations/recommendation-engine';
+import type { RecommendationRequest } from '../../src/recommendations/recommendation-request';
 import { resampledCatalog } from './resample';
 import { scenarios } from './speed';
 import { loadTidyTuesday } from './tidytuesday';

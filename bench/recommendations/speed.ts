@@ -24,19 +24,18 @@ import {
 } from '../../src/catalog-index/catalog-index';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
 import { seededRandom } from '../../src/common/numeric';
-import { exhaustiveSearch } from '../../src/recommendations/pool-search';
 import {
   RecommendationEngine,
-  type RecommendationRequest,
   type RecommendationResult,
-  requestFor,
 } from '../../src/recommendations/recommendation-engine';
+import type { RecommendationRequest } from '../../src/recommendations/recommendation-request';
 import {
   DEFAULT_WEIGHTS,
   type RecommendationWeights,
 } from '../../src/recommendations/recommendation-weights';
 import { resampledCatalog } from './resample';
 import { loadTidyTuesday, type Sample } from './tidytuesday';
+import { exhaustiveSearch, requestFor } from '../../test/helpers/recommendations';
 import { sharedDataPath } from '../../test/helpers/shared-data';
 
 const ROOT = resolve(__dirname, '..', '..');

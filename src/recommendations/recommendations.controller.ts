@@ -20,9 +20,9 @@ import {
   RecommendationsResponseDto,
 } from './dto/recommendations-response.dto';
 import { HISTORY_EXAMPLE } from './dto/recommendations.examples';
+import type { RecommendationsQuery } from './recommendation-parameters';
 import {
   HistoryRecommendationsQueryPipe,
-  type RecommendationsQuery,
   RecommendationsQueryPipe,
 } from './recommendations-query.pipe';
 import { RecommendationsService } from './recommendations.service';
