@@ -344,25 +344,6 @@ export class CatalogIndex {
     return this.album[slot];
   }
 
-  /** Memory held per part, in bytes: typed arrays exactly, the vocabulary estimated. */
-  memory(): Record<string, number> {
-    return {
-      values: this.values.byteLength,
-      ids_and_lookup: this.ids.byteLength + this.slotById.byteLength,
-      names: this.names.byteLength,
-      flags_album_mood:
-        this.live.byteLength +
-        this.explicit.byteLength +
-        this.album.byteLength +
-        this.moodLabel.byteLength +
-        this.moodProbability.byteLength,
-      artists_genres:
-        this.artists.bytes + this.genres.bytes + this.artistTracks.bytes + this.albumTracks.bytes,
-      dictionaries: this.vocabulary.bytes,
-      tree: this.tree?.bytes ?? 0,
-    };
-  }
-
   private setMood(slot: number, label: number, probability: number): void {
     if (!Number.isInteger(label) || label < 0 || label >= this.moodLabelNames.length) {
       throw new RangeError(
