@@ -255,7 +255,7 @@ export class CatalogIndex {
     return this.ids.compare(a, b);
   }
 
-  nameOf(slot: number): string | null {
+  private nameOf(slot: number): string | null {
     return this.names.get(slot);
   }
 
