@@ -1,6 +1,6 @@
 import { type CatalogIndex, COLUMN_COUNT, POPULARITY_COLUMN } from '../catalog-index/catalog-index';
 import type { FeatureTree } from '../catalog-index/structures/feature-tree';
-import { type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
+import { leastTermOf, type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
 
 /**
  * Upper bounds of a request's scores over the tracks under a node of the index's tree: what lets
@@ -77,7 +77,7 @@ export class NodeBounds {
     if (terms.pointCount === 0) return rest < threshold ? -Infinity : rest;
     const limit = terms.closenessLimit(rest, threshold);
     if (limit < 0) return -Infinity;
-    const near = this.nearestWithin(node, limit);
+    const near = terms.nearestWithin(-1, limit, node);
     return near === Infinity ? -Infinity : rest - terms.nearestWeight * near;
   }
 
@@ -109,67 +109,4 @@ export class NodeBounds {
       terms.popularityBonus * (popularity >= 0 ? popularity / 100 : 0);
     return bonuses + SLACK * (1 + Math.abs(bonuses));
   }
-
-  /**
-   * A lower bound of the closeness cost to the nearest point over the node's tracks, or Infinity
-   * when every point costs more than `limit`. (ScoringTerms sums a track's terms the same way.)
-   */
-  private nearestWithin(node: number, limit: number): number {
-    const terms = this.terms;
-    const tree = this.tree!;
-    const K = terms.columns.length;
-    const box = node * COLUMN_COUNT;
-    const missing = tree.missing[node];
-    let best = Infinity;
-    let cap = limit;
-    for (let p = 0; p < terms.pointCount; p++) {
-      const offset = p * K;
-      let sum = 0;
-      let k = 0;
-      for (; k < K; k++) {
-        const i = offset + k;
-        const c = terms.columns[k];
-        sum += leastTermOf(
-          tree.lo[box + c],
-          tree.hi[box + c],
-          (missing & (1 << c)) !== 0,
-          terms.pointValue[i],
-          terms.pointUnknownCost[i],
-          terms.columnMean[k],
-          terms.columnWeight[k],
-          terms.scaledWeight[k],
-        );
-        if (sum > cap) break;
-      }
-      if (k === K && sum < best) {
-        best = sum;
-        cap = sum;
-      }
-    }
-    return best;
-  }
-}
-
-/**
- * The least term (see ScoringTerms) over values x in [lo, hi] (none when lo > hi) and, if `missing`,
- * an unknown x.
- */
-function leastTermOf(
-  lo: number,
-  hi: number,
-  missing: boolean,
-  s: number,
-  unknownCost: number,
-  mean: number,
-  weight: number,
-  scaledWeight: number,
-): number {
-  let least = missing ? unknownCost : Infinity;
-  if (lo <= hi) {
-    const reference = s === s ? s : mean;
-    const gap = reference < lo ? lo - reference : reference > hi ? reference - hi : 0;
-    const known = s === s ? gap * gap * scaledWeight : weight + gap * gap * scaledWeight;
-    if (known < least) least = known;
-  }
-  return least;
 }

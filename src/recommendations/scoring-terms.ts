@@ -4,6 +4,7 @@ import {
   INDEX_COLUMNS,
   POPULARITY_COLUMN,
 } from '../catalog-index/catalog-index';
+import type { FeatureTree } from '../catalog-index/structures/feature-tree';
 import type { RecommendationWeights } from './recommendation-weights';
 
 /** A point a candidate is compared with: a seed track's values (raw, NaN where unknown). */
@@ -47,6 +48,7 @@ export const SLACK = 1e-9;
  */
 export class ScoringTerms {
   readonly values: Float32Array;
+  private readonly tree: FeatureTree | undefined;
   readonly mean = new Float64Array(COLUMN_COUNT);
   readonly inverseVariance = new Float64Array(COLUMN_COUNT);
   /** Columns that count in closeness; per column its weight (adding up to 1), × 1/variance, mean. */
@@ -90,6 +92,7 @@ export class ScoringTerms {
   constructor(index: CatalogIndex, spec: ScoringSpec, weights: RecommendationWeights) {
     const columns = index.columns();
     this.values = columns.values;
+    this.tree = columns.tree;
     this.slotArtistStart = columns.artistStart;
     this.slotArtistCount = columns.artistCount;
     this.artistPool = columns.artistPool;
@@ -302,11 +305,19 @@ export class ScoringTerms {
     );
   }
 
-  /** The least closeness cost over the points, or Infinity when every point costs more than `limit`. */
-  private nearestWithin(slot: number, limit: number): number {
+  /**
+   * The least closeness cost over the points, or Infinity when every point costs more than `limit`:
+   * of the track in `slot`, or (slot -1) a lower bound of it over the tracks of a tree `node` (for
+   * NodeBounds). One loop for both, so that a track's cost and its node's bound sum alike.
+   */
+  nearestWithin(slot: number, limit: number, node = -1): number {
     const K = this.columns.length;
     const x = this.candidate;
-    for (let k = 0; k < K; k++) x[k] = this.values[slot * COLUMN_COUNT + this.columns[k]];
+    const tree = this.tree;
+    const box = node * COLUMN_COUNT;
+    const missing = node >= 0 ? tree!.missing[node] : 0;
+    if (node < 0)
+      for (let k = 0; k < K; k++) x[k] = this.values[slot * COLUMN_COUNT + this.columns[k]];
     let best = Infinity;
     let cap = limit;
     for (let p = 0; p < this.pointCount; p++) {
@@ -315,14 +326,27 @@ export class ScoringTerms {
       let k = 0;
       for (; k < K; k++) {
         const i = offset + k;
-        sum += termOf(
-          x[k],
-          this.pointValue[i],
-          this.pointUnknownCost[i],
-          this.columnMean[k],
-          this.columnWeight[k],
-          this.scaledWeight[k],
-        );
+        const c = this.columns[k];
+        sum +=
+          node < 0
+            ? termOf(
+                x[k],
+                this.pointValue[i],
+                this.pointUnknownCost[i],
+                this.columnMean[k],
+                this.columnWeight[k],
+                this.scaledWeight[k],
+              )
+            : leastTermOf(
+                tree!.lo[box + c],
+                tree!.hi[box + c],
+                (missing & (1 << c)) !== 0,
+                this.pointValue[i],
+                this.pointUnknownCost[i],
+                this.columnMean[k],
+                this.columnWeight[k],
+                this.scaledWeight[k],
+              );
         if (sum > cap) break;
       }
       if (k === K && sum < best) {
@@ -365,4 +389,25 @@ function termOf(
   }
   const z = x - mean;
   return weight + z * z * scaledWeight;
+}
+
+/** The least termOf over values x in [lo, hi] (none when lo > hi) and, if `missing`, an unknown x. */
+export function leastTermOf(
+  lo: number,
+  hi: number,
+  missing: boolean,
+  s: number,
+  unknownCost: number,
+  mean: number,
+  weight: number,
+  scaledWeight: number,
+): number {
+  let least = missing ? unknownCost : Infinity;
+  if (lo <= hi) {
+    const reference = s === s ? s : mean;
+    const gap = reference < lo ? lo - reference : reference > hi ? reference - hi : 0;
+    const known = s === s ? gap * gap * scaledWeight : weight + gap * gap * scaledWeight;
+    if (known < least) least = known;
+  }
+  return least;
 }
