@@ -12,7 +12,7 @@ import { DEFAULT_WEIGHTS } from '../recommendations/recommendation-weights';
 import { CatalogIndex, type CatalogIndexOptions } from './catalog-index';
 import { CatalogIndexRef } from './catalog-index-ref';
 
-/** The index serves recommendations: its tree is split on the features as their engine weighs them. */
+/** The index serves recommendations: its tree splits on features as their engine weighs them. */
 const INDEX_OPTIONS: CatalogIndexOptions = { splitWeights: DEFAULT_WEIGHTS.features };
 
 /** For /health: whether recommendations can be answered yet, and from how many tracks. */

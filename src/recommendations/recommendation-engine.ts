@@ -34,9 +34,9 @@ const SPOTIFY_ID = /^[0-9A-Za-z]{22}$/;
 const POOL_PER_ARTIST_CAP = 2;
 
 /**
- * Recommendations from a catalog index: resolves seeds and compiles the request (compilePlan), draws the
- * candidate pool with a pool search (the exact tree search by default), reranks it for variety
- * under the artist cap, and explains each pick. Same index and request, same answer.
+ * Recommendations from a catalog index: compiles the request (compilePlan), draws the candidate
+ * pool with a pool search (the exact tree search by default), reranks it for variety under the
+ * artist cap, and explains each pick. Same index and request, same answer.
  */
 export class RecommendationEngine {
   constructor(

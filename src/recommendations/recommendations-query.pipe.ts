@@ -19,10 +19,11 @@ const MAX_LIST_ITEMS = 100;
 const MAX_ITEM_LENGTH = 200;
 
 /**
- * Reads the query string of the recommendation calls, by the parameter table
- * (RECOMMENDATION_PARAMETERS: each parameter's kind, limits and where its value goes). Unlike a DTO with `whitelist`, an unknown
- * parameter is an error, not silently dropped: a typo such as `target_enrgy` would otherwise change
- * nothing and go unnoticed. Every problem is reported at once, each by its parameter's name.
+ * Reads the query string of the recommendation calls by the parameter table
+ * (RECOMMENDATION_PARAMETERS: each parameter's kind, limits and where its value goes). Unlike a DTO
+ * with `whitelist`, an unknown parameter is an error, not silently dropped: a typo such as
+ * `target_enrgy` would otherwise change nothing and go unnoticed. Every problem is reported at
+ * once, each by its parameter's name.
  */
 export function parseRecommendationsQuery(
   raw: Record<string, unknown>,
