@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ArtistsModule } from './artists/artists.module';
-import { CatalogModule } from './catalog/catalog.module';
+import { CatalogApiModule } from './catalog/catalog-api.module';
 import { ClusterModule } from './cluster/cluster.module';
 import { CommonModule } from './common/common.module';
 import { appConfig, databaseConfig, type Environment, EnvironmentModule } from './config';
@@ -30,7 +30,7 @@ export class AppModule {
         SimilarityModule,
         MoodModule,
         TrendsModule,
-        CatalogModule,
+        CatalogApiModule,
         RecommendationsModule,
       ],
     };

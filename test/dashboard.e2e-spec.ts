@@ -13,8 +13,8 @@ import {
   TEST_ADMIN_KEY,
   type TestApp,
 } from './helpers/create-test-app';
-import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
-import { CatalogMoodScorer } from '../src/recommendations/catalog-mood-scorer';
+import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
+import { CatalogMoodScorer } from '../src/catalog-index/catalog-mood-scorer';
 import { importText } from './helpers/catalog-import';
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 import { toPandasColumns } from './helpers/pandas-columns';

@@ -4,8 +4,8 @@ import { expectErrorBody, TEST_ADMIN_KEY, useTestApp } from './helpers/create-te
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 import { postRoutes } from './helpers/openapi';
 import { importText } from './helpers/catalog-import';
-import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
-import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
+import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
+import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendation-parameters';
 
 /**
  * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid

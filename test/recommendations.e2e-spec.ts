@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { loadTidyTuesday } from '../bench/recommendations/tidytuesday';
-import { CatalogIndexLoader } from '../src/recommendations/catalog-index-loader';
-import { CatalogMoodScorer } from '../src/recommendations/catalog-mood-scorer';
+import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
+import { CatalogMoodScorer } from '../src/catalog-index/catalog-mood-scorer';
 import { HISTORY_EXAMPLE } from '../src/recommendations/dto/recommendations.examples';
-import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendations-query.pipe';
+import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendation-parameters';
 import { importText } from './helpers/catalog-import';
 import {
   createTestApp,

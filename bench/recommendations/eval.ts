@@ -14,18 +14,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
-import { CatalogIndex, COLUMN_COUNT } from '../../src/catalog/catalog-index';
+import { CatalogIndex, COLUMN_COUNT } from '../../src/catalog-index/catalog-index';
 import { seededRandom, shuffled } from '../../src/common/numeric';
-import {
-  DEFAULT_LIMIT,
-  RecommendationEngine,
-  requestFor,
-} from '../../src/recommendations/recommendation-engine';
+import { RecommendationEngine } from '../../src/recommendations/recommendation-engine';
+import { DEFAULT_LIMIT } from '../../src/recommendations/recommendation-parameters';
 import {
   DEFAULT_WEIGHTS,
   type RecommendationWeights,
 } from '../../src/recommendations/recommendation-weights';
 import { loadTidyTuesday, type SamplePlaylist } from './tidytuesday';
+import { requestFor } from '../../test/helpers/recommendations';
 import { sharedDataPath } from '../../test/helpers/shared-data';
 
 const ROOT = resolve(__dirname, '..', '..');

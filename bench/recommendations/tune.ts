@@ -7,7 +7,7 @@
  * evaluation has neither (see README).
  *   npx ts-node --transpile-only bench/recommendations/tune.ts
  */
-import { CatalogIndex, INDEX_COLUMNS } from '../../src/catalog/catalog-index';
+import { CatalogIndex, INDEX_COLUMNS } from '../../src/catalog-index/catalog-index';
 import {
   DEFAULT_WEIGHTS,
   type RecommendationWeights,

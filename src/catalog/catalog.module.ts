@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { catalogConfig } from './catalog.config';
-import { CatalogController } from './catalog.controller';
-import { CatalogService } from './catalog.service';
 import { CatalogChanges } from './catalog-changes';
 import { CatalogChangesRelay } from './catalog-changes-relay';
 import { CatalogHarvester } from './catalog-harvester';
@@ -12,7 +10,6 @@ import { CatalogImportWatcher } from './imports/catalog-import-watcher';
 import { CatalogImportsService } from './imports/catalog-imports.service';
 import { ImportClaims } from './imports/import-claims';
 import { ImportRunner } from './imports/import-runner';
-import { CatalogMoodProgress } from './index/catalog-mood-progress';
 import { CatalogStore } from './storage/catalog-store';
 import { CatalogWriters } from './storage/catalog-writers';
 
@@ -27,26 +24,20 @@ export const CATALOG_IMPORT_PROVIDERS = [
 ];
 export const CATALOG_ENTITIES = [CatalogTrack, CatalogTrackGenre, CatalogImport];
 
+/**
+ * The catalog's tables and what changes them: imports, the harvest, change notices. Its routes are
+ * CatalogApiModule's, which also reads the in-memory index (that module says why).
+ */
 @Module({
   imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES)],
-  controllers: [CatalogController],
   providers: [
     ...CATALOG_IMPORT_PROVIDERS,
-    CatalogService,
     CatalogStore,
     CatalogHarvester,
     CatalogImportWatcher,
-    CatalogMoodProgress,
     CatalogChangesRelay,
   ],
-  // For the in-memory index (streamAll, change notices), the harvest, and the import route.
-  // The moods' progress is written by the index's mood scorer.
-  exports: [
-    CatalogStore,
-    CatalogChanges,
-    CatalogHarvester,
-    CatalogImportsService,
-    CatalogMoodProgress,
-  ],
+  // For the in-memory index (streamAll, change notices), the harvest, and the catalog's routes.
+  exports: [CatalogStore, CatalogChanges, CatalogHarvester, CatalogImportsService],
 })
 export class CatalogModule {}

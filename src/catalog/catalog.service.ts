@@ -1,11 +1,11 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { CatalogIndexStatus } from '../catalog-index/catalog-index-status';
 import { NotFoundError } from '../common/errors';
 import { AUDIO_FEATURES } from '../common/tracks';
 import { CatalogChanges } from './catalog-changes';
 import { toTrackView, type TrackView } from './catalog-track';
 import type { CatalogSummaryResponseDto } from './dto/catalog-summary-response.dto';
 import { CatalogImportsService } from './imports/catalog-imports.service';
-import { CatalogMoodProgress } from './index/catalog-mood-progress';
 import { type CatalogCounts, CatalogStore } from './storage/catalog-store';
 
 /**
@@ -22,7 +22,7 @@ export class CatalogService implements OnModuleDestroy {
     private readonly store: CatalogStore,
     private readonly imports: CatalogImportsService,
     private readonly changes: CatalogChanges,
-    private readonly moods: CatalogMoodProgress,
+    private readonly index: CatalogIndexStatus,
   ) {
     this.unsubscribe = changes.subscribe(() => {
       this.counts = undefined;
@@ -53,7 +53,7 @@ export class CatalogService implements OnModuleDestroy {
       ),
       sources: counts.sources,
       last_import: await this.imports.lastSucceeded(),
-      moods: this.moods.view,
+      moods: this.index.moods(),
     };
   }
 

@@ -6,8 +6,8 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { CatalogIndexStatus } from '../catalog-index/catalog-index-status';
 import { MoodPredictionService } from '../mood/mood-prediction.service';
-import { CatalogIndexLoader } from '../recommendations/catalog-index-loader';
 import { ClusterHealthIndicator } from './cluster.health';
 
 @ApiTags('health')
@@ -17,7 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly mood: MoodPredictionService,
-    private readonly catalogIndex: CatalogIndexLoader,
+    private readonly catalogIndex: CatalogIndexStatus,
     private readonly cluster: ClusterHealthIndicator,
   ) {}
 
@@ -36,7 +36,7 @@ export class HealthController {
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),
       () => ({ mood: { status: 'up', ...this.mood.status() } }),
-      () => ({ catalog: { status: 'up', ...this.catalogIndex.status() } }),
+      () => ({ catalog: { status: 'up', ...this.catalogIndex.load() } }),
       () => this.cluster.check(),
     ]);
   }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { CatalogIndexModule } from '../catalog-index/catalog-index.module';
 import { MoodModule } from '../mood/mood.module';
-import { RecommendationsModule } from '../recommendations/recommendations.module';
 import { ClusterHealthIndicator } from './cluster.health';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), MoodModule, RecommendationsModule],
+  imports: [TerminusModule.forRoot({ logger: false }), MoodModule, CatalogIndexModule],
   controllers: [HealthController],
   providers: [ClusterHealthIndicator],
 })

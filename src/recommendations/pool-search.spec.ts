@@ -1,16 +1,13 @@
-import { CatalogIndex, COLUMN_RULES, INDEX_COLUMNS } from '../catalog/catalog-index';
+import { CatalogIndex, COLUMN_RULES, INDEX_COLUMNS } from '../catalog-index/catalog-index';
 import { seededRandom } from '../common/numeric';
 import { randomCatalog, typicalRange } from '../../test/helpers/catalog-records';
-import { exhaustiveSearch, treeSearch } from './pool-search';
+import { exhaustiveSearch, requestFor } from '../../test/helpers/recommendations';
+import { treeSearch } from './pool-search';
 import { QueryPlan } from './query-plan';
-import {
-  type ColumnValues,
-  RecommendationEngine,
-  type RecommendationRequest,
-  requestFor,
-  type SeedInput,
-} from './recommendation-engine';
+import { RecommendationEngine } from './recommendation-engine';
+import type { ColumnValues, RecommendationRequest, SeedInput } from './recommendation-request';
 import { DEFAULT_WEIGHTS, type RecommendationWeights } from './recommendation-weights';
+import { ScoringTerms } from './scoring-terms';
 
 const MOODS = ['calm', 'happy', 'sad'];
 
@@ -209,7 +206,7 @@ describe('tree search (exactness against the exhaustive scan)', () => {
       [0, 1, 2].map((i) => ({ type: 'track', id: records[i * 977].id })),
       { targets: { energy: 0.5 } },
     );
-    const score = jest.spyOn(QueryPlan.prototype, 'score');
+    const score = jest.spyOn(ScoringTerms.prototype, 'score');
     new RecommendationEngine().recommend(index, request);
     expect(score.mock.calls.length).toBeLessThan(index.size / 8);
     score.mockRestore();

@@ -1,4 +1,5 @@
 import type { QueryPlan } from './query-plan';
+import type { ScoringTerms } from './scoring-terms';
 
 /** A scored track of the candidate pool. */
 export interface Candidate {
@@ -14,8 +15,8 @@ export interface PoolLimits {
 
 /**
  * Finds the candidate pool: the best-scoring allowed tracks, best first (equal scores by track id),
- * keeping at most `perArtist` tracks of any first-credited artist, at most `size` in all. Two
- * implementations give the same answer: the tree search and the exhaustive scan.
+ * keeping at most `perArtist` tracks of any first-credited artist, at most `size` in all. The tree
+ * search below; tests and benchmarks check it against an exhaustive scan (test/helpers).
  */
 export type PoolSearch = (plan: QueryPlan, limits: PoolLimits) => Candidate[];
 
@@ -26,24 +27,21 @@ export type PoolSearch = (plan: QueryPlan, limits: PoolLimits) => Candidate[];
  * ever rises, so it is a valid threshold for pruning: the final pool is the best `size` of each
  * artist's best `perArtist` tracks, whatever order the tracks come in.
  */
-class BestCandidates {
+export class BestCandidates {
   private readonly slots: Int32Array;
   private readonly scores: Float64Array;
   private readonly positions = new Map<number, number>();
   private readonly byArtist = new Map<number, number[]>();
+  private readonly terms: ScoringTerms;
   private count = 0;
 
-  /**
-   * @param earlyExit let the plan stop scoring a track as soon as it cannot beat the worst of a
-   *   full pool (exact; the exhaustive reference computes every score in full instead).
-   */
   constructor(
     private readonly plan: QueryPlan,
     private readonly limits: PoolLimits,
-    private readonly earlyExit: boolean,
   ) {
     this.slots = new Int32Array(limits.size);
     this.scores = new Float64Array(limits.size);
+    this.terms = plan.terms;
   }
 
   /** The score a node must be able to reach to matter (-Infinity until the pool is full). */
@@ -51,9 +49,13 @@ class BestCandidates {
     return this.count === this.limits.size ? this.scores[0] : -Infinity;
   }
 
-  /** Scores a track and keeps it if it belongs in the pool; `bonusCap` bounds its bonuses. */
+  /**
+   * Scores a track and keeps it if it belongs in the pool. With `bonusCap` (a bound of its bonuses)
+   * the scoring may stop as soon as the track cannot beat the worst of a full pool (exact); without
+   * one, the track is scored in full.
+   */
   offer(slot: number, bonusCap = Infinity): void {
-    const score = this.plan.score(slot, this.earlyExit ? this.threshold : -Infinity, bonusCap);
+    const score = this.terms.score(slot, this.threshold, bonusCap);
     if (score === -Infinity) return;
     if (this.count === this.limits.size && !this.better(score, slot, this.scores[0], this.slots[0]))
       return;
@@ -158,14 +160,6 @@ class BestCandidates {
   }
 }
 
-/** Scores every live track: the reference the tree search must always agree with. */
-export const exhaustiveSearch: PoolSearch = (plan, limits) => {
-  const best = new BestCandidates(plan, limits, false);
-  const { slotCount, live } = plan.index.columns();
-  for (let slot = 0; slot < slotCount; slot++) if (live[slot]) best.offer(slot);
-  return best.sorted();
-};
-
 /**
  * Branch and bound over the index's k-d tree: nodes are opened best bound first, and the search stops
  * when no unopened node can beat the pool's worst track. Tracks added since the build (the tail) are
@@ -173,13 +167,13 @@ export const exhaustiveSearch: PoolSearch = (plan, limits) => {
  * pool's worst score, and bounds hold for every track under a node.
  */
 export const treeSearch: PoolSearch = (plan, limits) => {
-  const best = new BestCandidates(plan, limits, true);
+  const best = new BestCandidates(plan, limits);
   const { slotCount, treeSize, tree, live } = plan.index.columns();
   for (let slot = treeSize; slot < slotCount; slot++) if (live[slot]) best.offer(slot);
   if (!tree || treeSize === 0) return best.sorted();
 
   const open = new NodeQueue();
-  open.push(0, plan.bound(0));
+  open.push(0, plan.bounds.bound(0));
   while (open.length > 0) {
     const bound = open.topBound();
     if (bound < best.threshold) break;
@@ -190,7 +184,7 @@ export const treeSearch: PoolSearch = (plan, limits) => {
       continue;
     }
     for (const child of [tree.left[node], tree.right[node]]) {
-      const childBound = plan.bound(child, best.threshold);
+      const childBound = plan.bounds.bound(child, best.threshold);
       if (childBound > -Infinity && childBound >= best.threshold) open.push(child, childBound);
     }
   }

@@ -1,4 +1,4 @@
-import type { IndexColumn } from '../catalog/catalog-index';
+import type { IndexColumn } from '../catalog-index/catalog-index';
 
 /**
  * The scoring's weights. A track's score is

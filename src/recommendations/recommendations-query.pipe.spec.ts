@@ -1,5 +1,6 @@
 import { ValidationFailedError } from '../common/errors';
-import { parseRecommendationsQuery, RECOMMENDATION_PARAMETERS } from './recommendations-query.pipe';
+import { RECOMMENDATION_PARAMETERS } from './recommendation-parameters';
+import { parseRecommendationsQuery } from './recommendations-query.pipe';
 
 /** The details of the 400 a query gets, or fails the test when it is accepted. */
 function rejection(raw: Record<string, unknown>, call: 'get' | 'post' = 'get') {

@@ -10,8 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
 import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
-import { LISTENING_HISTORY } from '../trends/trends.controller';
-import type { TrendMetric } from '../trends/trend-metrics';
+import { LISTENING_HISTORY, type TrendMetric } from '../trends/trend-metrics';
 import {
   HistoryRecommendationsQueryDto,
   RecommendationsQueryDto,
@@ -21,9 +20,9 @@ import {
   RecommendationsResponseDto,
 } from './dto/recommendations-response.dto';
 import { HISTORY_EXAMPLE } from './dto/recommendations.examples';
+import type { RecommendationsQuery } from './recommendation-parameters';
 import {
   HistoryRecommendationsQueryPipe,
-  type RecommendationsQuery,
   RecommendationsQueryPipe,
 } from './recommendations-query.pipe';
 import { RecommendationsService } from './recommendations.service';

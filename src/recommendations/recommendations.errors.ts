@@ -1,5 +1,5 @@
 import { AppError, ServiceUnavailableError } from '../common/errors';
-import type { SeedInput } from './recommendation-engine';
+import type { SeedInput } from './recommendation-request';
 
 const SEED_PARAMETER = {
   track: 'seed_tracks',

@@ -1,13 +1,14 @@
 import { Test } from '@nestjs/testing';
-import { CatalogIndex } from '../catalog/catalog-index';
+import { CatalogIndex } from '../catalog-index/catalog-index';
+import { CatalogIndexRef } from '../catalog-index/catalog-index-ref';
 import type { CatalogTrackRecord } from '../catalog/catalog-track';
-import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
 import { AppError } from '../common/errors';
 import { AUDIO_FEATURES, type ParsedTracks, type Track } from '../common/tracks';
 import { seededRandom } from '../common/numeric';
 import type { TrendsResponseDto } from '../trends/dto/trends-response.dto';
 import { TrendsService } from '../trends/trends.service';
 import { randomCatalog } from '../../test/helpers/catalog-records';
+import { typedMock } from '../../test/helpers/typed-mock';
 import { MOOD_PREDICTOR, type MoodPredictor } from './mood-predictor';
 import { RecommendationEngine } from './recommendation-engine';
 import { parseRecommendationsQuery } from './recommendations-query.pipe';
@@ -99,10 +100,8 @@ describe('RecommendationsService', () => {
     };
     trends.forecastTargets.mockResolvedValue(TREND);
     mood = {
-      moods: jest.fn().mockReturnValue(MOODS),
-      predict: jest.fn().mockReturnValue({ mood: 'Energetic', confidence: 0.8 }),
-      trackScorer: jest.fn().mockReturnValue(null),
-      onModelChange: jest.fn().mockReturnValue(() => undefined),
+      moods: typedMock<MoodPredictor['moods']>(() => MOODS),
+      predict: typedMock<MoodPredictor['predict']>(() => ({ mood: 'Energetic', confidence: 0.8 })),
     };
     const moduleRef = await Test.createTestingModule({
       providers: [

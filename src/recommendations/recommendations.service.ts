@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
-import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog/catalog-index';
+import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog-index/catalog-index';
+import { CatalogIndexRef } from '../catalog-index/catalog-index-ref';
 import { ValidationFailedError } from '../common/errors';
 import type { ParsedTracks, Track } from '../common/tracks';
 import type { TrendMetric } from '../trends/trend-metrics';
@@ -12,8 +12,9 @@ import type {
   RecommendationsResponseDto,
 } from './dto/recommendations-response.dto';
 import { MOOD_PREDICTOR, type MoodPredictor } from './mood-predictor';
-import { RecommendationEngine, type SeedInput } from './recommendation-engine';
-import { MAX_SEEDS, type RecommendationsQuery } from './recommendations-query.pipe';
+import { RecommendationEngine } from './recommendation-engine';
+import { MAX_SEEDS, type RecommendationsQuery } from './recommendation-parameters';
+import type { SeedInput } from './recommendation-request';
 import {
   CatalogEmptyError,
   CatalogLoadingError,

@@ -1,4 +1,4 @@
-import type { CatalogIndex } from '../catalog/catalog-index';
+import type { CatalogIndex } from '../catalog-index/catalog-index';
 import type { Candidate } from './pool-search';
 import type { QueryPlan } from './query-plan';
 
@@ -61,7 +61,7 @@ export function rerank(
     if (diversity === 0) continue;
     for (let i = 0; i < pool.length; i++) {
       if (taken[i]) continue;
-      const similarity = plan.similarity(pool[i].slot, slot);
+      const similarity = plan.terms.similarity(pool[i].slot, slot);
       if (similarity > highestSimilarity[i]) {
         highestSimilarity[i] = similarity;
         similarTo[i] = chosen;

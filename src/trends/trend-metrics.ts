@@ -1,4 +1,9 @@
-import { AUDIO_FEATURE_RULES, AUDIO_FEATURES, type AudioFeature } from '../common/tracks';
+import {
+  AUDIO_FEATURE_RULES,
+  AUDIO_FEATURES,
+  type AudioFeature,
+  type TracksBodyOptions,
+} from '../common/tracks';
 
 /** Pitch class and beats per bar are categories, not quantities: they have no trend. */
 type UntrendedFeature = 'key' | 'time_signature';
@@ -10,6 +15,16 @@ const UNTRENDED: readonly AudioFeature[] = ['key', 'time_signature'] satisfies U
 export const TREND_METRICS: readonly TrendMetric[] = AUDIO_FEATURES.filter(
   (feature): feature is TrendMetric => !UNTRENDED.includes(feature),
 );
+
+/**
+ * A listening history whose trend is forecast (by POST /metrics and POST /recommendations): every
+ * track needs the features the service forecasts, `key` and `time_signature` may be absent. Prophet
+ * fits grow with the history; a history of a few days is ample for a trend.
+ */
+export const LISTENING_HISTORY: TracksBodyOptions<TrendMetric> = {
+  maxTracks: 2000,
+  requiredFeatures: TREND_METRICS,
+};
 
 /**
  * Range each forecast is clamped to: where real tracks lie (the rule's `typical` range, e.g. loudness

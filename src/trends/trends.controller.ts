@@ -1,22 +1,12 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
-import { ApiTracksBody, ParsedTracks, TracksBodyOptions, TracksBodyPipe } from '../common/tracks';
+import { ApiTracksBody, ParsedTracks, TracksBodyPipe } from '../common/tracks';
 import metricsExample from '../../data/examples/metrics.json';
 import { TrendsQueryDto } from './dto/trends-query.dto';
 import { TrendsResponseDto } from './dto/trends-response.dto';
-import { TREND_METRICS, type TrendMetric } from './trend-metrics';
+import { LISTENING_HISTORY, type TrendMetric } from './trend-metrics';
 import { TrendsService } from './trends.service';
-
-/**
- * A listening history whose trend is forecast (here and by POST /recommendations): every track
- * needs the features the service forecasts, `key` and `time_signature` may be absent. Prophet fits
- * grow with the history; a history of a few days is ample for a trend.
- */
-export const LISTENING_HISTORY: TracksBodyOptions<TrendMetric> = {
-  maxTracks: 2000,
-  requiredFeatures: TREND_METRICS,
-};
 
 @ApiTags('trends')
 @Controller()

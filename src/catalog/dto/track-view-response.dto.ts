@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { CatalogFeatures, TrackView } from '../catalog-track';
 
 export class TrackArtistDto {
@@ -39,8 +40,25 @@ export class TrackViewResponseDto implements TrackView {
   popularity!: number | null;
   /** @example ["dance pop", "pop"] */
   genres!: string[];
-  /**
-   * @example {"danceability": 0.748, "energy": 0.916, "key": 6, "loudness": -2.634, "mode": 1, "speechiness": 0.0583, "acousticness": 0.102, "instrumentalness": 0, "liveness": 0.0653, "valence": 0.518, "tempo": 122.036, "duration_ms": 194754, "time_signature": null}
-   */
+  @ApiProperty({
+    description: 'The 13 audio features, null where the catalog lacks one.',
+    type: 'object',
+    additionalProperties: { type: 'number', nullable: true },
+    example: {
+      danceability: 0.748,
+      energy: 0.916,
+      key: 6,
+      loudness: -2.634,
+      mode: 1,
+      speechiness: 0.0583,
+      acousticness: 0.102,
+      instrumentalness: 0,
+      liveness: 0.0653,
+      valence: 0.518,
+      tempo: 122.036,
+      duration_ms: 194754,
+      time_signature: null,
+    },
+  })
   features!: CatalogFeatures;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { RECOMMENDATION_PARAMETERS, type ParameterSpec } from '../recommendations-query.pipe';
+import { RECOMMENDATION_PARAMETERS, type ParameterSpec } from '../recommendation-parameters';
 
 const SWAGGER_TYPE: Record<ParameterSpec['kind'], 'string' | 'integer' | 'number' | 'boolean'> = {
   list: 'string',

@@ -1,21 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { TrackViewResponseDto } from '../../catalog/dto/track-view-response.dto';
 import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 import { TrendMetricsDto } from '../../trends/dto/trends-response.dto';
-
-export class TrackArtistDto {
-  /** Spotify artist id; null where the catalog knows the artist by name only. */
-  id!: string | null;
-  /** @example "Ed Sheeran" */
-  name!: string;
-  uri!: string | null;
-}
-
-export class TrackAlbumDto {
-  id!: string | null;
-  name!: string | null;
-  /** As the source gave it: YYYY-MM-DD, YYYY-MM or YYYY. @example "2019-06-14" */
-  release_date!: string | null;
-}
 
 export class ScoreContributionDto {
   /** An audio feature or popularity (closeness to the seed and target terms), or a bonus: same_artist, same_album, genre, mood, popularity; `other` sums the rest. @example "genre" */
@@ -57,34 +42,8 @@ export class RecommendationReasonDto {
   similar_to!: string | null;
 }
 
-/** Spotify's simplified track, plus genres and the audio features. */
-export class RecommendedTrackDto {
-  /** @example "6f807x0ima9a1j3VPbc7VN" */
-  id!: string;
-  /** @example "I Don't Care (with Justin Bieber) - Loud Luxury Remix" */
-  name!: string | null;
-  /** @example "spotify:track:6f807x0ima9a1j3VPbc7VN" */
-  uri!: string;
-  /** @example "https://api.spotify.com/v1/tracks/6f807x0ima9a1j3VPbc7VN" */
-  href!: string;
-  @ApiProperty({ example: { spotify: 'https://open.spotify.com/track/6f807x0ima9a1j3VPbc7VN' } })
-  external_urls!: { spotify: string };
-  artists!: TrackArtistDto[];
-  album!: TrackAlbumDto;
-  /** @example 194754 */
-  duration_ms!: number | null;
-  explicit!: boolean | null;
-  /** @example 66 */
-  popularity!: number | null;
-  /** @example ["dance pop", "pop"] */
-  genres!: string[];
-  @ApiProperty({
-    description: 'The 13 audio features, null where the catalog lacks one.',
-    type: 'object',
-    additionalProperties: { type: 'number', nullable: true },
-    example: { danceability: 0.748, energy: 0.916, tempo: 122.036, time_signature: null },
-  })
-  features!: Record<string, number | null>;
+/** The one track view of every answer (as GET /catalog/tracks/{id}), with why it was picked. */
+export class RecommendedTrackDto extends TrackViewResponseDto {
   /** With explain=true. */
   reason?: RecommendationReasonDto;
 }

@@ -1,4 +1,4 @@
-import type { CatalogAlbum, CatalogArtist, CatalogTrackRecord } from '../catalog-track';
+import type { CatalogAlbum, CatalogArtist, CatalogTrackRecord } from '../../catalog/catalog-track';
 import { Dictionary } from './dictionary';
 
 /** Key spaces of the artist dictionary: by Spotify id, and name-only artists by name. */

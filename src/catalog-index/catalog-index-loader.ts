@@ -7,16 +7,16 @@ import {
 } from '@nestjs/common';
 import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
 import { CatalogChanges, type CatalogChange } from '../catalog/catalog-changes';
-import { CatalogIndex, type CatalogIndexOptions } from '../catalog/catalog-index';
-import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
 import { CatalogStore } from '../catalog/storage/catalog-store';
-import { DEFAULT_WEIGHTS } from './recommendation-weights';
+import { DEFAULT_WEIGHTS } from '../recommendations/recommendation-weights';
+import { CatalogIndex, type CatalogIndexOptions } from './catalog-index';
+import { CatalogIndexRef } from './catalog-index-ref';
 
-/** The index's tree is split on the features as the engine weighs them. */
+/** The index serves recommendations: its tree splits on features as their engine weighs them. */
 const INDEX_OPTIONS: CatalogIndexOptions = { splitWeights: DEFAULT_WEIGHTS.features };
 
 /** For /health: whether recommendations can be answered yet, and from how many tracks. */
-export interface CatalogIndexStatus {
+export interface CatalogIndexLoadStatus {
   loaded: boolean;
   tracks: number;
   /** Milliseconds the last full load took. */
@@ -59,7 +59,7 @@ export class CatalogIndexLoader implements OnApplicationBootstrap, OnApplication
     await this.applying;
   }
 
-  status(): CatalogIndexStatus {
+  status(): CatalogIndexLoadStatus {
     return { loaded: this.index.loaded, tracks: this.index.current.size, load_ms: this.lastLoadMs };
   }
 

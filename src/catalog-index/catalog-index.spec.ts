@@ -1,7 +1,7 @@
 import { seededRandom } from '../common/numeric';
 import { randomCatalog } from '../../test/helpers/catalog-records';
 import { CatalogIndex, COLUMN_COUNT } from './catalog-index';
-import type { CatalogTrackRecord } from './catalog-track';
+import type { CatalogTrackRecord } from '../catalog/catalog-track';
 
 const track = (id: string, overrides: Partial<CatalogTrackRecord> = {}): CatalogTrackRecord => ({
   id,

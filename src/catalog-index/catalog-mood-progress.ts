@@ -16,11 +16,7 @@ export interface CatalogMoodProgressView {
   updated_at: string;
 }
 
-/**
- * The catalog's mood predictions as GET /catalog shows them: written by the scorer (which lives with
- * the index, in the recommendations module) and read by the catalog's summary, so the catalog does
- * not depend on how moods are predicted.
- */
+/** How far CatalogMoodScorer is: it writes here, others read it through CatalogIndexStatus. */
 @Injectable()
 export class CatalogMoodProgress {
   private state: CatalogMoodProgressView = {

@@ -5,14 +5,14 @@ import { randomCatalog } from '../../test/helpers/catalog-records';
 import { typedMock } from '../../test/helpers/typed-mock';
 import { CatalogChanges } from '../catalog/catalog-changes';
 import type { CatalogTrackRecord } from '../catalog/catalog-track';
-import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
-import { CatalogMoodProgress } from '../catalog/index/catalog-mood-progress';
 import { CatalogStore } from '../catalog/storage/catalog-store';
 import { seededRandom } from '../common/numeric';
 import type { MoodTrackFeatures } from '../mood/mood-features';
 import { CatalogIndexLoader } from './catalog-index-loader';
+import { CatalogIndexRef } from './catalog-index-ref';
+import { CatalogMoodProgress } from './catalog-mood-progress';
 import { CatalogMoodScorer, MOOD_SCORING_BATCH } from './catalog-mood-scorer';
-import { MOOD_PREDICTOR, type MoodPredictor, type MoodTrackScorer } from './mood-predictor';
+import { TRACK_MOOD_MODEL, type TrackMoodModel, type MoodTrackScorer } from './track-mood-model';
 
 /**
  * A stand-in model: "Energetic" with probability energy (clamped), else "Calm"; a track without
@@ -22,7 +22,7 @@ function energyModel(modelId: string, labels = ['Calm', 'Energetic']): MoodTrack
   return {
     modelId,
     labels,
-    score: jest.fn((tracks: MoodTrackFeatures[]) =>
+    score: typedMock<MoodTrackScorer['score']>((tracks) =>
       tracks.map((track) => {
         const energy = Math.min(Math.max(track.energy ?? 0.5, 0), 1);
         return [1 - energy, energy];
@@ -75,9 +75,7 @@ describe('CatalogMoodScorer', () => {
     tracks = new Map(records.map((record) => [record.id, record]));
     model = energyModel('model-1');
     modelListeners = new Set();
-    const predictor: MoodPredictor = {
-      moods: () => model?.labels ?? [],
-      predict: () => null,
+    const moodModel: TrackMoodModel = {
       trackScorer: () => model,
       onModelChange: (listener) => {
         modelListeners.add(listener);
@@ -102,7 +100,7 @@ describe('CatalogMoodScorer', () => {
             ),
           },
         },
-        { provide: MOOD_PREDICTOR, useValue: predictor },
+        { provide: TRACK_MOOD_MODEL, useValue: moodModel },
         { provide: clusterConfig.KEY, useValue: clusterConfig(validateEnvironment({})) },
       ],
     }).compile();

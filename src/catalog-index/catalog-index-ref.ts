@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogIndex } from '../catalog-index';
+import { CatalogIndex } from './catalog-index';
 
 /**
  * The catalog index every request reads. It starts empty and not loaded; whoever loads the catalog

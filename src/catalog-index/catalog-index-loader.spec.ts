@@ -5,10 +5,10 @@ import { randomCatalog } from '../../test/helpers/catalog-records';
 import { typedMock } from '../../test/helpers/typed-mock';
 import { CatalogChanges } from '../catalog/catalog-changes';
 import type { CatalogTrackRecord } from '../catalog/catalog-track';
-import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
 import { CatalogStore } from '../catalog/storage/catalog-store';
 import { seededRandom } from '../common/numeric';
 import { CatalogIndexLoader } from './catalog-index-loader';
+import { CatalogIndexRef } from './catalog-index-ref';
 
 /** A catalog table in memory behind a typed mock of the store's two reads. */
 function fakeStore(tracks: Map<string, CatalogTrackRecord>) {

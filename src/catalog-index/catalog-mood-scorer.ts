@@ -7,13 +7,13 @@ import {
 } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CatalogChanges } from '../catalog/catalog-changes';
-import { COLUMN_COUNT, type CatalogIndex } from '../catalog/catalog-index';
-import { CatalogIndexRef } from '../catalog/index/catalog-index-ref';
-import { CatalogMoodProgress } from '../catalog/index/catalog-mood-progress';
 import { AUDIO_FEATURES } from '../common/tracks';
 import type { MoodTrackFeatures } from '../mood/mood-features';
+import { COLUMN_COUNT, type CatalogIndex } from './catalog-index';
 import { CatalogIndexLoader } from './catalog-index-loader';
-import { MOOD_PREDICTOR, type MoodPredictor, type MoodTrackScorer } from './mood-predictor';
+import { CatalogIndexRef } from './catalog-index-ref';
+import { CatalogMoodProgress } from './catalog-mood-progress';
+import { TRACK_MOOD_MODEL, type TrackMoodModel, type MoodTrackScorer } from './track-mood-model';
 
 /**
  * Tracks per forward pass; between batches the event loop serves requests. A batch of 512 takes
@@ -50,7 +50,7 @@ export class CatalogMoodScorer implements OnApplicationBootstrap, OnApplicationS
     private readonly index: CatalogIndexRef,
     private readonly loader: CatalogIndexLoader,
     private readonly changes: CatalogChanges,
-    @Inject(MOOD_PREDICTOR) private readonly mood: MoodPredictor,
+    @Inject(TRACK_MOOD_MODEL) private readonly mood: TrackMoodModel,
     private readonly progress: CatalogMoodProgress,
   ) {}
 

@@ -10,13 +10,13 @@ import {
   type CatalogTrackRecord,
   type TrackView,
   toTrackView,
-} from './catalog-track';
-import { FeatureTree, planTree } from './index/feature-tree';
-import { float32ToDecimal } from './index/float32-decimal';
-import { Postings } from './index/postings';
-import { SlotLists } from './index/slot-lists';
-import { CatalogVocabulary } from './index/vocabulary';
-import { IdTable, StringStore } from './index/string-store';
+} from '../catalog/catalog-track';
+import { FeatureTree, planTree } from './structures/feature-tree';
+import { float32ToDecimal } from './structures/float32-decimal';
+import { Postings } from './structures/postings';
+import { SlotLists } from './structures/slot-lists';
+import { CatalogVocabulary } from './structures/vocabulary';
+import { IdTable, StringStore } from './structures/string-store';
 
 /** The numeric columns the index holds per track: the 13 audio features, then popularity. */
 export const INDEX_COLUMNS = [...AUDIO_FEATURES, 'popularity'] as const;
@@ -255,7 +255,7 @@ export class CatalogIndex {
     return this.ids.compare(a, b);
   }
 
-  nameOf(slot: number): string | null {
+  private nameOf(slot: number): string | null {
     return this.names.get(slot);
   }
 
@@ -342,25 +342,6 @@ export class CatalogIndex {
 
   albumOf(slot: number): number {
     return this.album[slot];
-  }
-
-  /** Memory held per part, in bytes: typed arrays exactly, the vocabulary estimated. */
-  memory(): Record<string, number> {
-    return {
-      values: this.values.byteLength,
-      ids_and_lookup: this.ids.byteLength + this.slotById.byteLength,
-      names: this.names.byteLength,
-      flags_album_mood:
-        this.live.byteLength +
-        this.explicit.byteLength +
-        this.album.byteLength +
-        this.moodLabel.byteLength +
-        this.moodProbability.byteLength,
-      artists_genres:
-        this.artists.bytes + this.genres.bytes + this.artistTracks.bytes + this.albumTracks.bytes,
-      dictionaries: this.vocabulary.bytes,
-      tree: this.tree?.bytes ?? 0,
-    };
   }
 
   private setMood(slot: number, label: number, probability: number): void {

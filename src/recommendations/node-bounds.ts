@@ -1,0 +1,112 @@
+import { type CatalogIndex, COLUMN_COUNT, POPULARITY_COLUMN } from '../catalog-index/catalog-index';
+import type { FeatureTree } from '../catalog-index/structures/feature-tree';
+import { leastTermOf, type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
+
+/**
+ * Upper bounds of a request's scores over the tracks under a node of the index's tree: what lets
+ * the tree search skip most of the catalog and stay exact. Each part of a score is bounded from the
+ * node's own bounds (per column its value range and whether a value is missing, its genres, its
+ * highest mood probabilities, its highest popularity) and, for the artist and album bonuses, from
+ * whether the node holds a track of a seed's artist or album.
+ */
+export class NodeBounds {
+  private readonly tree: FeatureTree | undefined;
+  /**
+   * Tree nodes holding a track of an affinity artist / album. Sets of the few marked nodes rather
+   * than an array over all nodes: a request allocates little, so it adds little work for the
+   * garbage collector.
+   */
+  private readonly artistMarks = new Set<number>();
+  private readonly albumMarks = new Set<number>();
+
+  constructor(
+    private readonly terms: ScoringTerms,
+    index: CatalogIndex,
+    spec: ScoringSpec,
+  ) {
+    const { tree, treeSize } = index.columns();
+    this.tree = tree;
+    if (!tree) return;
+    const mark = (marks: Set<number>, slot: number) => {
+      if (slot < treeSize) for (const node of tree.pathTo(slot)) marks.add(node);
+    };
+    if (terms.artistBonus !== 0) {
+      for (const artist of spec.affinityArtists)
+        for (const slot of index.tracksOfArtist(artist)) mark(this.artistMarks, slot);
+    }
+    if (terms.albumBonus !== 0) {
+      for (const album of spec.affinityAlbums)
+        for (const slot of index.tracksOfAlbum(album)) mark(this.albumMarks, slot);
+    }
+  }
+
+  /** An upper bound of score() over the node's live tracks; -Infinity when none can pass or reach `threshold`. */
+  bound(node: number, threshold = -Infinity): number {
+    const terms = this.terms;
+    const tree = this.tree!;
+    if (tree.liveCount[node] <= 0) return -Infinity;
+    const box = node * COLUMN_COUNT;
+    const lo = tree.lo;
+    const hi = tree.hi;
+    for (let f = 0; f < terms.filterColumns.length; f++) {
+      const c = terms.filterColumns[f];
+      if (
+        !(lo[box + c] <= hi[box + c]) ||
+        hi[box + c] < terms.filterMin[f] ||
+        lo[box + c] > terms.filterMax[f]
+      )
+        return -Infinity;
+    }
+    const missing = tree.missing[node];
+    let target = 0;
+    for (let t = 0; t < terms.targetColumns.length; t++) {
+      const c = terms.targetColumns[t];
+      target += leastTermOf(
+        lo[box + c],
+        hi[box + c],
+        (missing & (1 << c)) !== 0,
+        terms.targetValues[t],
+        terms.targetUnknownCost[t],
+        terms.mean[c],
+        1,
+        terms.inverseVariance[c],
+      );
+    }
+    let rest = this.bonusBound(node) - terms.targetScale * target;
+    rest += SLACK * (1 + Math.abs(rest));
+    if (terms.pointCount === 0) return rest < threshold ? -Infinity : rest;
+    const limit = terms.closenessLimit(rest, threshold);
+    if (limit < 0) return -Infinity;
+    const near = terms.nearestWithin(-1, limit, node);
+    return near === Infinity ? -Infinity : rest - terms.nearestWeight * near;
+  }
+
+  /** An upper bound of the bonuses of the node's tracks (as ScoringTerms adds them up). */
+  bonusBound(node: number): number {
+    const terms = this.terms;
+    const tree = this.tree!;
+    let genre = 0;
+    if (tree.genreOverflow[node]) genre = 1;
+    else {
+      const words = tree.genreWords;
+      for (let i = 0; i < terms.seedGenres.length; i++) {
+        const g = terms.seedGenres[i];
+        if (tree.genreBits[node * words + (g >>> 5)] & (1 << (g & 31)))
+          genre += terms.genreWeight[g];
+      }
+      genre = Math.min(1, genre);
+    }
+    const popularity = tree.hi[node * COLUMN_COUNT + POPULARITY_COLUMN];
+    const mood =
+      terms.moodBonus !== 0 && terms.moodLabel < tree.moodLabels
+        ? tree.moodMax(node, terms.moodLabel)
+        : 0;
+    const bonuses =
+      terms.artistBonus * (this.artistMarks.has(node) ? 1 : 0) +
+      terms.albumBonus * (this.albumMarks.has(node) ? 1 : 0) +
+      terms.genreBonus * genre +
+      terms.moodBonus * mood +
+      terms.popularityBonus * (popularity >= 0 ? popularity / 100 : 0);
+    return bonuses + SLACK * (1 + Math.abs(bonuses));
+  }
+}
