@@ -176,8 +176,9 @@ export function readTrackObject(
     if (duration !== undefined) result.durationMs = duration;
     readLabels(object, result, path, context);
   }
-  if (result.playedAt === undefined) {
-    const playedAt = wrapper?.playedAt ?? readPlayTime(object, 'played_at', path, problems);
+  if (wrapper?.playedAt) result.playedAt = wrapper.playedAt;
+  else if (!featuresRow) {
+    const playedAt = readPlayTime(object, 'played_at', path, problems);
     if (playedAt) result.playedAt = playedAt;
   }
   if (wrapper?.isLocal || readBoolean(object, 'is_local', path, problems)) result.kind = 'local';
