@@ -36,6 +36,10 @@ export interface ListeningExportsOptions {
   seed?: number;
   /** Share of tracks held out of the catalog (default 0.02). */
   heldOutShare?: number;
+  /** Plays are of this many tracks (default: every named one), as a listener repeats favourites. */
+  distinctTracks?: number;
+  /** Account names varied (default true); false: as Spotify writes them, as the catalog does. */
+  nameVariants?: boolean;
 }
 
 type Variant = {
@@ -174,6 +178,10 @@ export function buildListeningExports(
     accountVariant: [],
     otherVersion: new Set(),
   };
+  const playable =
+    options.distinctTracks === undefined
+      ? named
+      : Array.from({ length: options.distinctTracks }, () => pick(named));
   let clock = Date.UTC(2026, 0, 1);
   for (let i = 0; i < options.plays; i++) {
     const kind = random();
@@ -198,7 +206,7 @@ export function buildListeningExports(
       out.extendedSource.push(undefined);
       continue;
     }
-    const track = pick(named);
+    const track = pick(playable);
     const duration = track.features.duration_ms ?? 200_000;
     const how = random();
     let msPlayed: number;
@@ -219,8 +227,11 @@ export function buildListeningExports(
     out.extended.push(trackPlay(track, clock, msPlayed, reasonEnd, skipped));
     out.extendedSource.push(track);
 
-    let { artist, title, variant } = accountNames(track, uniqueKey(track), random);
-    if (random() < 0.03) {
+    let { artist, title, variant } =
+      options.nameVariants === false
+        ? { artist: track.artists[0].name, title: track.name!, variant: 'exact' }
+        : accountNames(track, uniqueKey(track), random);
+    if (options.nameVariants !== false && random() < 0.03) {
       const version = `${track.name!}${pick(OTHER_VERSIONS)}`;
       if (!artistTitleKeys.has(`${normaliseArtist(artist)}\u0001${normaliseTitle(version)}`)) {
         [artist, title, variant] = [track.artists[0].name, version, 'other version'];

@@ -8,7 +8,7 @@ import {
   requirePlayTime,
   requireText,
 } from './field-readers';
-import type { ListeningRow, RowKind } from './listening-row';
+import { type ListeningRow, newRow, type RowKind } from './listening-row';
 import { parseSpotifyRef } from './spotify-refs';
 import { type ReadContext, unusableKind } from './track-rows';
 
@@ -86,27 +86,20 @@ export function readExtendedPlay(
   }
   if (problems.count > before || endedAt === undefined || msPlayed === undefined) return undefined;
 
-  const play: ListeningRow = {
-    row,
-    path,
-    source: 'extended_history',
-    kind,
-    artists: artist === undefined ? [] : [{ id: null, name: artist }],
-    playedAt: endedAt,
-    startedAt: new Date(endedAt.getTime() - msPlayed),
-    msPlayed,
-  };
-  if (id !== undefined) play.id = id;
-  if (title !== undefined) play.title = title;
-  if (album !== undefined) play.album = album;
-  if (skipped !== undefined) play.skippedFlag = skipped;
-  if (reasonEnd !== undefined) play.reasonEnd = reasonEnd;
-  const unusable =
+  const play = newRow(row, path, 'extended_history', kind, artistOf(artist));
+  play.id = id;
+  play.title = title;
+  play.album = album;
+  play.playedAt = endedAt;
+  play.startedAt = new Date(endedAt.getTime() - msPlayed);
+  play.msPlayed = msPlayed;
+  play.skippedFlag = skipped;
+  play.reasonEnd = reasonEnd;
+  play.unusable =
     unusableKind(kind) ??
     (id === undefined && (title === undefined || artist === undefined)
       ? NO_TRACK_IN_PLAY
       : undefined);
-  if (unusable !== undefined) play.unusable = unusable;
   return play;
 }
 
@@ -123,17 +116,16 @@ export function readAccountPlay(
   const artist = podcast ? undefined : requireText(object, 'artistName', path, problems);
   const title = podcast ? undefined : requireText(object, 'trackName', path, problems);
   if (problems.count > before || endedAt === undefined || msPlayed === undefined) return undefined;
-  const play: ListeningRow = {
-    row,
-    path,
-    source: 'account_history',
-    kind: podcast ? 'episode' : 'track',
-    artists: artist === undefined ? [] : [{ id: null, name: artist }],
-    playedAt: endedAt,
-    startedAt: new Date(endedAt.getTime() - msPlayed),
-    msPlayed,
-  };
-  if (title !== undefined) play.title = title;
-  if (podcast) play.unusable = unusableKind('episode');
+  const kind = podcast ? 'episode' : 'track';
+  const play = newRow(row, path, 'account_history', kind, artistOf(artist));
+  play.title = title;
+  play.playedAt = endedAt;
+  play.startedAt = new Date(endedAt.getTime() - msPlayed);
+  play.msPlayed = msPlayed;
+  play.unusable = unusableKind(kind);
   return play;
+}
+
+function artistOf(name: string | undefined): ListeningRow['artists'] {
+  return name === undefined ? [] : [{ id: null, name }];
 }

@@ -11,7 +11,7 @@ import {
   requireInteger,
   requireText,
 } from './field-readers';
-import type { ListeningRow } from './listening-row';
+import { type ListeningRow, newRow } from './listening-row';
 import { parseSpotifyRef, SPOTIFY_REF_FORMS } from './spotify-refs';
 import type { ReadContext } from './track-rows';
 
@@ -56,20 +56,16 @@ export function readListen(
   if (problems.count > before || listenedAt === undefined) return undefined;
 
   const startedAt = new Date(listenedAt * 1000);
-  const listen: ListeningRow = {
-    row,
-    path,
-    source: 'listenbrainz',
-    kind: 'track',
-    artists: artist === undefined ? [] : [{ id: null, name: artist }],
-    startedAt,
-    // Spotify's sense of a play time (when the play ended), where the track's length says it.
-    playedAt: durationMs === undefined ? startedAt : new Date(startedAt.getTime() + durationMs),
-  };
-  if (id !== undefined) listen.id = id;
-  if (title !== undefined) listen.title = title;
-  if (album !== undefined) listen.album = album;
-  if (durationMs !== undefined) listen.durationMs = durationMs;
+  const listen = newRow(row, path, 'listenbrainz', 'track');
+  if (artist !== undefined) listen.artists = [{ id: null, name: artist }];
+  listen.id = id;
+  listen.title = title;
+  listen.album = album;
+  listen.durationMs = durationMs;
+  listen.startedAt = startedAt;
+  // Spotify's sense of a play time (when the play ended), where the track's length says it.
+  listen.playedAt =
+    durationMs === undefined ? startedAt : new Date(startedAt.getTime() + durationMs);
   return listen;
 }
 

@@ -101,22 +101,52 @@ export function nameKey(artistKey: string, titleKey: string): string {
 }
 
 function normalised(folded: string): string {
-  const key = folded
-    .replace(APOSTROPHES, '')
-    .replace(AMPERSAND, ' and ')
-    .replace(PUNCTUATION_OR_SYMBOL, ' ')
-    .replace(SPACES, ' ')
-    .trim();
+  const key = PRINTABLE_ASCII.test(folded)
+    ? asciiKey(folded)
+    : folded
+        .replace(APOSTROPHES, '')
+        .replace(AMPERSAND, ' and ')
+        .replace(PUNCTUATION_OR_SYMBOL, ' ')
+        .replace(SPACES, ' ')
+        .trim();
   // A name of punctuation only ("!!!", "?") is its own key.
   return key === '' ? folded.replace(SPACES, ' ').trim() : key;
 }
 
+/**
+ * normalised() for lower-case printable ASCII (most names) in one pass: letters and digits kept,
+ * apostrophes, backticks and full stops dropped, `&` the word "and", anything else a space.
+ */
+function asciiKey(text: string): string {
+  let key = '';
+  let gap = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (gap && key !== '') key += ' ';
+      gap = false;
+      key += text[i];
+    } else if (code === 38) {
+      key += key === '' ? 'and' : ' and';
+      gap = true;
+    } else if (code !== 39 && code !== 46 && code !== 96) {
+      gap = true;
+    }
+  }
+  return key;
+}
+
+/** Words a credit starts with: a title without any of them has none to drop. */
+const CREDIT_WORDS = /feat|ft\.|ft\s|with|prod/;
+
 function withoutCredits(title: string): string {
+  if (!CREDIT_WORDS.test(title)) return title;
   return title.replace(BRACKETED_CREDIT, ' ').replace(INLINE_CREDIT, '');
 }
 
 /** Drops remaster notes from the end, one bracket or " - " segment at a time. */
 function withoutRemasterNotes(title: string): string {
+  if (!title.includes('remaster')) return title;
   let rest = title.trimEnd();
   let stripped = false;
   for (;;) {

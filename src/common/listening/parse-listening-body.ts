@@ -4,7 +4,7 @@ import { columnsToRows, hasFeatureColumns } from '../tracks/pandas-columns';
 import { ACCOUNT_KEYS, EXTENDED_KEYS, readAccountPlay, readExtendedPlay } from './export-rows';
 import { isObject, type JsonObject, own, Problems } from './field-readers';
 import { readListen } from './listenbrainz-rows';
-import { DEFAULT_MAX_LISTENING_ROWS, type ListeningRow } from './listening-row';
+import { DEFAULT_MAX_LISTENING_ROWS, type ListeningRow, newRow } from './listening-row';
 import {
   EXPECTED_ROW_SHAPES,
   isPagingItem,
@@ -134,14 +134,9 @@ function readElement(
   if (typeof value === 'string') return readRefRow(value, row, path, context);
   if (value === null && container === 'audio_features') {
     // Spotify answers null for an id it has no features for.
-    return {
-      row,
-      path,
-      source: 'audio_features',
-      kind: 'track',
-      artists: [],
-      unusable: NULL_FEATURES,
-    };
+    const unknown = newRow(row, path, 'audio_features', 'track');
+    unknown.unusable = NULL_FEATURES;
+    return unknown;
   }
   if (!isObject(value)) {
     return context.problems.add(

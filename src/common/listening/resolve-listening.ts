@@ -1,11 +1,12 @@
 import { AUDIO_FEATURES, type AudioFeature, type AudioFeatures } from '../tracks/audio-features';
 import type { CatalogLookup, CatalogTrackFacts } from './catalog-lookup';
-import type {
-  ListeningRow,
-  ListeningSkip,
-  ResolvedCounts,
-  ResolvedRow,
-  RowArtist,
+import {
+  type ListeningRow,
+  type ListeningSkip,
+  type ResolvedCounts,
+  type ResolvedRow,
+  type RowArtist,
+  unresolvedRow,
 } from './listening-row';
 import { artistKeys, normaliseTitle, strictTitle } from './name-key';
 import { playSignal } from './play-signal';
@@ -48,7 +49,7 @@ export function resolveListening(
   const resolved: ResolvedCounts = { given: 0, by_id: 0, by_name: 0, unresolved: 0 };
   const skipped: ListeningSkip[] = [];
   const resolvedRows = rows.map((row) => {
-    const result = resolveRow(row, catalog, names);
+    const result = resolveRow(row, names);
     if (row.unusable === undefined) {
       if (result.resolvedBy === 'features') resolved.given++;
       else if (result.resolvedBy === 'id') resolved.by_id++;
@@ -65,27 +66,27 @@ export function resolveListening(
   return { rows: resolvedRows, resolved, skipped };
 }
 
-function resolveRow(row: ListeningRow, catalog: CatalogLookup, names: NameMatcher): ResolvedRow {
-  if (row.unusable !== undefined) {
-    return { ...row, signal: 'none', artistKnown: false, unused: row.unusable };
-  }
+function resolveRow(row: ListeningRow, names: NameMatcher): ResolvedRow {
+  const result = unresolvedRow(row);
+  if (row.unusable !== undefined) return result;
   const match =
     row.id !== undefined
-      ? catalog.trackById(row.id)
+      ? names.byId(row.id)
       : row.title !== undefined
         ? names.find(row)
         : undefined;
-  const result: ResolvedRow = { ...row, signal: 'listen', artistKnown: false };
-  const catalogFeatures = match && presentFeatures(match);
+  const catalogFeatures = match?.features;
   if (match && catalogFeatures) {
-    result.catalogId = match.id;
-    if (result.artists.length === 0) result.artists = match.artists.map((a) => ({ ...a }));
-    if (result.title === undefined && match.title !== null) result.title = match.title;
-    if (result.album === undefined && match.album !== null) result.album = match.album;
+    const { track } = match;
+    result.catalogId = track.id;
+    if (result.artists.length === 0) result.artists = track.artists.map((a) => ({ ...a }));
+    if (result.title === undefined && track.title !== null) result.title = track.title;
+    if (result.album === undefined && track.album !== null) result.album = track.album;
   }
   if (row.features !== undefined) {
     result.resolvedBy = 'features';
     if (catalogFeatures) fill(result, row.features, catalogFeatures);
+    else result.features = { ...row.features };
   } else if (catalogFeatures) {
     result.resolvedBy = row.id !== undefined ? 'id' : 'name';
     result.features = catalogFeatures;
@@ -134,22 +135,55 @@ function fill(
   if (filled.length > 0) result.filledFromCatalog = filled;
 }
 
+/** A catalog track as the resolver uses it: its facts and its known features (undefined: none). */
+interface CatalogMatch {
+  track: CatalogTrackFacts;
+  features: Partial<AudioFeatures> | undefined;
+}
+
 /**
- * Name matching with what a history repeats remembered: a 50,000-play export names some thousands
- * of distinct tracks and artists, each normalised and looked up once.
+ * The catalog's answers with what a history repeats remembered: a 50,000-play export names some
+ * thousands of distinct tracks and artists, each spelling normalised once and each track and name
+ * key looked up once.
  */
 class NameMatcher {
-  private readonly tracks = new Map<string, CatalogTrackFacts | null>();
+  private readonly ids = new Map<string, CatalogMatch | null>();
+  private readonly tracks = new Map<string, CatalogMatch | null>();
+  private readonly keys = new Map<string, readonly CatalogTrackFacts[]>();
   private readonly artists = new Map<string, boolean>();
 
   constructor(private readonly catalog: CatalogLookup) {}
 
-  find(row: ListeningRow): CatalogTrackFacts | undefined {
+  byId(id: string): CatalogMatch | undefined {
+    let found = this.ids.get(id);
+    if (found === undefined) {
+      const track = this.catalog.trackById(id);
+      found = track ? this.matchOf(track) : null;
+      this.ids.set(id, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** One match object per catalog track, however it was found. */
+  private matchOf(track: CatalogTrackFacts): CatalogMatch {
+    let match = this.ids.get(track.id);
+    if (!match) {
+      match = { track, features: presentFeatures(track) };
+      this.ids.set(track.id, match);
+    }
+    return match;
+  }
+
+  find(row: ListeningRow): CatalogMatch | undefined {
     if (row.title === undefined || row.artists.length === 0) return undefined;
-    const cacheKey = `${row.artists.map((a) => a.name).join('\u0002')}\u0001${row.title}\u0001${row.album ?? ''}`;
+    const { artists, title, album } = row;
+    const artistNames =
+      artists.length === 1 ? artists[0].name : artists.map((a) => a.name).join('\u0001');
+    const cacheKey = `${artistNames}\u0002${title}\u0002${album ?? ''}`;
     let found = this.tracks.get(cacheKey);
     if (found === undefined) {
-      found = this.lookUp(row.artists, row.title, row.album) ?? null;
+      const track = this.lookUp(artists, title, album);
+      found = track ? this.matchOf(track) : null;
       this.tracks.set(cacheKey, found);
     }
     return found ?? undefined;
@@ -177,7 +211,12 @@ class NameMatcher {
     const titleKey = normaliseTitle(title);
     for (const artist of artists) {
       for (const artistKey of artistKeys(artist.name)) {
-        const candidates = this.catalog.tracksByName(artistKey, titleKey);
+        const key = `${artistKey}\u0001${titleKey}`;
+        let candidates = this.keys.get(key);
+        if (candidates === undefined) {
+          candidates = this.catalog.tracksByName(artistKey, titleKey);
+          this.keys.set(key, candidates);
+        }
         if (candidates.length > 0) return choose(candidates, title, album);
       }
     }

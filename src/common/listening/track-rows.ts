@@ -18,7 +18,13 @@ import {
   readPlayTime,
   readText,
 } from './field-readers';
-import type { ListeningRow, RowArtist, RowKind, RowSource } from './listening-row';
+import {
+  type ListeningRow,
+  newRow,
+  type RowArtist,
+  type RowKind,
+  type RowSource,
+} from './listening-row';
 import { parseSpotifyRef, SPOTIFY_REF_FORMS } from './spotify-refs';
 
 /** What every row reader is given besides the row itself. */
@@ -56,11 +62,11 @@ export function readRefRow(
 ): ListeningRow | undefined {
   const ref = parseSpotifyRef(text);
   if (!ref) return context.problems.add(path, SPOTIFY_REF_FORMS);
-  const base = { row, path, source: 'track_ref' as const, artists: [] };
-  if (ref.kind === 'track') return { ...base, kind: 'track', id: ref.id };
-  if (ref.kind === 'local') return { ...base, kind: 'local', unusable: LOCAL_FILE };
-  if (ref.kind === 'episode') return { ...base, kind: 'episode', unusable: EPISODE };
-  return { ...base, kind: 'audiobook', unusable: AUDIOBOOK };
+  const kind = ref.kind === 'chapter' ? 'audiobook' : ref.kind;
+  const result = newRow(row, path, 'track_ref', kind);
+  if (ref.kind === 'track') result.id = ref.id;
+  else result.unusable = unusableKind(kind);
+  return result;
 }
 
 export const LOCAL_FILE = 'a local file, not on Spotify';
@@ -122,14 +128,9 @@ export function readPagingItem(
   };
   const innerPath = fieldPath(path, key);
   if (inner === null || inner === undefined) {
-    return {
-      row,
-      path: innerPath,
-      source: wrapper.source,
-      kind: 'track',
-      artists: [],
-      unusable: NO_ITEM,
-    };
+    const removed = newRow(row, innerPath, wrapper.source, 'track');
+    removed.unusable = NO_ITEM;
+    return removed;
   }
   if (!isObject(inner)) return problems.add(innerPath, 'must be a Spotify track object');
   return readTrackObject(inner, row, innerPath, context, wrapper);
@@ -151,17 +152,15 @@ export function readTrackObject(
   const { problems } = context;
   const before = problems.count;
   const featuresRow = hasSoundFeatures(object);
-  const result: ListeningRow = {
+  const result = newRow(
     row,
     path,
-    source: wrapper?.source ?? (featuresRow ? 'audio_features' : 'track_object'),
-    kind: kindOf(object, path, problems),
-    artists: readArtists(object, path, problems),
-  };
-  const title = readText(object, 'name', path, problems);
-  if (title !== undefined) result.title = title;
-  const album = readAlbumName(object, path, problems);
-  if (album !== undefined) result.album = album;
+    wrapper?.source ?? (featuresRow ? 'audio_features' : 'track_object'),
+    kindOf(object, path, problems),
+    readArtists(object, path, problems),
+  );
+  result.title = readText(object, 'name', path, problems);
+  result.album = readAlbumName(object, path, problems);
 
   if (featuresRow) {
     readFeatureFields(object, result, path, context);
