@@ -607,6 +607,12 @@ describe('parseListeningBody: what it refuses, always as a 400 naming the path',
       expect.stringMatching(/must be "track"/),
     ],
     [
+      'a type named as an Object.prototype member',
+      [trackObject({ type: 'constructor' })],
+      'tracks[0].type',
+      expect.stringMatching(/must be "track"/),
+    ],
+    [
       'a track object with is_local as text',
       [trackObject({ is_local: 'no' })],
       'tracks[0].is_local',
@@ -673,7 +679,19 @@ describe('parseListeningBody: what it refuses, always as a 400 naming the path',
         : [prefix];
     const anyValue = fc.oneof(
       fc.jsonValue(),
-      fc.constantFrom(null, '', 'x'.repeat(100_000), -1, 1e308, 0.5, [], {}, true),
+      fc.constantFrom(
+        null,
+        '',
+        'x'.repeat(100_000),
+        -1,
+        1e308,
+        0.5,
+        [],
+        {},
+        true,
+        'constructor',
+        '__proto__',
+      ),
     );
     fc.assert(
       fc.property(

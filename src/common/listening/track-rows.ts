@@ -180,7 +180,8 @@ export function readTrackObject(
     const playedAt = readPlayTime(object, 'played_at', path, problems);
     if (playedAt) result.playedAt = playedAt;
   }
-  if (wrapper?.isLocal || readBoolean(object, 'is_local', path, problems)) result.kind = 'local';
+  const isLocal = readBoolean(object, 'is_local', path, problems);
+  if (wrapper?.isLocal || isLocal) result.kind = 'local';
   if (problems.count > before) return undefined;
 
   if (result.kind !== 'track') {
@@ -208,7 +209,9 @@ export function unusableKind(kind: RowKind): string | undefined {
 function kindOf(object: JsonObject, path: string, problems: Problems): RowKind {
   const type = own(object, 'type');
   if (type === undefined || type === null) return 'track';
-  const kind = typeof type === 'string' ? TRACK_TYPES[type] : undefined;
+  // An own key only: a type such as "constructor" must not read what Object.prototype holds.
+  const kind =
+    typeof type === 'string' && Object.hasOwn(TRACK_TYPES, type) ? TRACK_TYPES[type] : undefined;
   if (kind === undefined) {
     problems.add(fieldPath(path, 'type'), 'must be "track", "episode" or "audio_features"');
     return 'track';
