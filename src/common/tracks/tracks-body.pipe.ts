@@ -1,8 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { ErrorDetail, flattenValidationErrors, ValidationFailedError } from '../errors';
-import { compileQuickCheck } from '../validation/quick-check';
+import { ErrorDetail, ValidationFailedError } from '../errors';
 import {
   AUDIO_FEATURES,
   type AudioFeature,
@@ -10,6 +7,8 @@ import {
   SkippedRow,
   Track,
 } from './audio-features';
+import { isBlank, isValidTrack, pickKnownFields, trackFieldProblems } from './feature-fields';
+import { columnsToRows, hasFeatureColumns, type RawRow } from './pandas-columns';
 import { parsePlayTime, TrackFeaturesDto } from './track-features.dto';
 
 export interface TracksBodyOptions<Needed extends AudioFeature = AudioFeature> {
@@ -25,19 +24,10 @@ export interface TracksBodyOptions<Needed extends AudioFeature = AudioFeature> {
   requiredFeatures?: readonly Needed[];
 }
 
-/** Fields copied from a client's row; everything else (uri, track_href, …) is ignored. */
-const KNOWN_FIELDS = [...AUDIO_FEATURES, 'id', 'played_at', 'ts', 'tag', 'playlist'] as const;
-export /** TrackFeaturesDto's own rules, compiled: validateSync runs only for rows that fail them. */
-const isValidTrack = compileQuickCheck(TrackFeaturesDto);
 export const DEFAULT_MAX_TRACKS = 20_000;
 
 export const EXPECTED_SHAPES =
   'expected a JSON array of tracks, an object {"tracks": [...]}, or a pandas column-oriented object ({"danceability": {"0": 0.78, ...}, ...})';
-
-interface RawRow {
-  label: string;
-  value: unknown;
-}
 
 /**
  * Normalises the three accepted body shapes into one validated list of tracks, each with the
@@ -99,11 +89,7 @@ export function parseTracksBody<Needed extends AudioFeature = AudioFeature>(
           details.push({ path: `${path}.${feature}`, message: 'is required' });
         }
       }
-      if (!valid) {
-        const dto = plainToInstance(TrackFeaturesDto, fields);
-        const errors = validateSync(dto, { forbidUnknownValues: false, stopAtFirstError: true });
-        details.push(...flattenValidationErrors(errors, path));
-      }
+      if (!valid) details.push(...trackFieldProblems(fields, path));
       return;
     }
     tracks.push(toTrack(fields as TrackFeaturesDto, row, label, options));
@@ -127,67 +113,8 @@ function extractRows(body: unknown): RawRow[] {
     }
     return (record.tracks as unknown[]).map((value, index) => ({ label: String(index), value }));
   }
+  if (!hasFeatureColumns(record)) throw ValidationFailedError.field('body', EXPECTED_SHAPES);
   return columnsToRows(record);
-}
-
-/** pandas `DataFrame.to_json()` (orient="columns"): `{ column: { rowLabel: value } }`. */
-function columnsToRows(columns: Record<string, unknown>): RawRow[] {
-  const names = Object.keys(columns);
-  const featureColumns = names.filter((name) =>
-    (AUDIO_FEATURES as readonly string[]).includes(name),
-  );
-  if (featureColumns.length === 0) {
-    throw ValidationFailedError.field('body', EXPECTED_SHAPES);
-  }
-  const labels: string[] = [];
-  const seen = new Set<string>();
-  const rowsByLabel = new Map<string, Record<string, unknown>>();
-  for (const name of names) {
-    if (!(KNOWN_FIELDS as readonly string[]).includes(name)) continue;
-    const column = columns[name];
-    if (typeof column !== 'object' || column === null || Array.isArray(column)) {
-      throw ValidationFailedError.field(
-        name,
-        'must be an object of row label → value (pandas column-oriented JSON)',
-      );
-    }
-    for (const [label, value] of Object.entries(column as Record<string, unknown>)) {
-      if (!seen.has(label)) {
-        seen.add(label);
-        labels.push(label);
-        rowsByLabel.set(label, {});
-      }
-      rowsByLabel.get(label)![name] = value;
-    }
-  }
-  if (labels.every((label) => /^\d+$/.test(label))) {
-    labels.sort((a, b) => Number(a) - Number(b));
-  }
-  return labels.map((label) => ({ label, value: rowsByLabel.get(label) }));
-}
-
-/** Per KNOWN_FIELDS entry: is it an audio feature (looked up once, not per row). */
-const KNOWN_FIELD_IS_FEATURE = KNOWN_FIELDS.map((name) =>
-  (AUDIO_FEATURES as readonly string[]).includes(name),
-);
-
-function pickKnownFields(value: Record<string, unknown>): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (let i = 0; i < KNOWN_FIELDS.length; i++) {
-    const name = KNOWN_FIELDS[i];
-    const field = value[name];
-    // pandas writes NaN as null and exports write "" for unknown text: both mean "no value"
-    // (an empty feature is kept, to be reported as not a number).
-    if (field === undefined || field === null || (field === '' && !KNOWN_FIELD_IS_FEATURE[i])) {
-      continue;
-    }
-    if (Object.prototype.hasOwnProperty.call(value, name)) fields[name] = field;
-  }
-  return fields;
-}
-
-function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
 }
 
 /** The validated row as a track; features it lacks stay undefined. */
