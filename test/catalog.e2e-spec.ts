@@ -433,7 +433,7 @@ describe('catalog import limit', () => {
     await testApp.close();
   });
 
-  it('fails an import beyond CATALOG_IMPORT_LIMIT with 413 PAYLOAD_TOO_LARGE, changing nothing', async () => {
+  it('refuses a file declared larger than CATALOG_IMPORT_LIMIT with 413 at once: no import starts, nothing changes', async () => {
     const error = await importText(testApp.app, CATALOG_FILES.tidytuesday.body).catch(
       (e: unknown) => e,
     );
@@ -443,21 +443,22 @@ describe('catalog import limit', () => {
     expectErrorBody(body, 413, 'PAYLOAD_TOO_LARGE');
     expect(body.message).toMatch(/CATALOG_IMPORT_LIMIT/);
     const http = request(testApp.app.getHttpServer());
+    expect((await http.get('/api/v1/catalog/imports').expect(200)).body.imports).toEqual([]);
+    expect((await http.get('/api/v1/catalog').expect(200)).body.tracks).toBe(0);
+  });
+
+  it('counts the limit on what a gzip file decodes to: a small file that inflates past it fails its import with 413, changing nothing', async () => {
+    const bomb = CATALOG_FILES.tidytuesday.body + 'x'.repeat(64 * 1024);
+    expect(gzipSync(bomb).length).toBeLessThan(1024);
+    const error = await importText(testApp.app, bomb, { gzip: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    const http = request(testApp.app.getHttpServer());
     const imports = await http.get('/api/v1/catalog/imports').expect(200);
     expect(imports.body.imports[0]).toMatchObject({
       status: 'failed',
       error_code: 'PAYLOAD_TOO_LARGE',
     });
-    expect(
-      (await request(testApp.app.getHttpServer()).get('/api/v1/catalog').expect(200)).body.tracks,
-    ).toBe(0);
-  });
-
-  it('counts the limit on what a gzip file decodes to: a small file that inflates past it is 413', async () => {
-    const bomb = CATALOG_FILES.tidytuesday.body + 'x'.repeat(64 * 1024);
-    expect(gzipSync(bomb).length).toBeLessThan(1024);
-    const error = await importText(testApp.app, bomb, { gzip: true }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect((await http.get('/api/v1/catalog').expect(200)).body.tracks).toBe(0);
   });
 
   it('answers a file that does not decompress as its Content-Encoding says with 400', async () => {
