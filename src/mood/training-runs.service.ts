@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Repository } from 'typeorm';
 import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
 import { JobQueues } from '../cluster/job-queues';
-import { AppError, NotFoundError } from '../common/errors';
+import { AppError, NotFoundError, withDetails } from '../common/errors';
 import { withAdvisoryLock } from '../database/advisory-lock';
 import { type ParsedTracks, parseTracksBody } from '../common/tracks';
 import { DefaultDataset } from './default-dataset';
@@ -28,20 +28,29 @@ import type { TrainingProgress } from './model/training-report';
 import { MoodTrainer } from './mood-trainer';
 import { type DatasetSource, TrainingRun } from './training-run.entity';
 import { TrainingRunClaims } from './training-run-claims';
-import { type TrainingInput, TrainingRunner } from './training-runner';
+import { type EndedRun, type TrainingInput, TrainingRunner } from './training-runner';
 
 /** A run the caller can wait for (sync answer) or poll (Prefer: respond-async). */
 export interface StartedRun {
   run: TrainingRunResponseDto;
   finished: Promise<TrainingRunResponseDto>;
-  /** Waits for the run: its summary, or 500 TRAINING_FAILED naming the run and the cause. */
+  /**
+   * Waits for the run: its summary; where it failed, 503 DATABASE_UNAVAILABLE or 507
+   * INSUFFICIENT_STORAGE when that stopped it, else 500 TRAINING_FAILED, naming the run.
+   */
   result(): Promise<TrainingRunResponseDto>;
 }
 
 interface RunningTraining {
   runId: string;
   progress?: TrainingProgress;
-  finished?: Promise<TrainingRunResponseDto>;
+  finished?: Promise<EndedView>;
+}
+
+/** A run's view once it has ended, with the error its caller gets where that is known. */
+interface EndedView {
+  view: TrainingRunResponseDto;
+  failure?: AppError;
 }
 
 /**
@@ -175,25 +184,19 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     }
     if (!running) await this.enqueue({ runId: run.id, rows, labels, params });
     this.logger.log(`Training run ${run.id} queued (${source} dataset, ${rows.length} rows)`);
-    const finished = running
+    const ended: Promise<EndedView> = running
       ? this.trainHere(running, run, { rows, labels, params })
-      : this.waitFor(run.id);
+      : this.waitFor(run.id).then((view) => ({ view }));
     return {
       run: this.view(run),
-      finished,
+      finished: ended.then(({ view }) => view),
       result: async () => {
-        const view = await finished;
-        if (view.status === 'failed') {
-          throw new AppError(
-            500,
-            'TRAINING_FAILED',
-            `Training run ${view.id} failed: ${view.error}`,
-            {
-              run_id: view.id,
-            },
-          );
-        }
-        return view;
+        const { view, failure } = await ended;
+        if (view.status !== 'failed') return view;
+        const error =
+          failure ??
+          new AppError(500, 'TRAINING_FAILED', `Training run ${view.id} failed: ${view.error}`);
+        throw withDetails(error, { run_id: view.id });
       },
     };
   }
@@ -261,10 +264,10 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     running: RunningTraining,
     run: TrainingRun,
     input: TrainingInput,
-  ): Promise<TrainingRunResponseDto> {
+  ): Promise<EndedView> {
     running.finished = this.runner
       .train(run, input, (progress) => (running.progress = progress))
-      .then((ended) => this.view(ended))
+      .then(({ run: ended, failure }: EndedRun) => ({ view: this.view(ended), failure }))
       .finally(() => {
         if (this.running === running) this.running = undefined;
       });
