@@ -171,6 +171,8 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     const { rows, labels } = toLabelledRows(dataset, params);
     this.assertIdle();
     const run = this.newRun(source, dataset, rows.length, { ...params, labels });
+    // With a queue, Redis known to be away is 503 QUEUE_UNAVAILABLE before anything is recorded.
+    if (this.queues.enabled) this.queues.assertReachable();
     // Without a queue this instance trains it: reserved before the first await, so that a
     // concurrent request in this process gets 409 at once.
     const running: RunningTraining | undefined = this.queues.enabled
@@ -235,15 +237,22 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
-  /** Puts a claimed run on the queue, for whichever instance running jobs takes it first. */
+  /**
+   * Puts a claimed run on the queue, for whichever instance running jobs takes it first. Where
+   * Redis does not take it (503 QUEUE_UNAVAILABLE to the caller), the run is ended failed: should
+   * the job reach the queue after all, its taker finds the run no longer queued and skips it, so a
+   * refused request is never trained behind its caller's back.
+   */
   private async enqueue(job: TrainingJobData): Promise<void> {
     try {
       await this.queues.add('mood-training', job.runId, job);
     } catch (error) {
-      await this.claims.markFailed(
-        job.runId,
-        `it could not be queued (${(error as Error).message})`,
-      );
+      await this.claims.end(job.runId, {
+        status: 'failed',
+        active: null,
+        finishedAt: new Date(),
+        error: `Not queued: ${(error as Error).message}`,
+      });
       throw error;
     }
   }
