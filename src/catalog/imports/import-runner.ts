@@ -43,7 +43,7 @@ export interface ImportOutcome {
 
 const PROGRESS_INTERVAL_MS = 1000;
 /** What an import that the database or a full disk stopped tells its caller, after the cause. */
-const DURING_THE_IMPORT = 'during the import; nothing was imported (send the file again)';
+const DURING_THE_IMPORT = 'during the import; nothing was imported';
 
 /**
  * Runs one claimed import in this process: streams the file into staging while writing its progress

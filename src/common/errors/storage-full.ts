@@ -15,10 +15,9 @@ export class InsufficientStorageError extends AppError {
 
 /**
  * A full disk as each writer reports it: the file system (ENOSPC, EDQUOT: out of quota), SQLite
- * (SQLITE_FULL, and SQLITE_IOERR_WRITE when it could not write a page) and PostgreSQL (53100
- * disk_full).
+ * (SQLITE_FULL) and PostgreSQL (53100 disk_full).
  */
-const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE', '53100']);
+const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100']);
 
 /** Whether `error`, or what it wraps (TypeORM's `driverError`, a `cause`), says a disk is full. */
 export function isStorageFull(error: unknown, depth = 0): boolean {
