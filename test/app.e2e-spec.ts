@@ -47,11 +47,15 @@ describe('the service as a whole', () => {
     expect(response.text).toContain('swagger-ui');
   });
 
-  it('reports the database and the catalog index in /health', async () => {
+  it('reports the database, the catalog index and the storage in /health', async () => {
     const response = await http().get('/health').expect(200);
     expect(response.body.status).toBe('ok');
     expect(response.body.details.database).toEqual({ status: 'up' });
     expect(response.body.details.catalog).toMatchObject({ status: 'up', tracks: 0 });
+    expect(response.body.details.storage).toMatchObject({
+      status: 'up',
+      free_bytes: expect.any(Number),
+    });
   });
 
   it('answers a body over BODY_LIMIT with 413 in the error shape', async () => {

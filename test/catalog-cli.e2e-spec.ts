@@ -1,11 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { writeTracksFeaturesCsv } from '../bench/catalog-data';
 import { CatalogChanges, type CatalogChange } from '../src/catalog/catalog-changes';
 import { CatalogImport } from '../src/catalog/catalog-import.entity';
+import { databaseConfig, validateEnvironment } from '../src/config';
+import { buildDataSourceOptions } from '../src/database/typeorm.options';
 import { CATALOG_FILES, SAMPLE_FACTS } from './helpers/catalog-files';
 import { importText } from './helpers/catalog-import';
 import { createTestApp, sameStoreAs, type TestApp } from './helpers/create-test-app';
@@ -129,50 +132,99 @@ describe('npm run catalog:import (the CLI)', () => {
     expect(silent.body).toMatchObject({ status: 'failed', error_code: 'IMPORT_INTERRUPTED' });
   });
 
-  it('killed mid-import leaves the catalog as it was; the next start marks the import failed', async () => {
-    const before = await catalogSize();
-    const file = join(testApp.dataDir, 'tracks_features.csv');
-    await writeTracksFeaturesCsv(SAMPLE, file, 300_000, 7);
-    const cli = startCli(testApp, [file]);
-    let importId: string | undefined;
-    const deadline = Date.now() + 60_000;
-    while (!importId && Date.now() < deadline) {
-      const list = await http().get('/api/v1/catalog/imports?limit=1').expect(200);
-      const newest = list.body.imports[0];
-      if (newest?.status === 'running' && newest.origin === 'cli' && newest.bytes_read > 0)
-        importId = newest.id;
-      else await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-    }
-    expect(importId).toBeDefined();
-    cli.child.kill('SIGKILL');
-    const { code } = await cli.done;
-    expect(code).toBeNull(); // killed, not finished
-    expect(await catalogSize()).toBe(before);
-    expect((await http().get(`/api/v1/catalog/imports/${importId}`).expect(200)).body.status).toBe(
-      'running',
-    );
+  describe('killed mid-import', () => {
+    /** 300,000 rows: long enough to be read still when the CLI is killed. Written once. */
+    let largeFile: string;
+    beforeAll(async () => {
+      largeFile = join(mkdtempSync(join(tmpdir(), 'catalog-cli-')), 'tracks_features.csv');
+      await writeTracksFeaturesCsv(SAMPLE, largeFile, 300_000, 7);
+    }, 60_000);
+    afterAll(() => rmSync(dirname(largeFile), { recursive: true, force: true }));
 
-    // The next start of the service, on the same database.
-    const restarted = await createTestApp(sameStoreAs(testApp));
-    try {
-      const again = () => request(restarted.app.getHttpServer());
-      const failed = await again().get(`/api/v1/catalog/imports/${importId}`).expect(200);
-      expect(failed.body).toMatchObject({
+    /** Starts the CLI on the large file and SIGKILLs it once `reading` says it has read rows. */
+    async function killMidImport(store: TestApp, reading: () => Promise<boolean>) {
+      const cli = startCli(store, [largeFile]);
+      const deadline = Date.now() + 60_000;
+      while (!(await reading()) && Date.now() < deadline) {
+        await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+      }
+      expect(await reading()).toBe(true);
+      cli.child.kill('SIGKILL');
+      const { code, output } = await cli.done;
+      expect(code).toBeNull(); // killed, not finished
+      expect(output).not.toMatch(/succeeded/);
+    }
+
+    it('while the service runs: the catalog is as it was, and the service ends the import failed at once, freeing the slot', async () => {
+      const before = await catalogSize();
+      let importId: string | undefined;
+      await killMidImport(testApp, async () => {
+        const newest = (await http().get('/api/v1/catalog/imports?limit=1').expect(200)).body
+          .imports[0];
+        if (newest?.status === 'running' && newest.origin === 'cli' && newest.bytes_read > 0) {
+          importId = newest.id;
+        }
+        return importId !== undefined;
+      });
+      // The service looks every CATALOG_WATCH_INTERVAL_MS (200 ms here): the CLI's process is gone.
+      let ended: Record<string, unknown> | undefined;
+      const deadline = Date.now() + 10_000;
+      while (!ended && Date.now() < deadline) {
+        const view = (await http().get(`/api/v1/catalog/imports/${importId}`).expect(200)).body;
+        if (view.status !== 'running') ended = view;
+        else await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+      }
+      expect(ended).toMatchObject({
         status: 'failed',
         error_code: 'IMPORT_INTERRUPTED',
         tracks_added: 0,
       });
-      expect((await again().get('/api/v1/catalog').expect(200)).body.tracks).toBe(before);
-      // Nothing holds the one-import slot any more.
+      expect(await catalogSize()).toBe(before);
       await expect(
-        importText(restarted.app, CATALOG_FILES['tracks-600k'].body),
-      ).resolves.toMatchObject({
-        status: 'succeeded',
-        tracks_added: 2,
-      });
-    } finally {
-      // Its DATA_DIR is the first app's: removed here, and again (forcibly) by that app's close.
-      await restarted.close();
-    }
-  }, 120_000);
+        importText(testApp.app, CATALOG_FILES['tracks-600k'].body),
+      ).resolves.toMatchObject({ status: 'succeeded' });
+    }, 120_000);
+
+    it('with no service running: the import stays running until the next start of the service, which marks it failed; the catalog is as it was', async () => {
+      // A store of its own, on which no service runs while the CLI imports and is killed.
+      const store = await createTestApp();
+      await store.stop();
+      const imports = new DataSource(
+        buildDataSourceOptions(
+          databaseConfig(
+            validateEnvironment({ ...sameStoreAs(store), DB_RUN_MIGRATIONS: 'false' }),
+          ),
+        ),
+      );
+      await imports.initialize();
+      try {
+        const cliImport = () => imports.getRepository(CatalogImport).findOneBy({ origin: 'cli' });
+        await killMidImport(store, async () => Number((await cliImport())?.bytesRead ?? 0) > 0);
+        const killed = (await cliImport())!;
+        expect(killed).toMatchObject({ status: 'running', active: 1 });
+
+        // The next start of the service, on the same database.
+        const restarted = await createTestApp(sameStoreAs(store));
+        try {
+          const again = () => request(restarted.app.getHttpServer());
+          const failed = await again().get(`/api/v1/catalog/imports/${killed.id}`).expect(200);
+          expect(failed.body).toMatchObject({
+            status: 'failed',
+            error_code: 'IMPORT_INTERRUPTED',
+            tracks_added: 0,
+          });
+          expect((await again().get('/api/v1/catalog').expect(200)).body.tracks).toBe(0);
+          // Nothing holds the one-import slot any more.
+          await expect(
+            importText(restarted.app, CATALOG_FILES['tracks-600k'].body),
+          ).resolves.toMatchObject({ status: 'succeeded', tracks_added: 2 });
+        } finally {
+          await restarted.close();
+        }
+      } finally {
+        await imports.destroy();
+        await store.close();
+      }
+    }, 120_000);
+  });
 });

@@ -166,14 +166,12 @@ describeCluster('several instances on one PostgreSQL and one Redis', () => {
   it('a worker instance answers /health only, and reports Redis and the queue', async () => {
     const details = await health(w);
     expect(details?.cluster).toEqual(
-      expect.objectContaining({
-        status: 'up',
-        role: 'worker',
-        notices: 'redis',
-        redis: 'up',
-        queue: { 'mood-training': expect.objectContaining({ waiting: 0, active: 0 }) },
-      }),
+      expect.objectContaining({ status: 'up', role: 'worker', notices: 'redis' }),
     );
+    expect(details?.redis).toEqual({
+      status: 'up',
+      queue: { 'mood-training': expect.objectContaining({ waiting: 0, active: 0 }) },
+    });
     const refused = await call(w, 'GET', '/api/v1/mood/model');
     expect(refused).toEqual({
       status: 404,

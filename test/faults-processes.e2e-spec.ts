@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
+import { dataCheck, onPostgres } from './helpers/fault-data';
 import { LISTENED_BODY, startServing } from './helpers/fault-services';
 import { type Outcome, startLoad, summarise } from './helpers/load';
 import {
@@ -44,37 +44,6 @@ const SIMILARITY_BODY = JSON.stringify(
       ),
     ),
 );
-
-async function onPostgres<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** What must hold after any fault: rows counted by table and status, and the active model. */
-const dataCheck = (url: string) =>
-  onPostgres(url, async (client) => ({
-    tracks: Number((await client.query('SELECT count(*) FROM catalog_tracks')).rows[0].count),
-    imports: (
-      await client.query('SELECT status, count(*)::int AS n FROM catalog_imports GROUP BY status')
-    ).rows as unknown[],
-    runs: (
-      await client.query(
-        'SELECT status, count(*)::int AS n FROM mood_training_runs GROUP BY status',
-      )
-    ).rows as unknown[],
-    runningRuns: Number(
-      (
-        await client.query(
-          "SELECT count(*) FROM mood_training_runs WHERE status IN ('queued','running')",
-        )
-      ).rows[0].count,
-    ),
-  }));
 
 const byCall = (outcomes: Outcome[], call: string) => outcomes.filter((o) => o.call === call);
 
@@ -189,7 +158,7 @@ describeWithPostgres('faults of the parts around the service (scenarios 2 and 4)
       );
       expect(ended.error).toEqual(expect.any(String));
       expect(await model(a)).toBe(activeBefore);
-      expect((await dataCheck(postgres.url('faults'))).runningRuns).toBe(0);
+      expect((await dataCheck(postgres.url('faults'))).unfinished).toBe(0);
       await a.stop();
     }, 180_000);
   });

@@ -7,6 +7,7 @@ import { CatalogChangesRelay } from './catalog-changes-relay';
 describe('CatalogChangesRelay', () => {
   const sent: [string, unknown][] = [];
   let fromOthers: ((change: NoticeTopics['catalog']) => void) | undefined;
+  let resumed: (() => void) | undefined;
   let fits = true;
   const notices = {
     publish: (topic: string, payload: unknown) => void sent.push([topic, payload]),
@@ -15,6 +16,10 @@ describe('CatalogChangesRelay', () => {
       return () => (fromOthers = undefined);
     },
     fits: () => fits,
+    onResumed: (catchUp: () => void) => {
+      resumed = catchUp;
+      return () => (resumed = undefined);
+    },
   };
 
   async function relay() {
@@ -48,6 +53,17 @@ describe('CatalogChangesRelay', () => {
     ]);
     await moduleRef.close();
     expect(fromOthers).toBeUndefined();
+  });
+
+  it('when the notices resume after an outage, reloads (a reset of origin remote, not sent on)', async () => {
+    const { moduleRef, seen } = await relay();
+    resumed!();
+    expect(seen).toEqual([
+      [{ type: 'reset', reason: 'change notices resumed; some may have been missed' }, 'remote'],
+    ]);
+    expect(sent).toEqual([]);
+    await moduleRef.close();
+    expect(resumed).toBeUndefined();
   });
 
   it('sends a reset where the list of ids is too long for one notice', async () => {

@@ -5,7 +5,8 @@ import { type CatalogChange, CatalogChanges } from './catalog-changes';
 /**
  * Carries catalog changes between instances: this process's own go out as notices (a list of ids
  * too long for one message goes as a reset, after which the others reload), and the others' come in
- * as changes of origin `remote`, which are never sent on again.
+ * as changes of origin `remote`, which are never sent on again. When the notices resume after an
+ * outage, a reset reloads the index, for the changes whose notices were lost.
  */
 @Injectable()
 export class CatalogChangesRelay implements OnModuleInit, OnModuleDestroy {
@@ -22,6 +23,13 @@ export class CatalogChangesRelay implements OnModuleInit, OnModuleDestroy {
         if (origin === 'local') this.notices.publish('catalog', this.fitted(change));
       }),
       this.notices.subscribe('catalog', (change) => this.changes.publish(change, 'remote')),
+      // Changes whose notices were lost while the notices were down: reload from the database.
+      this.notices.onResumed(() =>
+        this.changes.publish(
+          { type: 'reset', reason: 'change notices resumed; some may have been missed' },
+          'remote',
+        ),
+      ),
     );
   }
 

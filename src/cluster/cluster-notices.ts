@@ -36,6 +36,7 @@ type Handler<T extends NoticeTopic> = (payload: NoticeTopics[T]) => void;
 export class ClusterNotices implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ClusterNotices.name);
   private readonly handlers = new Map<NoticeTopic, Set<Handler<NoticeTopic>>>();
+  private readonly catchUps = new Set<() => void>();
   private transport?: NoticeTransport;
 
   constructor(@Inject(clusterConfig.KEY) private readonly config: ClusterConfig) {}
@@ -53,7 +54,10 @@ export class ClusterNotices implements OnModuleInit, OnApplicationShutdown {
     } else {
       return;
     }
-    await this.transport.start((message) => this.receive(message));
+    await this.transport.start(
+      (message) => this.receive(message),
+      () => this.resumed(),
+    );
     this.logger.log(`Change notices between instances over ${this.transport.name}`);
   }
 
@@ -92,6 +96,27 @@ export class ClusterNotices implements OnModuleInit, OnApplicationShutdown {
     if (!set) this.handlers.set(topic, (set = new Set()));
     set.add(handler as Handler<NoticeTopic>);
     return () => set.delete(handler as Handler<NoticeTopic>);
+  }
+
+  /**
+   * `catchUp` runs each time notices resume after the transport lost its connection (Redis or
+   * PostgreSQL away): notices sent meanwhile are lost, so a receiver looks at the database for
+   * what changed. Returns the unsubscribe function.
+   */
+  onResumed(catchUp: () => void): () => void {
+    this.catchUps.add(catchUp);
+    return () => this.catchUps.delete(catchUp);
+  }
+
+  private resumed(): void {
+    this.logger.log('Change notices resumed: catching up on changes that may have been missed');
+    for (const catchUp of this.catchUps) {
+      try {
+        catchUp();
+      } catch (error) {
+        this.logger.error(`Catching up after notices resumed failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   private encode(topic: NoticeTopic, payload: unknown): string {

@@ -1,7 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Column, DataSource, Entity, Index, PrimaryColumn, type Repository } from 'typeorm';
+import {
+  Column,
+  DataSource,
+  Entity,
+  Index,
+  PrimaryColumn,
+  QueryFailedError,
+  type Repository,
+} from 'typeorm';
 import { eventually } from '../../test/helpers/service-processes';
 import { typedMock } from '../../test/helpers/typed-mock';
 import { ConflictError } from '../common/errors';
@@ -178,6 +186,59 @@ describe('JobClaims', () => {
     await expect(claims.markFailed('running', 'why')).resolves.toBe(false);
   });
 
+  /** What node-postgres throws while the server is down. */
+  const refused = () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+  it('records a job’s end; where the database cannot take it yet, writes it again until it lands', async () => {
+    await jobs.insert(job('ending', 0, { host: hostname(), pid: process.pid }));
+    const ended = { status: 'failed' as const, active: null, error: 'its own error' };
+    jest.spyOn(jobs, 'update').mockRejectedValueOnce(refused());
+    await expect(claims.end('ending', ended)).resolves.toBe(false);
+    expect(await statusOf('ending')).toBe('running');
+    const row = await eventually(
+      'the end is written again',
+      async () => {
+        const found = await jobs.findOneByOrFail({ id: 'ending' });
+        return found.status === 'failed' ? found : undefined;
+      },
+      { withinMs: 5000 },
+    );
+    expect(row).toMatchObject({ active: null, error: 'its own error' });
+    // An end that another process wrote first is left as that one wrote it.
+    await expect(claims.end('ending', { ...ended, error: 'later' })).resolves.toBe(false);
+    expect((await jobs.findOneByOrFail({ id: 'ending' })).error).toBe('its own error');
+  });
+
+  it('a look at a job whose end is not recorded yet writes that end, not a guess', async () => {
+    await jobs.insert(job('ended-here', 0, { host: hostname(), pid: process.pid }));
+    jest.spyOn(jobs, 'update').mockRejectedValueOnce(refused());
+    await claims.end('ended-here', { status: 'failed', active: null, error: 'disk full' });
+    claims.stopWatching(); // no writing again: the look below is what writes it
+    await expect(claims.failStalled(noOwnJob)).resolves.toBe(1);
+    expect(await jobs.findOneByOrFail({ id: 'ended-here' })).toMatchObject({
+      status: 'failed',
+      error: 'disk full',
+    });
+  });
+
+  it('does not hold against a job the heartbeats it missed while this process could not reach the database either', async () => {
+    await jobs.insert(job('silent', STALL_TIMEOUT_MS * 3));
+    jest.spyOn(jobs, 'findBy').mockRejectedValueOnce(refused());
+    await expect(claims.failStalled(noOwnJob)).rejects.toThrow(/ECONNREFUSED/);
+    // Back: the job's process gets a stall timeout to write a heartbeat.
+    await expect(claims.failStalled(noOwnJob)).resolves.toBe(0);
+    await sleep(STALL_TIMEOUT_MS + 100);
+    await expect(claims.failStalled(noOwnJob)).resolves.toBe(1);
+    expect(await statusOf('silent')).toBe('failed');
+  });
+
+  it('a claim the database cannot take is that error (the caller’s 503), not 409', async () => {
+    await jobs.insert(job('holder'));
+    jest.spyOn(jobs, 'insert').mockRejectedValueOnce(new QueryFailedError('INSERT', [], refused()));
+    await expect(claims.claim(job('next'), noOwnJob)).rejects.toBeInstanceOf(QueryFailedError);
+  });
+
   it('writes the heartbeat four times per stall timeout until stopped', async () => {
     expect(claims.heartbeatMs).toBe(STALL_TIMEOUT_MS / 4);
     const old = new Date(Date.now() - STALL_TIMEOUT_MS * 3);
@@ -230,9 +291,15 @@ describe('JobClaims', () => {
       queues.state.mockResolvedValue('waiting');
       await expect(claims.failStalled(noOwnJob)).resolves.toBe(0);
       expect(queues.state).toHaveBeenCalledWith('mood-training', 'queued');
+      // Redis away: the queue cannot say, so the job is left waiting.
+      queues.state.mockRejectedValue(new Error('Redis did not answer'));
+      await expect(claims.failStalled(noOwnJob)).resolves.toBe(0);
       queues.state.mockResolvedValue('missing');
       await expect(claims.failStalled(noOwnJob)).resolves.toBe(1);
-      expect(await statusOf('queued')).toBe('failed');
+      expect(await jobs.findOneByOrFail({ id: 'queued' })).toMatchObject({
+        status: 'failed',
+        error: 'Interrupted: its job is no longer on the queue (Redis lost it)',
+      });
     });
 
     it('a running job is stalled by its process or heartbeat, whatever the queue says', async () => {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { type FindOptionsWhere, In, QueryFailedError, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { ConflictError } from '../common/errors';
+import { type ConflictError, isDatabaseUnavailable, knownError } from '../common/errors';
 import type { JobQueueName, JobQueues } from './job-queues';
 
 /** The columns of a job's row that its claim reads and writes. */
@@ -42,6 +42,12 @@ export interface JobKind<T extends ClaimedJob> {
 
 const UNFINISHED = ['queued', 'running'];
 
+/** Why a queued job whose entry on the queue is gone has stalled. */
+const LOST_FROM_QUEUE = 'its job is no longer on the queue (Redis lost it)';
+
+/** How an attempt to record a job's end went. */
+type EndWritten = 'written' | 'already-ended' | 'failed';
+
 /**
  * One job of a kind at a time across every process on the database, and none left running by a
  * process that died. A job is inserted holding the unique `active` claim (a second is 409 naming
@@ -49,10 +55,20 @@ const UNFINISHED = ['queued', 'running'];
  * gone, or whose heartbeat is older than JOB_STALL_TIMEOUT (and, where it waits on a queue, whose
  * queued job is gone too), has stalled, and whichever process looks next ends it failed, which
  * frees the claim.
+ *
+ * The database may be away (restarting, stopped, its disk full) when a job ends: its end is then
+ * kept and written again until it lands (see end), and a heartbeat that could not be written while
+ * this process could not reach the database either is not held against the job (see stalledBecause).
  */
 export class JobClaims<T extends ClaimedJob> {
   private readonly logger: Logger;
   private timer?: NodeJS.Timeout;
+  /** Ends of this process's jobs that the database did not take yet, by job id. */
+  private readonly pendingEnds = new Map<string, QueryDeepPartialEntity<T>>();
+  private retryTimer?: NodeJS.Timeout;
+  private retrying = false;
+  /** When this process last found the database unreachable (0: never). */
+  private unreachableAt = 0;
 
   constructor(
     private readonly jobs: Repository<T>,
@@ -82,14 +98,17 @@ export class JobClaims<T extends ClaimedJob> {
         await this.jobs.insert(job as QueryDeepPartialEntity<T>);
         return;
       } catch (error) {
-        if (!(error instanceof QueryFailedError)) throw error;
+        this.noteFailure(error);
+        // Not a second claim but the database away or full: the caller's 503 or 507.
+        if (!(error instanceof QueryFailedError) || knownError(error)) throw error;
         const holder = await this.jobs.findOneBy({ active: 1 } as FindOptionsWhere<T>);
         if (!holder) {
           if (attempt < 2) continue;
           throw error;
         }
-        if (attempt < 2 && (await this.hasStalled(holder, ownJobId))) {
-          await this.markFailed(holder.id, this.kind.stalledBecause);
+        const why = attempt < 2 ? await this.stalledBecause(holder, ownJobId) : null;
+        if (why) {
+          await this.markFailed(holder.id, why);
           continue;
         }
         throw this.kind.inProgress(holder.id);
@@ -101,19 +120,48 @@ export class JobClaims<T extends ClaimedJob> {
   beat(id: string): () => void {
     const timer = setInterval(() => {
       const sign = { [this.kind.heartbeat]: new Date() } as unknown as QueryDeepPartialEntity<T>;
-      void this.jobs.update(id, sign).catch(() => undefined);
+      void this.jobs.update(id, sign).catch((error: unknown) => this.noteFailure(error));
     }, this.heartbeatMs);
     return () => clearInterval(timer);
   }
 
+  /**
+   * Records how this process's job `id` ended (`values`: its status, error and end time; the claim
+   * is freed) where it is still queued or running; whether it was written now. Where the database
+   * cannot take it now (down, restarting, its disk full), the end is kept and written again every
+   * second until it lands, so that the job is never left running; meanwhile a look at the job (a
+   * claim, the stall watch) finds it stalled and writes this end, not a guess. Never throws.
+   */
+  async end(id: string, values: QueryDeepPartialEntity<T>): Promise<boolean> {
+    const outcome = await this.writeEnd(id, values);
+    if (outcome !== 'failed') return outcome === 'written';
+    this.logger.warn(
+      `${this.kind.name} ${id}: its end could not be recorded yet; trying again every ${this.retryMs} ms`,
+    );
+    this.pendingEnds.set(id, values);
+    if (!this.retryTimer) {
+      this.retryTimer = setInterval(() => void this.retryPendingEnds(), this.retryMs);
+      this.retryTimer.unref();
+    }
+    return false;
+  }
+
   /** Ends failed every queued or running job that has stalled; how many it ended. */
   async failStalled(ownJobId: OwnJobId): Promise<number> {
-    const unfinished = await this.jobs.findBy(this.unfinished());
+    let unfinished: T[];
+    try {
+      unfinished = await this.jobs.findBy(this.unfinished());
+    } catch (error) {
+      this.noteFailure(error);
+      throw error;
+    }
     let ended = 0;
     for (const job of unfinished) {
-      if (!(await this.hasStalled(job, ownJobId))) continue;
-      this.logger.warn(`${this.kind.name} ${job.id} stalled: ${this.kind.stalledBecause}`);
-      if (await this.markFailed(job.id, this.kind.stalledBecause)) ended += 1;
+      const why = await this.stalledBecause(job, ownJobId);
+      if (!why) continue;
+      if (!this.pendingEnds.has(job.id))
+        this.logger.warn(`${this.kind.name} ${job.id} stalled: ${why}`);
+      if (await this.markFailed(job.id, why)) ended += 1;
     }
     return ended;
   }
@@ -141,53 +189,98 @@ export class JobClaims<T extends ClaimedJob> {
     this.timer.unref();
   }
 
+  /** Stops the stall watch and the writing again of ends not recorded yet (at shutdown). */
   stopWatching(): void {
     clearInterval(this.timer);
+    clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /**
-   * Ends a job failed where it is still queued or running, freeing the claim; whether it did. Never
+   * Ends a job failed where it is still queued or running, freeing the claim; whether it did. A job
+   * of this process whose end is not recorded yet is ended as it really did (see end). Never
    * throws: a database that cannot be written now is looked at again by the next look.
    */
   async markFailed(id: string, why: string): Promise<boolean> {
     const now = new Date();
-    const ended = {
+    const interrupted = {
       status: 'failed',
       active: null,
       finishedAt: now,
       ...this.kind.interrupted(why, now),
     } as QueryDeepPartialEntity<T>;
+    const ended = this.pendingEnds.get(id) ?? interrupted;
+    const outcome = await this.writeEnd(id, ended);
+    if (outcome === 'failed') return false;
+    if (this.pendingEnds.delete(id) && outcome === 'written') {
+      this.logger.log(`${this.kind.name} ${id}: its end recorded`);
+    }
+    return outcome === 'written';
+  }
+
+  private get retryMs(): number {
+    return Math.min(1000, this.heartbeatMs);
+  }
+
+  /** Writes `values` to job `id` where it is unfinished; never throws. */
+  private async writeEnd(id: string, values: QueryDeepPartialEntity<T>): Promise<EndWritten> {
     try {
       const where = { id, ...this.unfinished() } as FindOptionsWhere<T>;
-      const result = await this.jobs.update(where, ended);
-      return result.affected !== 0;
+      const result = await this.jobs.update(where, values);
+      return result.affected === 0 ? 'already-ended' : 'written';
     } catch (error) {
+      this.noteFailure(error);
       this.logger.error(
-        `Could not end ${this.kind.name} ${id} failed: ${(error as Error).message}`,
+        `Could not record the end of ${this.kind.name} ${id}: ${(error as Error).message}`,
       );
-      return false;
+      return 'failed';
     }
   }
 
+  /** One more try at every end not recorded yet; stops trying once none is left. */
+  private async retryPendingEnds(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
+    try {
+      for (const [id, values] of this.pendingEnds) {
+        const outcome = await this.writeEnd(id, values);
+        if (outcome === 'failed') return; // still away: the next try
+        this.pendingEnds.delete(id);
+        if (outcome === 'written') this.logger.log(`${this.kind.name} ${id}: its end recorded`);
+      }
+      clearInterval(this.retryTimer);
+      this.retryTimer = undefined;
+    } finally {
+      this.retrying = false;
+    }
+  }
+
+  /** Remembers when the database could not be reached (see stalledBecause). */
+  private noteFailure(error: unknown): void {
+    if (isDatabaseUnavailable(error)) this.unreachableAt = Date.now();
+  }
+
   /**
-   * Stalled: its process on this host is gone (found at once), or no heartbeat for
-   * JOB_STALL_TIMEOUT. A queued job that waits on the queue for a process to take it has no process
-   * yet: it has stalled only once its queued job is gone as well.
+   * Why `job` has stalled, or null while it has not: its process on this host is gone (found at
+   * once), or no heartbeat for JOB_STALL_TIMEOUT. A queued job that waits on the queue for a
+   * process to take it has no process yet: it has stalled only once its queued job is gone as
+   * well (null while the queue cannot say). The timeout counts only from when this process last
+   * found the database unreachable: a heartbeat that could not be written then is no sign of death.
    */
-  private async hasStalled(job: T, ownJobId: OwnJobId): Promise<boolean> {
-    if (job.id === ownJobId()) return false;
+  private async stalledBecause(job: T, ownJobId: OwnJobId): Promise<string | null> {
+    if (job.id === ownJobId()) return null;
     const queue = this.kind.queue;
     const waitsOnQueue = job.status === 'queued' && queue !== undefined && queue.queues.enabled;
     if (!waitsOnQueue && job.host === hostname() && job.pid !== null) {
-      if (job.pid === process.pid || !processIsAlive(job.pid)) return true;
+      if (job.pid === process.pid || !processIsAlive(job.pid)) return this.kind.stalledBecause;
     }
     const lastSign = (job[this.kind.heartbeat] as Date | null) ?? job.createdAt;
-    if (Date.now() - lastSign.getTime() <= this.stallTimeoutMs) return false;
-    if (waitsOnQueue) {
-      const state = await queue.queues.state(queue.name, job.id);
-      return state !== 'waiting' && state !== 'delayed' && state !== 'active';
-    }
-    return true;
+    const silentSince = Math.max(lastSign.getTime(), this.unreachableAt);
+    if (Date.now() - silentSince <= this.stallTimeoutMs) return null;
+    if (!waitsOnQueue) return this.kind.stalledBecause;
+    const state = await queue.queues.state(queue.name, job.id).catch(() => null);
+    if (state === 'missing') return LOST_FROM_QUEUE;
+    return state === 'completed' || state === 'failed' ? this.kind.stalledBecause : null;
   }
 
   private unfinished(): FindOptionsWhere<T> {

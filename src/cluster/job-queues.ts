@@ -1,7 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type ClusterConfig, clusterConfig } from './cluster.config';
+import { QueueUnavailableError } from './queue-unavailable';
+import { logRedisConnection } from './redis-connection-log';
 
 /** The queues of the service's jobs. */
 export type JobQueueName = 'mood-training';
@@ -16,13 +24,24 @@ interface QueueCounts {
 type JobStateName = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'missing';
 
 /**
+ * The longest a call on the queue waits for Redis. A BullMQ queue first made while Redis is away
+ * waits for it without end, and a command sent while it reconnects waits for the next attempt: a
+ * request that needs the queue is answered 503 QUEUE_UNAVAILABLE after this, never held.
+ */
+const REDIS_CALL_TIMEOUT_MS = 2000;
+
+/**
  * BullMQ queues on REDIS_URL (none without it: jobs then run in process, and `enabled` is false).
  * Jobs carry their own id (the run's), one attempt each: a job whose instance dies is found stalled
  * once its lock lapses (JOB_STALL_TIMEOUT) and failed, never run a second time behind the run's
  * back. Workers run on instances whose ROLE runs jobs, one job at a time each.
+ *
+ * While Redis is away every call here fails within REDIS_CALL_TIMEOUT_MS with 503
+ * QUEUE_UNAVAILABLE; the connections reconnect by themselves (ioredis), and the workers take jobs
+ * again once it is back.
  */
 @Injectable()
-export class JobQueues implements OnApplicationShutdown {
+export class JobQueues implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueues.name);
   private readonly queues = new Map<JobQueueName, Queue>();
   private readonly workers: Worker[] = [];
@@ -36,26 +55,45 @@ export class JobQueues implements OnApplicationShutdown {
     return this.config.redisUrl !== '';
   }
 
+  /** Connects at start-up, so that whether Redis is reachable is known before the first job. */
+  onModuleInit(): void {
+    if (this.enabled) this.queue('mood-training');
+  }
+
+  /**
+   * 503 QUEUE_UNAVAILABLE at once where the queue's connection to Redis is known to be lost (it is
+   * reconnecting): checked before a job is recorded, so that a request made while Redis is away
+   * leaves nothing behind.
+   */
+  assertReachable(): void {
+    const status = this.queueConnection?.status;
+    if (status === 'reconnecting' || status === 'close' || status === 'end') {
+      throw new QueueUnavailableError('the connection to Redis is lost; reconnecting');
+    }
+  }
+
   /** Puts a job on the queue under `id`; where a job of that id exists already, nothing changes. */
   async add(name: JobQueueName, id: string, data: unknown): Promise<void> {
-    await this.queue(name).add(name, data, {
-      jobId: id,
-      attempts: 1,
-      removeOnComplete: { count: 100 },
-      removeOnFail: { count: 1000 },
-    });
+    await this.bounded(
+      this.queue(name).add(name, data, {
+        jobId: id,
+        attempts: 1,
+        removeOnComplete: { count: 100 },
+        removeOnFail: { count: 1000 },
+      }),
+    );
   }
 
   /** Where job `id` is now. */
   async state(name: JobQueueName, id: string): Promise<JobStateName> {
-    const state = await this.queue(name).getJobState(id);
+    const state = await this.bounded(this.queue(name).getJobState(id));
     if (state === 'unknown') return 'missing';
     if (state === 'waiting-children' || state === 'prioritized') return 'waiting';
     return state;
   }
 
   async counts(name: JobQueueName): Promise<QueueCounts> {
-    const counts = await this.queue(name).getJobCounts('waiting', 'active', 'failed');
+    const counts = await this.bounded(this.queue(name).getJobCounts('waiting', 'active', 'failed'));
     return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, failed: counts.failed ?? 0 };
   }
 
@@ -69,8 +107,9 @@ export class JobQueues implements OnApplicationShutdown {
     onStalled: (jobId: string) => Promise<unknown>,
   ): void {
     if (!this.enabled || !this.config.runsJobs) return;
+    const connection = this.connect(null, `Worker ${name}`);
     const worker = new Worker(name, (job: Job) => handler(job.data as T, job.id!), {
-      connection: this.connect(null),
+      connection,
       prefix: this.config.prefix,
       concurrency: 1,
       lockDuration: this.config.stallTimeoutMs,
@@ -85,15 +124,18 @@ export class JobQueues implements OnApplicationShutdown {
         );
       }
     });
-    worker.on('error', (error) => this.logger.warn(`Queue ${name}: ${error.message}`));
+    worker.on('error', (error) => {
+      // A lost connection is logged once, by its own watch (see connect).
+      if (connection.status === 'ready') this.logger.warn(`Queue ${name}: ${error.message}`);
+    });
     this.workers.push(worker);
     this.logger.log(`Running ${name} jobs from the queue`);
   }
 
-  /** Redis answers (for /health). */
-  async ping(): Promise<boolean> {
+  /** Redis answers (for /health); QUEUE_UNAVAILABLE saying why where it does not. */
+  async ping(): Promise<void> {
     this.queue('mood-training');
-    return (await this.queueConnection!.ping()) === 'PONG';
+    await this.bounded(this.queueConnection!.ping());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -108,18 +150,43 @@ export class JobQueues implements OnApplicationShutdown {
   private queue(name: JobQueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.queueConnection ??= this.connect(1);
-      queue = new Queue(name, { connection: this.queueConnection, prefix: this.config.prefix });
-      queue.on('error', (error) => this.logger.warn(`Queue ${name}: ${error.message}`));
+      const connection = (this.queueConnection ??= this.connect(1, 'Job queues'));
+      queue = new Queue(name, { connection, prefix: this.config.prefix });
+      queue.on('error', (error) => {
+        if (connection.status === 'ready') this.logger.warn(`Queue ${name}: ${error.message}`);
+      });
       this.queues.set(name, queue);
     }
     return queue;
   }
 
-  /** A worker waits on Redis for ever (BullMQ needs null); a queue's calls fail fast. */
-  private connect(maxRetriesPerRequest: number | null): Redis {
+  /** `work`, or QUEUE_UNAVAILABLE where it fails or Redis takes longer than REDIS_CALL_TIMEOUT_MS. */
+  private async bounded<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${REDIS_CALL_TIMEOUT_MS} ms`)),
+        REDIS_CALL_TIMEOUT_MS,
+      );
+    });
+    // A call given up on may still fail later: that failure has been answered already.
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, late]);
+    } catch (error) {
+      throw new QueueUnavailableError((error as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A worker waits on Redis for ever (BullMQ needs null); a queue's calls fail fast. Its loss and
+   * return are logged once each (`what` names it); /health reports it meanwhile.
+   */
+  private connect(maxRetriesPerRequest: number | null, what: string): Redis {
     const connection = new Redis(this.config.redisUrl, { maxRetriesPerRequest });
-    connection.on('error', () => undefined); // reported by the queue, and by /health
+    logRedisConnection(connection, this.logger, what);
     this.connections.push(connection);
     return connection;
   }

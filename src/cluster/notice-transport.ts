@@ -1,13 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import { logRedisConnection } from './redis-connection-log';
 
 /** Carries notices between instances: every instance on the channel receives every message. */
 export interface NoticeTransport {
   readonly name: 'redis' | 'postgres';
   /** Largest message it carries; a larger notice is sent in a shorter form (see ClusterNotices). */
   readonly maxMessageBytes: number;
-  start(onMessage: (message: string) => void): Promise<void>;
+  /**
+   * Starts receiving: `onMessage` with every message; `onResumed` each time receiving resumes after
+   * the connection was lost (messages sent meanwhile never arrive: the receiver catches up).
+   */
+  start(onMessage: (message: string) => void, onResumed: () => void): Promise<void>;
   send(message: string): Promise<void>;
   /** Whether it can send and receive now (for /health). */
   connected(): boolean;
@@ -17,6 +22,7 @@ export interface NoticeTransport {
 /** Redis pub/sub: one connection subscribed, one to publish (a subscribed connection cannot). */
 export class RedisNoticeTransport implements NoticeTransport {
   readonly name = 'redis';
+  private readonly logger = new Logger(RedisNoticeTransport.name);
   readonly maxMessageBytes = 1_000_000;
   private readonly subscriber: Redis;
   private readonly publisher: Redis;
@@ -25,18 +31,23 @@ export class RedisNoticeTransport implements NoticeTransport {
     url: string,
     private readonly channel: string,
   ) {
-    // Reconnects on its own; a notice published while disconnected is lost, which the periodic
-    // check of the active model (ModelStore) and the index's reloads make up for.
+    // Reconnects on its own; a notice published while disconnected is lost: once the subscriber
+    // is back, onResumed tells the receivers to catch up.
     this.subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
     this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    // The subscriber subscribes again by itself once Redis is back (ioredis' autoResubscribe).
+    logRedisConnection(this.subscriber, this.logger, 'Change notices');
+    this.publisher.on('error', () => undefined); // the same loss, logged once by the subscriber's
   }
 
-  async start(onMessage: (message: string) => void): Promise<void> {
+  async start(onMessage: (message: string) => void, onResumed: () => void): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) onMessage(message);
     });
     await Promise.all([this.subscriber.connect(), this.publisher.connect()]);
     await this.subscriber.subscribe(this.channel);
+    // Every later 'ready' is a reconnection (the subscription is renewed before it is emitted).
+    this.subscriber.on('ready', onResumed);
   }
 
   async send(message: string): Promise<void> {
@@ -67,15 +78,19 @@ export class PostgresNoticeTransport implements NoticeTransport {
   private listener?: Client;
   private sender?: Client;
   private stopped = false;
+  /** Since when listening fails (logged once), or null while it listens. */
+  private failingSince: number | null = null;
   private onMessage: (message: string) => void = () => undefined;
+  private onResumed: () => void = () => undefined;
 
   constructor(
     private readonly url: string,
     private readonly channel: string,
   ) {}
 
-  async start(onMessage: (message: string) => void): Promise<void> {
+  async start(onMessage: (message: string) => void, onResumed: () => void): Promise<void> {
     this.onMessage = onMessage;
+    this.onResumed = onResumed;
     await this.listen();
   }
 
@@ -112,7 +127,7 @@ export class PostgresNoticeTransport implements NoticeTransport {
     client.on('error', (error) => {
       if (this.listener !== client) return;
       this.listener = undefined;
-      this.logger.warn(`Change notices: the listening connection failed (${error.message})`);
+      this.failed(`the listening connection failed (${error.message})`);
       void client.end().catch(() => undefined);
       this.reconnectLater();
     });
@@ -120,12 +135,25 @@ export class PostgresNoticeTransport implements NoticeTransport {
       await client.connect();
       await client.query(`LISTEN "${this.channel}"`);
       this.listener = client;
+      if (this.failingSince !== null) {
+        const seconds = Math.round((Date.now() - this.failingSince) / 1000);
+        this.failingSince = null;
+        this.logger.log(`Change notices: listening again after ${seconds} s`);
+        this.onResumed();
+      }
     } catch (error) {
       await client.end().catch(() => undefined);
       if (this.stopped) return;
-      this.logger.warn(`Change notices: cannot listen yet (${(error as Error).message})`);
+      this.failed(`cannot listen (${(error as Error).message}); trying every second`);
       this.reconnectLater();
     }
+  }
+
+  /** Logs the first failure of an outage only. */
+  private failed(why: string): void {
+    if (this.failingSince !== null) return;
+    this.failingSince = Date.now();
+    this.logger.warn(`Change notices: ${why}`);
   }
 
   private reconnectLater(): void {

@@ -97,6 +97,13 @@ export class Environment {
   @IsString()
   DATA_DIR: string = resolve('data');
 
+  /**
+   * /health reports `storage` down (503) when DATA_DIR has less free space than this: trained
+   * models, and on the embedded database the SQLite file, are written there.
+   */
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'DATA_DIR_MIN_FREE must be a size such as 16mb' })
+  DATA_DIR_MIN_FREE: string = '16mb';
+
   /** Empty: the embedded SQLite file in DATA_DIR. */
   @Matches(/^$|^(postgres|postgresql):\/\/.+/, {
     message: 'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite file)',

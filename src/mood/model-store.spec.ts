@@ -39,6 +39,7 @@ describe('ModelStore', () => {
     transportName: string;
     publish: jest.Mock<void, Parameters<ClusterNotices['publish']>>;
     subscribe: jest.Mock<() => void, Parameters<ClusterNotices['subscribe']>>;
+    onResumed: jest.Mock<() => void, Parameters<ClusterNotices['onResumed']>>;
   };
   const nothingElse = () => Promise.resolve();
 
@@ -60,6 +61,9 @@ describe('ModelStore', () => {
       transportName: 'redis',
       publish: jest.fn<void, Parameters<ClusterNotices['publish']>>(),
       subscribe: jest.fn<() => void, Parameters<ClusterNotices['subscribe']>>(
+        () => () => undefined,
+      ),
+      onResumed: jest.fn<() => void, Parameters<ClusterNotices['onResumed']>>(
         () => () => undefined,
       ),
     };
@@ -198,6 +202,25 @@ describe('ModelStore', () => {
     // A notice of the model it already has loads nothing.
     await other.syncActive();
     expect(loaded).toHaveLength(loadedBefore + 1);
+    await other.onApplicationShutdown();
+  });
+
+  it('when the notices resume after an outage, swaps in an active model whose notice was lost', async () => {
+    const first = await add('run-1', [1]);
+    const other = new ModelStore(
+      rows,
+      moduleRef.get(DataSource),
+      engine as unknown as MoodEngine,
+      notices as unknown as ClusterNotices,
+      moduleRef.get(moodConfig.KEY),
+    );
+    await other.onModuleInit();
+    const [catchUp] = notices.onResumed.mock.calls.at(-1)!;
+    const second = await add('run-2', [2]); // its notice never reaches `other`
+    expect(other.active?.row.id).toBe(first.id);
+    catchUp();
+    await other.syncActive(); // after the switch catchUp started
+    expect(other.active?.row.id).toBe(second.id);
     await other.onApplicationShutdown();
   });
 });

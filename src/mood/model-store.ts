@@ -64,7 +64,7 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners = new Set<ActiveModelListener>();
   /** Switches of the active model, one after another (local ones and those of other instances). */
   private switching: Promise<unknown> = Promise.resolve();
-  private unsubscribe?: () => void;
+  private readonly unsubscribes: (() => void)[] = [];
   private checkTimer?: NodeJS.Timeout;
 
   constructor(
@@ -81,14 +81,18 @@ export class ModelStore implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`TensorFlow.js backend: ${backend}`);
     await this.loadActive();
     if (this.notices.transportName) {
-      this.unsubscribe = this.notices.subscribe('mood-model', () => void this.syncActive());
+      this.unsubscribes.push(
+        this.notices.subscribe('mood-model', () => void this.syncActive()),
+        // An activation whose notice was lost while the notices were down.
+        this.notices.onResumed(() => void this.syncActive()),
+      );
       this.checkTimer = setInterval(() => void this.syncActive(), ACTIVE_MODEL_CHECK_MS);
       this.checkTimer.unref();
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     clearInterval(this.checkTimer);
     await this.switching.catch(() => undefined);
     this.current?.loaded.dispose();

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AppError, knownError } from '../common/errors';
 import type { LabelledRow } from './mood-dataset-split';
 import { ModelStore } from './model-store';
 import type { MoodHyperParameters } from './model/train-mood-model';
@@ -19,7 +20,19 @@ export interface TrainingInput {
   params: MoodHyperParameters;
 }
 
+/** How a run ended: its row as recorded, and the error a caller waiting for it gets, if known. */
+export interface EndedRun {
+  run: TrainingRun;
+  /**
+   * Where it failed for want of the database (503) or of disk space (507): that error, which the
+   * caller may act on; otherwise undefined (the run's own error is in `run.error`).
+   */
+  failure?: AppError;
+}
+
 const PROGRESS_WRITE_INTERVAL_MS = 1000;
+/** What a run that the database or a full disk stopped tells its caller, after the cause. */
+const DURING_THE_RUN = 'during the training run; no model was stored and the active model is kept';
 
 /**
  * Trains one claimed run in this process: records it running here, writes its heartbeat (the sign
@@ -40,13 +53,14 @@ export class TrainingRunner {
 
   /**
    * Trains `run` on `job`, telling `onProgress` each epoch; resolves with the run as it ended
-   * (never rejects, so nothing is left rejected and unhandled).
+   * (never rejects, so nothing is left rejected and unhandled). A failed run's end is recorded
+   * through the claims, which write it again until the database takes it.
    */
   async train(
     run: TrainingRun,
     { rows, labels, params }: TrainingInput,
     onProgress: (progress: TrainingProgress) => void,
-  ): Promise<TrainingRun> {
+  ): Promise<EndedRun> {
     const started = Date.now();
     let lastWrite = 0;
     let latest: TrainingProgress | undefined;
@@ -106,25 +120,24 @@ export class TrainingRunner {
         `Training run ${run.id} succeeded in ${run.durationMs} ms: accuracy ${trained.metrics.accuracy} (${trained.metrics.evaluation}); model ${model.id} active`,
       );
     } catch (error) {
+      const failure = error instanceof AppError ? undefined : knownError(error, DURING_THE_RUN);
       Object.assign(run, {
         status: 'failed',
         active: null,
-        error: (error as Error).message,
+        error: failure?.message ?? (error as Error).message,
         modelId: null,
         durationMs: Date.now() - started,
         finishedAt: new Date(),
         progress: latest ?? run.progress,
       });
-      this.logger.error(`Training run ${run.id} failed: ${run.error}`);
-      await this.runs
-        .update({ id: run.id, status: In(['queued', 'running']) }, outcomeOf(run))
-        .catch((saveError: unknown) =>
-          this.logger.error(`Could not record the failure of run ${run.id}: ${String(saveError)}`),
-        );
+      const cause = failure ? ` (${(error as Error).message})` : '';
+      this.logger.error(`Training run ${run.id} failed: ${run.error}${cause}`);
+      await this.claims.end(run.id, outcomeOf(run));
+      return { run, failure };
     } finally {
       stopBeating();
     }
-    return run;
+    return { run };
   }
 }
 

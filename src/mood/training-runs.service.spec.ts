@@ -4,6 +4,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
 import { DataSource, type Repository } from 'typeorm';
 import { inMemoryDatabase } from '../../test/helpers/in-memory-database';
+import { eventually } from '../../test/helpers/service-processes';
 import { toPandasColumns } from '../../test/helpers/pandas-columns';
 import { trainedMoodModel } from '../../test/helpers/trained-mood-model';
 import { trackBody } from '../../test/helpers/tracks';
@@ -186,6 +187,41 @@ describe('TrainingRunsService', () => {
     const next = await service.startTraining(labelled());
     await succeed();
     await expect(next.result()).resolves.toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a run the database stops answers 503 DATABASE_UNAVAILABLE naming it; its end is written once the database takes it', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const started = await service.startTraining(labelled());
+    await trainingStarted();
+    // The model cannot be stored, and the first write of the run's end fails as well.
+    store.addActive.mockRejectedValueOnce(refused);
+    jest.spyOn(runs, 'update').mockRejectedValueOnce(refused);
+    await succeed();
+    await expect(started.result()).rejects.toMatchObject({
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      retryAfterSeconds: expect.any(Number),
+      message: expect.stringMatching(/database could not be reached during the training run/),
+      details: { run_id: started.run.id },
+    });
+    expect(service.runningRunId).toBeNull();
+    expect(await runs.findOneBy({ id: started.run.id })).toMatchObject({ status: 'running' });
+    await eventually(
+      'the run is recorded failed',
+      async () => {
+        const run = await runs.findOneByOrFail({ id: started.run.id });
+        return run.status === 'failed' ? run : undefined;
+      },
+      { withinMs: 5000 },
+    ).then((run) =>
+      expect(run).toMatchObject({
+        active: null,
+        modelId: null,
+        error: expect.stringMatching(/active model is kept/),
+      }),
+    );
   });
 
   it('rejects a dataset of one mood with 400 before recording a run', async () => {

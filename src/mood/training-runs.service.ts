@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Repository } from 'typeorm';
 import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
 import { JobQueues } from '../cluster/job-queues';
-import { AppError, NotFoundError } from '../common/errors';
+import { AppError, NotFoundError, withDetails } from '../common/errors';
 import { withAdvisoryLock } from '../database/advisory-lock';
 import { type ParsedTracks, parseTracksBody } from '../common/tracks';
 import { DefaultDataset } from './default-dataset';
@@ -28,20 +28,29 @@ import type { TrainingProgress } from './model/training-report';
 import { MoodTrainer } from './mood-trainer';
 import { type DatasetSource, TrainingRun } from './training-run.entity';
 import { TrainingRunClaims } from './training-run-claims';
-import { type TrainingInput, TrainingRunner } from './training-runner';
+import { type EndedRun, type TrainingInput, TrainingRunner } from './training-runner';
 
 /** A run the caller can wait for (sync answer) or poll (Prefer: respond-async). */
 export interface StartedRun {
   run: TrainingRunResponseDto;
   finished: Promise<TrainingRunResponseDto>;
-  /** Waits for the run: its summary, or 500 TRAINING_FAILED naming the run and the cause. */
+  /**
+   * Waits for the run: its summary; where it failed, 503 DATABASE_UNAVAILABLE or 507
+   * INSUFFICIENT_STORAGE when that stopped it, else 500 TRAINING_FAILED, naming the run.
+   */
   result(): Promise<TrainingRunResponseDto>;
 }
 
 interface RunningTraining {
   runId: string;
   progress?: TrainingProgress;
-  finished?: Promise<TrainingRunResponseDto>;
+  finished?: Promise<EndedView>;
+}
+
+/** A run's view once it has ended, with the error its caller gets where that is known. */
+interface EndedView {
+  view: TrainingRunResponseDto;
+  failure?: AppError;
 }
 
 /**
@@ -162,6 +171,8 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     const { rows, labels } = toLabelledRows(dataset, params);
     this.assertIdle();
     const run = this.newRun(source, dataset, rows.length, { ...params, labels });
+    // With a queue, Redis known to be away is 503 QUEUE_UNAVAILABLE before anything is recorded.
+    if (this.queues.enabled) this.queues.assertReachable();
     // Without a queue this instance trains it: reserved before the first await, so that a
     // concurrent request in this process gets 409 at once.
     const running: RunningTraining | undefined = this.queues.enabled
@@ -175,25 +186,19 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     }
     if (!running) await this.enqueue({ runId: run.id, rows, labels, params });
     this.logger.log(`Training run ${run.id} queued (${source} dataset, ${rows.length} rows)`);
-    const finished = running
+    const ended: Promise<EndedView> = running
       ? this.trainHere(running, run, { rows, labels, params })
-      : this.waitFor(run.id);
+      : this.waitFor(run.id).then((view) => ({ view }));
     return {
       run: this.view(run),
-      finished,
+      finished: ended.then(({ view }) => view),
       result: async () => {
-        const view = await finished;
-        if (view.status === 'failed') {
-          throw new AppError(
-            500,
-            'TRAINING_FAILED',
-            `Training run ${view.id} failed: ${view.error}`,
-            {
-              run_id: view.id,
-            },
-          );
-        }
-        return view;
+        const { view, failure } = await ended;
+        if (view.status !== 'failed') return view;
+        const error =
+          failure ??
+          new AppError(500, 'TRAINING_FAILED', `Training run ${view.id} failed: ${view.error}`);
+        throw withDetails(error, { run_id: view.id });
       },
     };
   }
@@ -232,15 +237,22 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
-  /** Puts a claimed run on the queue, for whichever instance running jobs takes it first. */
+  /**
+   * Puts a claimed run on the queue, for whichever instance running jobs takes it first. Where
+   * Redis does not take it (503 QUEUE_UNAVAILABLE to the caller), the run is ended failed: should
+   * the job reach the queue after all, its taker finds the run no longer queued and skips it, so a
+   * refused request is never trained behind its caller's back.
+   */
   private async enqueue(job: TrainingJobData): Promise<void> {
     try {
       await this.queues.add('mood-training', job.runId, job);
     } catch (error) {
-      await this.claims.markFailed(
-        job.runId,
-        `it could not be queued (${(error as Error).message})`,
-      );
+      await this.claims.end(job.runId, {
+        status: 'failed',
+        active: null,
+        finishedAt: new Date(),
+        error: `Not queued: ${(error as Error).message}`,
+      });
       throw error;
     }
   }
@@ -261,10 +273,10 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     running: RunningTraining,
     run: TrainingRun,
     input: TrainingInput,
-  ): Promise<TrainingRunResponseDto> {
+  ): Promise<EndedView> {
     running.finished = this.runner
       .train(run, input, (progress) => (running.progress = progress))
-      .then((ended) => this.view(ended))
+      .then(({ run: ended, failure }: EndedRun) => ({ view: this.view(ended), failure }))
       .finally(() => {
         if (this.running === running) this.running = undefined;
       });

@@ -31,7 +31,12 @@ export interface TestApp {
   dataDir: string;
   /** The app's database: its PostgreSQL schema's URL, or '' for the SQLite file in dataDir. */
   databaseUrl: string;
-  /** Closes the app and removes the throw-away data folder and database it made. */
+  /**
+   * Closes the app and keeps its data folder and database, for another app or process to use (as
+   * a service that has stopped); close() still removes them.
+   */
+  stop(): Promise<void>;
+  /** Closes the app (unless stopped) and removes the throw-away data folder and database it made. */
   close(): Promise<void>;
 }
 
@@ -91,13 +96,20 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+  };
   return {
     app,
     routes,
     dataDir,
     databaseUrl,
+    stop,
     close: async () => {
-      await app.close();
+      await stop();
       if (env.DATA_DIR === undefined) rmSync(dataDir, { recursive: true, force: true });
       if (suiteDatabaseUrl && schema) {
         await withPg(suiteDatabaseUrl, (client) => client.query(`DROP SCHEMA "${schema}" CASCADE`));

@@ -29,12 +29,17 @@ export const LISTENED_BODY = JSON.stringify(
 
 /**
  * Starts `dist/src/main.js` (built first where stale) on a free port with FAULT_SERVICE_ENV and
- * `env`, and waits until /health answers and, with `model`, predict_mood answers 200.
+ * `env` (and DATA_DIR `dataDir` where given), and waits until /health answers and, with `model`,
+ * predict_mood answers 200.
  */
 export async function startServing(
   name: string,
   env: Record<string, string> = {},
-  { model = true, withinMs = 120_000 } = {},
+  {
+    model = true,
+    withinMs = 120_000,
+    dataDir,
+  }: { model?: boolean; withinMs?: number; dataDir?: string } = {},
 ): Promise<ServiceProcess> {
   ensureBuilt();
   const port = await freePort();
@@ -42,7 +47,7 @@ export async function startServing(
     name,
     port,
     { ...FAULT_SERVICE_ENV, ...env },
-    { logFile: join(tmpdir(), `faults-${name}-${port}.log`) },
+    { logFile: join(tmpdir(), `faults-${name}-${port}.log`), dataDir },
   );
   const exitedEarly = service.exited.then(({ code, signal }) => {
     throw new Error(

@@ -73,16 +73,20 @@ export interface ServiceProcess {
 
 /**
  * Starts the built service (`node dist/src/main.js`, or dist/src/worker.js for `worker`) in its
- * own process with its own PORT and DATA_DIR, and `env` over the test's environment; its output
- * goes to `logFile`.
+ * own process with its own PORT and DATA_DIR (a fresh folder, removed when it stops; or `dataDir`,
+ * the caller's), and `env` over the test's environment; its output goes to `logFile`.
  */
 export function startService(
   name: string,
   port: number,
   env: Record<string, string>,
-  { worker = false, logFile = join(tmpdir(), `service-${name}.log`) } = {},
+  {
+    worker = false,
+    logFile = join(tmpdir(), `service-${name}.log`),
+    dataDir: givenDataDir,
+  }: { worker?: boolean; logFile?: string; dataDir?: string } = {},
 ): ServiceProcess {
-  const dataDir = mkdtempSync(join(tmpdir(), `cluster-${name}-`));
+  const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), `cluster-${name}-`));
   const child = spawn(process.execPath, [worker ? WORKER : MAIN], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
@@ -101,7 +105,7 @@ export function startService(
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!givenDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return {
     name,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import { Repository } from 'typeorm';
-import { AppError, NotFoundError } from '../../common/errors';
+import { AppError, NotFoundError, withDetails } from '../../common/errors';
 import { CatalogImport } from '../catalog-import.entity';
 import type {
   CatalogImportListResponseDto,
@@ -169,13 +169,13 @@ export class CatalogImportsService implements OnApplicationBootstrap, BeforeAppl
 }
 
 /**
- * The error the caller of a failed import gets: the status, code and message of the error it failed
- * with (an unexpected one is 500 with a generic message; the log has the cause), naming the import.
+ * The error the caller of a failed import gets: the status, code, message and Retry-After of the
+ * error it failed with (an unexpected one is 500 with a generic message; the log has the cause),
+ * naming the import.
  */
 function failureOf({ row, error }: ImportOutcome): AppError {
   const details = { import_id: row.id, location: `/api/v1/catalog/imports/${row.id}` };
-  if (error instanceof AppError)
-    return new AppError(error.status, error.code, error.message, details);
+  if (error instanceof AppError) return withDetails(error, details);
   return new AppError(
     500,
     'INTERNAL_ERROR',

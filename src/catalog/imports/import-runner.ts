@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { Repository } from 'typeorm';
-import { AppError } from '../../common/errors';
+import { AppError, knownError } from '../../common/errors';
 import { type CatalogConfig, catalogConfig } from '../catalog.config';
 import { CatalogChanges } from '../catalog-changes';
 import {
@@ -42,6 +42,8 @@ export interface ImportOutcome {
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
+/** What an import that the database or a full disk stopped tells its caller, after the cause. */
+const DURING_THE_IMPORT = 'during the import; nothing was imported';
 
 /**
  * Runs one claimed import in this process: streams the file into staging while writing its progress
@@ -139,7 +141,9 @@ export class ImportRunner {
       return { row };
     } catch (error) {
       await writer.abort().catch(() => undefined);
-      return { row: await this.recordFailure(row, live, error), error };
+      // The database away or a full disk is told as such (503, 507), the cause kept for the log.
+      const failure = knownError(error, DURING_THE_IMPORT) ?? error;
+      return { row: await this.recordFailure(row, live, failure, error), error: failure };
     } finally {
       stopBeating();
     }
@@ -159,15 +163,20 @@ export class ImportRunner {
     return { sql, params };
   }
 
-  /** Records the failure (the catalog is untouched); never throws. */
+  /**
+   * Records the failure (the catalog is untouched) through the claims, which write it again until
+   * the database takes it; never throws. `cause` is what was thrown, for the log.
+   */
   private async recordFailure(
     row: CatalogImport,
     live: LiveImport,
     error: unknown,
+    cause: unknown,
   ): Promise<CatalogImport> {
     const known = error instanceof AppError;
     const finishedAt = new Date();
-    Object.assign(row, live.counts(), {
+    const failure = {
+      ...live.counts(),
       status: 'failed',
       active: null,
       error: known ? error.message : `Internal error: ${(error as Error).message}`,
@@ -175,14 +184,12 @@ export class ImportRunner {
       updatedAt: finishedAt,
       finishedAt,
       durationMs: finishedAt.getTime() - live.startedAt,
-    } satisfies Partial<CatalogImport>);
-    if (known) this.logger.warn(`Catalog import ${row.id} failed: ${row.error}`);
+    } satisfies Partial<CatalogImport>;
+    Object.assign(row, failure);
+    const because = cause !== error ? ` (${(cause as Error).message})` : '';
+    if (known) this.logger.warn(`Catalog import ${row.id} failed: ${row.error}${because}`);
     else this.logger.error(`Catalog import ${row.id} failed: ${row.error}`, (error as Error).stack);
-    await this.imports
-      .save(row)
-      .catch((saveError: unknown) =>
-        this.logger.error(`Could not record the failure of import ${row.id}: ${String(saveError)}`),
-      );
+    await this.claims.end(row.id, failure);
     return row;
   }
 }

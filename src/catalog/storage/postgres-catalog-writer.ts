@@ -45,6 +45,8 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
   private client?: PoolClient;
   private copy?: Writable;
   private copyDone?: Promise<unknown>;
+  /** The COPY's failure (its connection cut, the server restarting): the COPY cannot go on. */
+  private copyError?: Error;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -62,11 +64,15 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
       copyFrom(`COPY ${this.staged} (line, ${TRACK_VALUE_COLUMNS.join(', ')}, genres) FROM STDIN`),
     );
     this.copyDone = once(this.copy, 'finish');
-    // Kept from becoming an unhandled rejection; the error surfaces from write or finish.
+    // Kept from becoming an unhandled rejection; the error surfaces from stage or finish.
     this.copyDone.catch(() => undefined);
+    // Listened to for the COPY's whole life: an 'error' nobody listens to would end the process.
+    this.copy.on('error', (error: Error) => (this.copyError ??= error));
   }
 
   async stage(rows: readonly StagedRow[]): Promise<void> {
+    // A COPY whose connection is gone has no connection to write to any more.
+    if (this.copyError) throw this.copyError;
     let text = '';
     for (const { line, track } of rows) {
       const values = trackValues(track, (value) => (value ? 't' : 'f'));
@@ -81,6 +87,7 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
     also?: (counts: MergeCounts) => SqlStatement,
   ): Promise<MergeCounts> {
     const client = this.client!;
+    if (this.copyError) throw this.copyError;
     this.copy!.end();
     await this.copyDone;
     this.copy = undefined;
@@ -130,12 +137,13 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
     const runner = this.runner;
     if (!runner) return;
     this.runner = undefined;
-    if (this.copy) {
-      // Ends the COPY with CopyFail, so the connection is usable (and reusable) afterwards.
+    if (this.copy && !this.copyError) {
+      // Ends the COPY with CopyFail, so the connection is usable (and reusable) afterwards. A COPY
+      // that failed has ended already (and its connection may be gone: nothing to send it on).
       this.copy.destroy(new Error('catalog import aborted'));
       await this.copyDone?.catch(() => undefined);
-      this.copy = undefined;
     }
+    this.copy = undefined;
     const tables = ['', '_last', '_genres', '_changed'].map((suffix) => this.staged + suffix);
     await this.client!.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`).catch(() => undefined);
     await runner.release();

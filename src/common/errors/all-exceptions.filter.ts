@@ -20,10 +20,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (unexpected) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
       this.logger.error(`${request.method} ${request.url} failed [${requestId}]`, stack);
-    } else if (body.code === 'DATABASE_UNAVAILABLE') {
+    } else if (body.code === 'DATABASE_UNAVAILABLE' || body.code === 'INSUFFICIENT_STORAGE') {
       // Not a fault of this service, but an operator needs to see it (without a stack).
       this.logger.warn(
-        `${request.method} ${request.url}: database unavailable (${String((exception as Error)?.message)}) [${requestId}]`,
+        `${request.method} ${request.url}: ${body.code} (${String((exception as Error)?.message)}) [${requestId}]`,
       );
     }
     if (reply.sent) return;

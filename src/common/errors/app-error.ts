@@ -9,6 +9,9 @@ export interface ErrorDetail {
  * Nest's HTTP exceptions; the global filter turns them into the one error body.
  */
 export class AppError extends Error {
+  /** Where set, the answer's `Retry-After`: the call may be sent again as is after this long. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -18,6 +21,16 @@ export class AppError extends Error {
     super(message);
     this.name = new.target.name;
   }
+}
+
+/**
+ * The same error (status, code, message, Retry-After) with `details` naming what it struck, such
+ * as the import or the run that failed with it.
+ */
+export function withDetails(error: AppError, details: Record<string, unknown>): AppError {
+  const named = new AppError(error.status, error.code, error.message, details);
+  named.retryAfterSeconds = error.retryAfterSeconds;
+  return named;
 }
 
 const MAX_DETAILS = 50;

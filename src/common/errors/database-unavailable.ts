@@ -8,14 +8,13 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  * again as is once it is back (`Retry-After` says when to try).
  */
 export class DatabaseUnavailableError extends AppError {
-  readonly retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS;
+  override retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS;
 
-  constructor() {
-    super(
-      503,
-      'DATABASE_UNAVAILABLE',
-      'The database is not reachable right now (restarting or down); try again shortly.',
-    );
+  constructor(
+    message = 'The database is not reachable right now (restarting or down); try again shortly.',
+    details?: Record<string, unknown>,
+  ) {
+    super(503, 'DATABASE_UNAVAILABLE', message, details);
   }
 }
 

@@ -98,6 +98,35 @@ describe('toErrorBody for a database that cannot be reached', () => {
   });
 });
 
+describe('toErrorBody for a full disk', () => {
+  const coded = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it.each<[string, unknown]>([
+    ['the file system (ENOSPC)', coded('ENOSPC', 'ENOSPC: no space left on device, write')],
+    ['a user out of quota (EDQUOT)', coded('EDQUOT', 'EDQUOT: disk quota exceeded')],
+    [
+      'SQLite (SQLITE_FULL, in a QueryFailedError)',
+      Object.assign(new Error('database or disk is full'), {
+        name: 'QueryFailedError',
+        driverError: coded('SQLITE_FULL', 'database or disk is full'),
+      }),
+    ],
+    ['PostgreSQL (53100 disk_full)', coded('53100', 'could not extend file')],
+  ])('%s is 507 INSUFFICIENT_STORAGE, without the driver’s words', (_name, error) => {
+    const { status, body, headers, unexpected } = toErrorBody(error, 'r8');
+    expect(status).toBe(507);
+    expect(body).toEqual({
+      statusCode: 507,
+      code: 'INSUFFICIENT_STORAGE',
+      message: expect.stringMatching(/storage is full/),
+      requestId: 'r8',
+    });
+    expect(body.message).not.toMatch(/ENOSPC|SQLITE|extend file/);
+    expect(headers).toEqual({});
+    expect(unexpected).toBe(false);
+  });
+});
+
 describe('toErrorBody for a failed health check', () => {
   it('is 503 UNHEALTHY naming each part that is down, with every part in details', () => {
     const result = {

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AppError, ErrorDetail } from './app-error';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable';
+import { knownError } from './known-errors';
 
 /** The one error body every failure gets. */
 export interface ErrorBody {
@@ -78,13 +78,13 @@ function unhealthyParts(
 
 /**
  * Maps anything thrown to its status and body. Only AppErrors, Nest's own HTTP exceptions and the
- * client errors above expose their message; a database that cannot be reached is 503
- * DATABASE_UNAVAILABLE, whatever part of the code met it; everything else is a generic 500.
+ * client errors above expose their message; a database that cannot be reached (503
+ * DATABASE_UNAVAILABLE) and a full disk (507 INSUFFICIENT_STORAGE) are told as such, whatever part
+ * of the code met them (see knownError); everything else is a generic 500.
  */
 export function toErrorBody(error: unknown, requestId: string): ErrorAnswer {
-  if (!(error instanceof AppError) && isDatabaseUnavailable(error)) {
-    return toErrorBody(new DatabaseUnavailableError(), requestId);
-  }
+  const known = error instanceof AppError ? undefined : knownError(error);
+  if (known) return toErrorBody(known, requestId);
   if (error instanceof AppError) {
     const body: ErrorBody = {
       statusCode: error.status,
@@ -93,9 +93,9 @@ export function toErrorBody(error: unknown, requestId: string): ErrorAnswer {
       requestId,
     };
     if (error.details !== undefined) body.details = error.details;
-    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    const retryAfter = error.retryAfterSeconds;
     const headers: Record<string, string> =
-      typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
+      retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
     return { status: error.status, body, headers, unexpected: false };
   }
   const unhealthy = unhealthyParts(error);
