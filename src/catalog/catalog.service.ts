@@ -6,6 +6,7 @@ import { CatalogChanges } from './catalog-changes';
 import { toTrackView, type TrackView } from './catalog-track';
 import type { CatalogSummaryResponseDto } from './dto/catalog-summary-response.dto';
 import { CatalogImportsService } from './imports/catalog-imports.service';
+import { StarterCatalog } from './starter/starter-catalog';
 import { type CatalogCounts, CatalogStore } from './storage/catalog-store';
 
 /**
@@ -23,6 +24,7 @@ export class CatalogService implements OnModuleDestroy {
     private readonly imports: CatalogImportsService,
     private readonly changes: CatalogChanges,
     private readonly index: CatalogIndexStatus,
+    private readonly starter: StarterCatalog,
   ) {
     this.unsubscribe = changes.subscribe(() => {
       this.counts = undefined;
@@ -54,6 +56,7 @@ export class CatalogService implements OnModuleDestroy {
       sources: counts.sources,
       last_import: await this.imports.lastSucceeded(),
       moods: this.index.moods(),
+      starter: this.starter.status(),
     };
   }
 
