@@ -16,7 +16,7 @@ export class TracksListResponseDto {
 export class GenreSeedsResponseDto {
   /**
    * Every genre of the catalog's tracks, sorted (by UTF-16 code unit, as JavaScript sorts).
-   * @example ["album rock", "big room", "dance pop", "edm", "electro house"]
+   * @example ["album rock", "big room", "classic rock", "dance pop", "edm"]
    */
   genres!: string[];
 }
