@@ -310,14 +310,23 @@ describe('Spotify lookups answered from the catalog (/api/v1, TidyTuesday sample
       });
     });
 
-    it('is 404 ARTIST_NOT_FOUND for an artist the catalog lacks, 400 for a blank one', async () => {
+    it('is 404 ARTIST_NOT_FOUND for an artist the catalog lacks, 400 for a blank or overlong one', async () => {
       const missing = await http()
         .get('/api/v1/artists/Nobody%20Anyone%20Knows/related-artists')
         .expect(404);
       expectErrorBody(missing.body, 404, 'ARTIST_NOT_FOUND');
-      const blank = await http().get('/api/v1/artists/%20/related-artists').expect(400);
-      expectErrorBody(blank.body, 400, 'VALIDATION_FAILED');
-      expect(blank.body.details).toEqual([{ path: 'id', message: expect.any(String) }]);
+      // A long name in a script URL-encoding makes long is still read, and answered.
+      const japanese = await http()
+        .get(
+          `/api/v1/artists/${encodeURIComponent('存在しない長い名前のアーティストです')}/related-artists`,
+        )
+        .expect(404);
+      expectErrorBody(japanese.body, 404, 'ARTIST_NOT_FOUND');
+      for (const ref of ['%20', 'x'.repeat(201)]) {
+        const bad = await http().get(`/api/v1/artists/${ref}/related-artists`).expect(400);
+        expectErrorBody(bad.body, 400, 'VALIDATION_FAILED');
+        expect(bad.body.details).toEqual([{ path: 'id', message: expect.any(String) }]);
+      }
     });
   });
 });

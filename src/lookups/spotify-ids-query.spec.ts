@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { ValidationFailedError } from '../common/errors';
 import { parseIdsQuery, parseTrackIdParameter } from './spotify-ids-query';
 
 const ID = '6f807x0ima9a1j3VPbc7VN';
@@ -55,6 +57,30 @@ describe('parseIdsQuery', () => {
     expect(problems(() => parseIdsQuery({ ids: ID, idz: ID }, 100))).toEqual([
       { path: 'idz', message: 'is not a known parameter (did you mean ids?)' },
     ]);
+  });
+});
+
+describe('parseIdsQuery on anything a query string can hold', () => {
+  it('answers ids or a 400, never another error', () => {
+    const part = fc.oneof(fc.string(), fc.constantFrom(ID, `spotify:track:${OTHER}`, ',', ''));
+    const value = fc.oneof(
+      fc.array(part, { maxLength: 120 }).map((parts) => parts.join(',')),
+      fc.array(fc.string(), { maxLength: 5 }),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value), value, (raw, ids) => {
+        try {
+          const read = parseIdsQuery({ ...raw, ids }, 100);
+          expect(read.length).toBeGreaterThan(0);
+          expect(read.length).toBeLessThanOrEqual(100);
+          for (const id of read) expect(id).toMatch(/^[0-9A-Za-z]{22}$/);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationFailedError);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
