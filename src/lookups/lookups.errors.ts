@@ -1,12 +1,5 @@
 import { NotFoundError } from '../common/errors';
 
-/** 404: the catalog holds no track with this id. */
-export class TrackNotFoundError extends NotFoundError {
-  constructor(id: string) {
-    super(`No track ${id} in the catalog`, 'TRACK_NOT_FOUND');
-  }
-}
-
 /** 404: the catalog credits no track to an artist of this id or name. */
 export class ArtistNotFoundError extends NotFoundError {
   constructor(idOrName: string) {

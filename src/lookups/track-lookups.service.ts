@@ -5,7 +5,7 @@ import { SPOTIFY_API, type TrackView } from '../catalog/catalog-track';
 import { AUDIO_FEATURES } from '../common/tracks/audio-features';
 import { loadedIndex } from './catalog-ready';
 import type { AudioFeaturesObjectDto } from './dto/audio-features-response.dto';
-import { TrackNotFoundError } from './lookups.errors';
+import { TrackNotFoundError } from '../catalog/catalog.errors';
 
 /**
  * Spotify's closed track lookups, answered from the in-memory catalog index: audio features and
