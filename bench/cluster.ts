@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
     MOOD_DATASET_URL: '',
+    CATALOG_STARTER_URL: '',
     MOOD_TRAIN_ON_START: 'true',
     MOOD_MAX_EPOCHS: '5',
     MOOD_PATIENCE: '5',

@@ -139,6 +139,7 @@ async function startService(label: string, checkout: string): Promise<Service> {
       LOG_LEVEL: 'warn',
       MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
       MOOD_DATASET_URL: '',
+      CATALOG_STARTER_URL: '',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -6,6 +6,7 @@ import { CommonModule } from './common/common.module';
 import { appConfig, databaseConfig, type Environment, EnvironmentModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { SpotifyLookupsModule } from './lookups/lookups.module';
 import { MoodModule } from './mood/mood.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
 import { SimilarityModule } from './similarity/similarity.module';
@@ -32,6 +33,7 @@ export class AppModule {
         TrendsModule,
         CatalogApiModule,
         RecommendationsModule,
+        SpotifyLookupsModule,
       ],
     };
   }

@@ -26,8 +26,10 @@ export function createHttpAdapter(environment: Environment): FastifyAdapter {
     requestIdHeader: false,
     // Nest logs one line per request itself (registerRequestLogging).
     logger: false,
-    // `/api/v1/metrics/` is `/api/v1/metrics`, as it was before the move to Fastify.
-    routerOptions: { ignoreTrailingSlash: true },
+    // `/api/v1/metrics/` is `/api/v1/metrics`, as it was before the move to Fastify. A path
+    // parameter may be an artist's name, URL-encoded (up to 9 bytes a character): Fastify's default
+    // of 100 characters would refuse a 12-letter name in Japanese before any handler saw it.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // A client that trickles its headers or body (slowloris) is answered 408 and cut off. Node
     // checks these timeouts on an interval: often enough that they hold to about a second.
     http: {

@@ -477,7 +477,14 @@ async function startService(
     ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')],
     {
       cwd: root,
-      env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'log', NO_COLOR: '1' },
+      env: {
+        ...process.env,
+        CATALOG_STARTER_URL: '',
+        ...env,
+        PORT: '0',
+        LOG_LEVEL: 'log',
+        NO_COLOR: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

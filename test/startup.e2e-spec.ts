@@ -34,6 +34,8 @@ describe('starting the built service with a wrong setting', () => {
         PATH: process.env.PATH,
         NODE_PATH: join(ROOT, 'node_modules'),
         DATA_DIR: join(outDir, 'data'),
+        CATALOG_STARTER_URL: '',
+        MOOD_DATASET_URL: '',
         PORT: 'eighty',
         DB_LOGGING: 'yes',
       },

@@ -102,6 +102,7 @@ async function main() {
     MOOD_DATASET_URL: '',
     MOOD_TRAIN_ON_START: 'true',
     CATALOG_HARVEST: 'false',
+    CATALOG_STARTER_URL: '',
   };
   const service = { pid: 0, kill: () => undefined as unknown };
   try {

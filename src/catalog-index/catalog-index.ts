@@ -106,6 +106,7 @@ export class CatalogIndex {
   readonly sd = new Float64Array(COLUMN_COUNT).fill(1);
   private tree?: FeatureTree;
   private treeSize = 0;
+  private changes = 0;
 
   private constructor(private readonly options: CatalogIndexOptions) {
     this.grow(INITIAL_CAPACITY);
@@ -155,6 +156,7 @@ export class CatalogIndex {
   /** Adds new tracks and replaces known ones, in place (a change notice's upserted tracks). */
   upsert(records: Iterable<CatalogTrackRecord>): void {
     for (const record of records) {
+      this.changes++;
       const slot = this.write(record);
       if (slot < this.treeSize) this.tree!.widen(slot, this.values, this.genresOf(slot));
     }
@@ -171,6 +173,7 @@ export class CatalogIndex {
       this.live[slot] = 0;
       this.liveTracks--;
       if (slot < this.treeSize) this.tree!.removeLive(slot);
+      this.changes++;
       removed++;
     }
     return removed;
@@ -215,6 +218,14 @@ export class CatalogIndex {
 
   moodLabels(): readonly string[] {
     return this.moodLabelNames;
+  }
+
+  /**
+   * Counts the in-place changes of the tracks (upsert, remove; not moods), so that what is derived
+   * from them can be cached for one index and version.
+   */
+  get version(): number {
+    return this.changes;
   }
 
   /** Live tracks. */
@@ -297,6 +308,11 @@ export class CatalogIndex {
 
   get genreDictionarySize(): number {
     return this.vocabulary.genres.size;
+  }
+
+  /** Artist ids run from 0 to this (some without live tracks any more). */
+  get artistDictionarySize(): number {
+    return this.vocabulary.artists.size;
   }
 
   /** Live tracks carrying a genre. */

@@ -3,6 +3,7 @@ import { CatalogIndexModule } from '../catalog-index/catalog-index.module';
 import { CatalogController } from './catalog.controller';
 import { CatalogModule } from './catalog.module';
 import { CatalogService } from './catalog.service';
+import { StarterCatalogModule } from './starter/starter-catalog.module';
 
 /**
  * The catalog's routes. GET /catalog shows how far this instance's in-memory index is in predicting
@@ -11,7 +12,7 @@ import { CatalogService } from './catalog.service';
  * routes sit in a module of their own above both.
  */
 @Module({
-  imports: [CatalogModule, CatalogIndexModule],
+  imports: [CatalogModule, CatalogIndexModule, StarterCatalogModule],
   controllers: [CatalogController],
   providers: [CatalogService],
 })

@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { CatalogFormat } from './formats/catalog-formats';
 
 export type CatalogImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type CatalogImportOrigin = 'api' | 'cli';
+/** Who started an import: the HTTP route, the CLI, or the starter catalog on a first start. */
+export type CatalogImportOrigin = 'api' | 'cli' | 'starter';
 
 /** A row the import skipped: its 1-based line (a CSV header is line 1) and why. */
 export interface SkippedLine {

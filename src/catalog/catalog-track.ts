@@ -32,8 +32,8 @@ export interface CatalogTrackRecord {
   features: CatalogFeatures;
 }
 
-const SPOTIFY_API = 'https://api.spotify.com/v1';
-const SPOTIFY_OPEN = 'https://open.spotify.com';
+export const SPOTIFY_API = 'https://api.spotify.com/v1';
+export const SPOTIFY_OPEN = 'https://open.spotify.com';
 
 /** Spotify's simplified track, plus `genres` and `features`: the one track view of every answer. */
 export interface TrackView {

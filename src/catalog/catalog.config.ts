@@ -1,5 +1,6 @@
 import type { ConfigType } from '@nestjs/config';
 import bytes from 'bytes';
+import { join } from 'node:path';
 import { configNamespace } from '../config/config-namespace';
 
 /** Catalog settings: imports, harvest, and how the service learns of other processes' imports. */
@@ -20,6 +21,11 @@ export const catalogConfig = configNamespace('catalog', (environment) => ({
   /** Harvested tracks are written in batches of at most this many, at most this often. */
   harvestBatchSize: environment.CATALOG_HARVEST_BATCH_SIZE,
   harvestFlushMs: environment.CATALOG_HARVEST_FLUSH_MS,
+  /** Imported once where the catalog is empty at start-up; empty: never (see StarterCatalog). */
+  starterUrl: environment.CATALOG_STARTER_URL,
+  starterSha256: environment.CATALOG_STARTER_SHA256,
+  /** Where the starter file is downloaded to (with a suffix per instance), removed once imported. */
+  starterDownloadPath: join(environment.DATA_DIR, 'starter-catalog'),
 }));
 
 export type CatalogConfig = ConfigType<typeof catalogConfig>;

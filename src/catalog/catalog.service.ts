@@ -1,11 +1,12 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { CatalogIndexStatus } from '../catalog-index/catalog-index-status';
-import { NotFoundError } from '../common/errors';
 import { AUDIO_FEATURES } from '../common/tracks';
 import { CatalogChanges } from './catalog-changes';
+import { TrackNotFoundError } from './catalog.errors';
 import { toTrackView, type TrackView } from './catalog-track';
 import type { CatalogSummaryResponseDto } from './dto/catalog-summary-response.dto';
 import { CatalogImportsService } from './imports/catalog-imports.service';
+import { StarterCatalog } from './starter/starter-catalog';
 import { type CatalogCounts, CatalogStore } from './storage/catalog-store';
 
 /**
@@ -23,6 +24,7 @@ export class CatalogService implements OnModuleDestroy {
     private readonly imports: CatalogImportsService,
     private readonly changes: CatalogChanges,
     private readonly index: CatalogIndexStatus,
+    private readonly starter: StarterCatalog,
   ) {
     this.unsubscribe = changes.subscribe(() => {
       this.counts = undefined;
@@ -54,18 +56,19 @@ export class CatalogService implements OnModuleDestroy {
       sources: counts.sources,
       last_import: await this.imports.lastSucceeded(),
       moods: this.index.moods(),
+      starter: this.starter.status(),
     };
   }
 
   async track(id: string): Promise<TrackView> {
     const track = await this.store.findById(id);
-    if (!track) throw new NotFoundError(`No track ${id} in the catalog`, 'TRACK_NOT_FOUND');
+    if (!track) throw new TrackNotFoundError(id);
     return toTrackView(track);
   }
 
   async delete(id: string): Promise<void> {
     if (!(await this.store.delete(id))) {
-      throw new NotFoundError(`No track ${id} in the catalog`, 'TRACK_NOT_FOUND');
+      throw new TrackNotFoundError(id);
     }
     this.changes.publish({ type: 'removed', ids: [id] });
   }

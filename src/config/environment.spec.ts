@@ -78,15 +78,18 @@ describe('validateEnvironment', () => {
     expect(environment).not.toHaveProperty('PATH');
   });
 
-  it('reads an empty setting as unset, except an empty MOOD_DATASET_URL (never download)', () => {
+  it('reads an empty setting as unset, except an empty download URL (never download)', () => {
     const environment = validateEnvironment({
       PORT: '',
       MOOD_MAX_EPOCHS: '',
       MOOD_DATASET_URL: '',
+      CATALOG_STARTER_URL: '',
     });
     expect(environment.PORT).toBe(3000);
     expect(environment.MOOD_MAX_EPOCHS).toBe(300);
     expect(environment.MOOD_DATASET_URL).toBe('');
+    expect(environment.CATALOG_STARTER_URL).toBe('');
+    expect(validateEnvironment({}).CATALOG_STARTER_URL).toMatch(/^https:\/\/.+spotify_songs\.csv$/);
   });
 
   it('reads MOOD_TRAINING_TIMEOUT as a duration in milliseconds, a bare number as seconds', () => {

@@ -263,6 +263,22 @@ export class Environment {
   CATALOG_HARVEST_FLUSH_MS: number = 1000;
 
   /**
+   * Where the catalog is empty at start-up, this file is imported once, in the background (the
+   * TidyTuesday sample: 32,833 rows, 28,356 tracks with their genres). Empty: never.
+   */
+  @Matches(/^$|^https?:\/\/.+/, { message: 'CATALOG_STARTER_URL must be empty or an http(s) URL' })
+  CATALOG_STARTER_URL: string =
+    'https://raw.githubusercontent.com/rfordatascience/tidytuesday/master/data/2020/2020-01-21/spotify_songs.csv';
+
+  /** The starter file must have this sha256, or it is not imported. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
+  @Matches(/^[0-9a-f]{64}$/, { message: 'CATALOG_STARTER_SHA256 must be 64 hex digits' })
+  CATALOG_STARTER_SHA256: string =
+    '9902920cfe4940f0914ebb6716801a42f7f19ac88fbd6693eaae7e2822b16845';
+
+  /**
    * Empty: one process does everything (jobs in process). Set: training runs are BullMQ jobs on this
    * Redis, and model and catalog changes reach every instance through its pub/sub.
    */
@@ -314,7 +330,10 @@ function crossSettingProblems(environment: Environment): string[] {
 type SettingName = keyof Environment;
 const SETTINGS = Object.keys(new Environment()) as SettingName[];
 /** An empty value means "unset" (the default), except where empty has its own meaning. */
-const EMPTY_IS_A_VALUE: ReadonlySet<SettingName> = new Set<SettingName>(['MOOD_DATASET_URL']);
+const EMPTY_IS_A_VALUE: ReadonlySet<SettingName> = new Set<SettingName>([
+  'MOOD_DATASET_URL',
+  'CATALOG_STARTER_URL',
+]);
 
 export class InvalidEnvironmentError extends Error {
   override readonly name = 'InvalidEnvironmentError';

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultDataset, sha256Of } from './default-dataset';
+import { sha256Of } from '../common/downloads/checked-download';
+import { DefaultDataset } from './default-dataset';
 import type { MoodConfig } from './mood.config';
 
 describe('DefaultDataset', () => {

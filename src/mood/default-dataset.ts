@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { downloadChecked, DownloadError } from '../common/downloads/checked-download';
 import { AppError, ServiceUnavailableError } from '../common/errors';
 import { type MoodConfig, moodConfig } from './mood.config';
 
@@ -12,13 +11,9 @@ export interface DatasetFile {
   path: string;
 }
 
-export const sha256Of = (bytes: Uint8Array | string): string =>
-  createHash('sha256').update(bytes).digest('hex');
-
 /**
  * The default labelled dataset: read from MOOD_DATASET_PATH; where absent, downloaded once from
- * MOOD_DATASET_URL, checked against MOOD_DATASET_SHA256 and cached at that path (as scikit-learn's
- * and torchvision's dataset fetchers do). A file already on disk is the operator's and is used as is.
+ * MOOD_DATASET_URL, checked against MOOD_DATASET_SHA256 and cached at that path (downloadChecked). A file already on disk is the operator's and is used as is.
  */
 @Injectable()
 export class DefaultDataset {
@@ -59,28 +54,21 @@ export class DefaultDataset {
       );
     }
     this.logger.log(`Downloading the default mood dataset from ${url}`);
-    let bytes: Uint8Array;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      bytes = new Uint8Array(await response.arrayBuffer());
+      await downloadChecked({
+        url,
+        sha256: expected,
+        to: path,
+        what: 'the default mood dataset',
+        timeoutMs: 60_000,
+      });
     } catch (error) {
+      if (!(error instanceof DownloadError)) throw error;
       throw new ServiceUnavailableError(
-        `The default mood dataset could not be downloaded from ${url}: ${(error as Error).message}`,
-        'DATASET_UNAVAILABLE',
+        error.message,
+        error.reason === 'checksum' ? 'DATASET_CHECKSUM_MISMATCH' : 'DATASET_UNAVAILABLE',
       );
     }
-    const actual = sha256Of(bytes);
-    if (actual !== expected) {
-      throw new ServiceUnavailableError(
-        `The downloaded mood dataset has sha256 ${actual}, expected ${expected}; not cached`,
-        'DATASET_CHECKSUM_MISMATCH',
-      );
-    }
-    await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.download`;
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
-    this.logger.log(`Cached the default mood dataset at ${path} (sha256 ${actual})`);
+    this.logger.log(`Cached the default mood dataset at ${path} (sha256 ${expected})`);
   }
 }

@@ -70,6 +70,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'error',
     // Tests never download, and train only when they ask to.
     MOOD_DATASET_URL: '',
+    CATALOG_STARTER_URL: '',
     MOOD_TRAIN_ON_START: 'false',
     ...env,
     DATA_DIR: dataDir,

@@ -89,7 +89,15 @@ export function startService(
   const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), `cluster-${name}-`));
   const child = spawn(process.execPath, [worker ? WORKER : MAIN], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      // Nothing downloads during tests and benchmarks unless one asks for it.
+      CATALOG_STARTER_URL: '',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);

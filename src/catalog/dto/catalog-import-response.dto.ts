@@ -25,7 +25,7 @@ export class CatalogImportResponseDto {
   id!: string;
   /** queued → running → succeeded | failed @example "succeeded" */
   status!: CatalogImportStatus;
-  /** `api` or `cli` @example "cli" */
+  /** `api`, `cli`, or `starter` (the starter catalog of a first start) @example "cli" */
   origin!: CatalogImportOrigin;
   /** Recognised from the file's first line, or named with `format`. @example "tidytuesday" */
   format!: string | null;

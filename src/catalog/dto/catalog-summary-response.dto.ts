@@ -26,6 +26,25 @@ export class CatalogMoodsDto {
   updated_at!: string;
 }
 
+export class StarterCatalogDto {
+  /**
+   * `downloading` the file, `importing` it, `succeeded`, `failed` (offline, a checksum mismatch,
+   * a failed import), or `skipped` (another process imported meanwhile).
+   * @example "importing"
+   */
+  status!: 'downloading' | 'importing' | 'succeeded' | 'failed' | 'skipped';
+  /** CATALOG_STARTER_URL. @example "https://raw.githubusercontent.com/rfordatascience/tidytuesday/master/data/2020/2020-01-21/spotify_songs.csv" */
+  url!: string;
+  /** The import (GET /catalog/imports/{id}), once started. @example "0b7c1c7e-4f4c-4d4b-9f77-3f3c2b1a0d9e" */
+  import_id!: string | null;
+  /** Why it failed or was skipped. @example null */
+  error!: string | null;
+  /** STARTER_UNAVAILABLE, STARTER_CHECKSUM_MISMATCH, an import's error code… @example null */
+  error_code!: string | null;
+  /** @example "2026-12-06T08:00:00.000Z" */
+  updated_at!: string;
+}
+
 export class CatalogSummaryResponseDto {
   /** @example 20579 */
   tracks!: number;
@@ -47,4 +66,9 @@ export class CatalogSummaryResponseDto {
    * computed in the background by this instance after an import and after a model change.
    */
   moods!: CatalogMoodsDto;
+  /**
+   * The starter catalog this instance imports on a first start (CATALOG_STARTER_URL), while it runs
+   * and after; null where none was needed (the catalog held tracks at start-up, or the URL is empty).
+   */
+  starter!: StarterCatalogDto | null;
 }

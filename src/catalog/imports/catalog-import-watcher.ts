@@ -70,7 +70,8 @@ export class CatalogImportWatcher implements OnApplicationBootstrap, OnApplicati
           !this.known.has(row.id) &&
           row.finishedAt !== null &&
           row.finishedAt >= this.since &&
-          !(row.origin === 'api' && this.notices.transportName !== null) &&
+          // The service's own imports (not the CLI's) are announced on the notice transport.
+          !(row.origin !== 'cli' && this.notices.transportName !== null) &&
           (row.host !== hostname() || row.pid !== process.pid),
       );
       for (const row of foreign) this.known.add(row.id);

@@ -57,6 +57,12 @@ export class CatalogStore {
     }
   }
 
+  /** True while the catalog holds no track (one indexed row read, whatever its size). */
+  async isEmpty(): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM catalog_tracks LIMIT 1');
+    return rows.length === 0;
+  }
+
   /** The tracks of these ids that are in the catalog, with their genres, in id order. */
   async findByIds(ids: readonly string[]): Promise<CatalogTrackRecord[]> {
     const wanted = [...new Set(ids)].sort();
