@@ -143,7 +143,9 @@ function main(): void {
   mkdirSync(results, { recursive: true });
   const file = join(results, `recommendations-eval-${new Date().toISOString().slice(0, 10)}.json`);
   const report = {
-    command: ['npm run eval:recommendations', ...process.argv.slice(2)].join(' '),
+    command: ['npm run eval:recommendations', ...process.argv.slice(2)]
+      .join(' ')
+      .replace(' --', ' -- --'),
     protocol: {
       sample: SAMPLE,
       splitSeed: SPLIT_SEED,
