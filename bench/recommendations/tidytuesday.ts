@@ -17,9 +17,22 @@ export interface SamplePlaylist {
   trackIds: string[];
 }
 
+/**
+ * A track's place in one playlist, with the genre labels its rows there carry (a playlist found
+ * under two subgenres has rows with either): what a catalog imported from this file knows of it.
+ */
+export interface SampleMembership {
+  trackId: string;
+  playlistId: string;
+  /** The playlist_genre and playlist_subgenre values of the track's rows in that playlist. */
+  labels: string[];
+}
+
 export interface Sample {
+  /** The catalog records; a record's genres are the labels of every playlist it is in. */
   records: CatalogTrackRecord[];
   playlists: SamplePlaylist[];
+  memberships: SampleMembership[];
 }
 
 type Row = Record<string, string>;
@@ -30,6 +43,7 @@ export function loadTidyTuesday(path: string): Sample {
     text === undefined || text === '' || text === 'NA' ? null : Number(text);
   const records = new Map<string, CatalogTrackRecord>();
   const playlists = new Map<string, SamplePlaylist>();
+  const memberships = new Map<string, SampleMembership>();
   for (const row of rows) {
     let record = records.get(row.track_id);
     if (!record) {
@@ -56,6 +70,15 @@ export function loadTidyTuesday(path: string): Sample {
     for (const genre of [row.playlist_genre, row.playlist_subgenre]) {
       if (genre && !record.genres.includes(genre)) record.genres.push(genre);
     }
+    const key = `${row.track_id} ${row.playlist_id}`;
+    let membership = memberships.get(key);
+    if (!membership) {
+      membership = { trackId: row.track_id, playlistId: row.playlist_id, labels: [] };
+      memberships.set(key, membership);
+    }
+    for (const genre of [row.playlist_genre, row.playlist_subgenre]) {
+      if (genre && !membership.labels.includes(genre)) membership.labels.push(genre);
+    }
     let playlist = playlists.get(row.playlist_id);
     if (!playlist) {
       playlist = {
@@ -70,5 +93,9 @@ export function loadTidyTuesday(path: string): Sample {
     if (!playlist.trackIds.includes(row.track_id)) playlist.trackIds.push(row.track_id);
   }
   for (const record of records.values()) record.genres.sort();
-  return { records: [...records.values()], playlists: [...playlists.values()] };
+  return {
+    records: [...records.values()],
+    playlists: [...playlists.values()],
+    memberships: [...memberships.values()],
+  };
 }
