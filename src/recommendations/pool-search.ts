@@ -179,8 +179,9 @@ export const treeSearch: PoolSearch = (plan, limits) => {
     if (bound < best.threshold) break;
     const node = open.pop();
     if (tree.left[node] < 0) {
+      const bonusCap = plan.bounds.bonusBound(node);
       for (let slot = tree.start[node]; slot < tree.end[node]; slot++)
-        if (live[slot]) best.offer(slot);
+        if (live[slot]) best.offer(slot, bonusCap);
       continue;
     }
     for (const child of [tree.left[node], tree.right[node]]) {
