@@ -117,6 +117,9 @@ function memoryInUse(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
+/** Each column's known values among the sample's tracks, sorted (for quantile). */
+const sortedColumns = new WeakMap<CatalogIndex, Map<IndexColumn, number[]>>();
+
 /** A value of the column at a random quantile of the catalog (from the sample's tracks). */
 function quantile(
   index: CatalogIndex,
@@ -124,14 +127,22 @@ function quantile(
   share: number,
   sampleSize: number,
 ): number {
-  const c = INDEX_COLUMNS.indexOf(column);
-  const { values } = index.columns();
-  const known: number[] = [];
-  for (let slot = 0; slot < sampleSize; slot++) {
-    const v = values[slot * COLUMN_COUNT + c];
-    if (v === v) known.push(v);
+  if (!sortedColumns.has(index)) sortedColumns.set(index, new Map());
+  const columns = sortedColumns.get(index)!;
+  if (!columns.has(column)) {
+    const c = INDEX_COLUMNS.indexOf(column);
+    const { values } = index.columns();
+    const known: number[] = [];
+    for (let slot = 0; slot < sampleSize; slot++) {
+      const v = values[slot * COLUMN_COUNT + c];
+      if (v === v) known.push(v);
+    }
+    columns.set(
+      column,
+      known.sort((a, b) => a - b),
+    );
   }
-  known.sort((a, b) => a - b);
+  const known = columns.get(column)!;
   return known[Math.floor(share * (known.length - 1))];
 }
 

@@ -131,7 +131,7 @@ function toRequest(
 }
 
 describe('NodeBounds (against ScoringTerms on the real tree)', () => {
-  it("bounds every track's score under every node, whatever the threshold; a capped score is exact where it counts", () => {
+  it("bounds every track's score under every node, whatever the threshold; a capped score is exact, and no track skipped, where it counts", () => {
     fc.assert(
       fc.property(
         catalogArbitrary,
@@ -151,12 +151,22 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
             const best = finite.length > 0 ? finite[finite.length - 1] : 0;
             const thresholds = [-Infinity, finite[finite.length >> 1] ?? 0, best, best + 1e-6];
             const cap = plan.bounds.bonusBound(node);
+            const cost = plan.bounds.cost;
+            const near = new Int32Array(cost.points);
+            const known = (tree!.missing[node] & cost.columnMask) === 0;
             for (const threshold of thresholds) {
               const bound = plan.bounds.bound(node, threshold);
+              const limit = cost.costLimit(cap, threshold);
+              cost.nodeLeast(tree!, node, limit, near);
               slots.forEach((slot, i) => {
                 const score = scores[i];
                 if (score >= threshold && !(bound >= score))
                   problems.push(`node ${node} bound ${bound} < score ${score} (≥ ${threshold})`);
+                // What lets a leaf skip a track unscored: a filter, or its cost to the points
+                // near the node.
+                const counts = score > -Infinity && score >= threshold;
+                if (counts && !cost.mayReach(slot, limit, near, cost.nearCount, known))
+                  problems.push(`slot ${slot} (score ${score}) skipped at threshold ${threshold}`);
                 // The early exit a leaf's bonus bound allows: the full score wherever it reaches
                 // the threshold; below it, the full score or -Infinity.
                 const capped = plan.terms.score(slot, threshold, cap);

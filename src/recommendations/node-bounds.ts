@@ -1,13 +1,15 @@
 import { type CatalogIndex, COLUMN_COUNT, POPULARITY_COLUMN } from '../catalog-index/catalog-index';
 import type { FeatureTree } from '../catalog-index/structures/feature-tree';
-import { leastTermOf, type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
+import { CostBounds } from './cost-bounds';
+import { type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
 
 /**
  * Upper bounds of a request's scores over the tracks under a node of the index's tree: what lets
- * the tree search skip most of the catalog and stay exact. Each part of a score is bounded from the
- * node's own bounds (per column its value range and whether a value is missing, its genres, its
- * highest mood probabilities, its highest popularity) and, for the artist and album bonuses, from
- * whether the node holds a track of a seed's artist or album.
+ * the tree search skip most of the catalog and stay exact. The bonuses are bounded from the node's
+ * own bounds (its genres, its highest mood probabilities, its highest popularity) and, for the
+ * artist and album bonuses, from whether the node holds a track of a seed's artist or album; the
+ * cost (closeness and targets) from its value range per column and whether a value is missing
+ * (CostBounds).
  */
 export class NodeBounds {
   private readonly tree: FeatureTree | undefined;
@@ -18,6 +20,8 @@ export class NodeBounds {
    */
   private readonly artistMarks = new Set<number>();
   private readonly albumMarks = new Set<number>();
+  /** Bounds of the cost part of a score (closeness and targets), for nodes and single tracks. */
+  readonly cost: CostBounds;
 
   constructor(
     private readonly terms: ScoringTerms,
@@ -26,6 +30,7 @@ export class NodeBounds {
   ) {
     const { tree, treeSize } = index.columns();
     this.tree = tree;
+    this.cost = new CostBounds(terms);
     if (!tree) return;
     const mark = (marks: Set<number>, slot: number) => {
       if (slot < treeSize) for (const node of tree.pathTo(slot)) marks.add(node);
@@ -57,28 +62,11 @@ export class NodeBounds {
       )
         return -Infinity;
     }
-    const missing = tree.missing[node];
-    let target = 0;
-    for (let t = 0; t < terms.targetColumns.length; t++) {
-      const c = terms.targetColumns[t];
-      target += leastTermOf(
-        lo[box + c],
-        hi[box + c],
-        (missing & (1 << c)) !== 0,
-        terms.targetValues[t],
-        terms.targetUnknownCost[t],
-        terms.mean[c],
-        1,
-        terms.inverseVariance[c],
-      );
-    }
-    let rest = this.bonusBound(node) - terms.targetScale * target;
-    rest += SLACK * (1 + Math.abs(rest));
-    if (terms.pointCount === 0) return rest < threshold ? -Infinity : rest;
-    const limit = terms.closenessLimit(rest, threshold);
+    const bonus = this.bonusBound(node);
+    const limit = this.cost.costLimit(bonus, threshold);
     if (limit < 0) return -Infinity;
-    const near = terms.nearestWithin(-1, limit, node);
-    return near === Infinity ? -Infinity : rest - terms.nearestWeight * near;
+    const least = this.cost.nodeLeast(tree, node, limit);
+    return least === Infinity ? -Infinity : this.cost.scoreBound(bonus, least);
   }
 
   /** An upper bound of the bonuses of the node's tracks (as ScoringTerms adds them up). */

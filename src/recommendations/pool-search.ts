@@ -163,8 +163,10 @@ export class BestCandidates {
 /**
  * Branch and bound over the index's k-d tree: nodes are opened best bound first, and the search stops
  * when no unopened node can beat the pool's worst track. Tracks added since the build (the tail) are
- * scored first, one by one. Exact: a node is only skipped when its bound is strictly below the
- * pool's worst score, and bounds hold for every track under a node.
+ * scored first, one by one. In a leaf, a track is only scored when a lower bound of its cost to the
+ * seed points still near the leaf lets it reach the pool's worst score (CostBounds). Exact: a node
+ * or a track is only skipped when its bound is strictly below the pool's worst score, and bounds
+ * hold for every track under a node.
  */
 export const treeSearch: PoolSearch = (plan, limits) => {
   const best = new BestCandidates(plan, limits);
@@ -172,20 +174,30 @@ export const treeSearch: PoolSearch = (plan, limits) => {
   for (let slot = treeSize; slot < slotCount; slot++) if (live[slot]) best.offer(slot);
   if (!tree || treeSize === 0) return best.sorted();
 
+  const bounds = plan.bounds;
+  const cost = bounds.cost;
+  const near = new Int32Array(cost.points);
   const open = new NodeQueue();
-  open.push(0, plan.bounds.bound(0));
+  open.push(0, bounds.bound(0));
   while (open.length > 0) {
     const bound = open.topBound();
     if (bound < best.threshold) break;
     const node = open.pop();
     if (tree.left[node] < 0) {
-      const bonusCap = plan.bounds.bonusBound(node);
-      for (let slot = tree.start[node]; slot < tree.end[node]; slot++)
-        if (live[slot]) best.offer(slot, bonusCap);
+      const bonusCap = bounds.bonusBound(node);
+      let limit = cost.costLimit(bonusCap, best.threshold);
+      if (cost.nodeLeast(tree, node, limit, near) === Infinity) continue;
+      const count = cost.nearCount;
+      const known = (tree.missing[node] & cost.columnMask) === 0;
+      for (let slot = tree.start[node]; slot < tree.end[node]; slot++) {
+        if (!live[slot] || !cost.mayReach(slot, limit, near, count, known)) continue;
+        best.offer(slot, bonusCap);
+        limit = cost.costLimit(bonusCap, best.threshold);
+      }
       continue;
     }
     for (const child of [tree.left[node], tree.right[node]]) {
-      const childBound = plan.bounds.bound(child, best.threshold);
+      const childBound = bounds.bound(child, best.threshold);
       if (childBound > -Infinity && childBound >= best.threshold) open.push(child, childBound);
     }
   }
