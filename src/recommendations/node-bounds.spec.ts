@@ -142,6 +142,10 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
           const { plan } = compilePlan(index, toRequest(index, drawn), weights);
           const { tree, live } = index.columns();
           const problems: string[] = [];
+          const parent = new Int32Array(tree!.nodeCount).fill(-1);
+          for (let node = 0; node < tree!.nodeCount; node++) {
+            if (tree!.left[node] >= 0) parent[tree!.left[node]] = parent[tree!.right[node]] = node;
+          }
           for (let node = 0; node < tree!.nodeCount; node++) {
             const slots: number[] = [];
             for (let slot = tree!.start[node]; slot < tree!.end[node]; slot++)
@@ -152,12 +156,16 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
             const thresholds = [-Infinity, finite[finite.length >> 1] ?? 0, best, best + 1e-6];
             const cap = plan.bounds.bonusBound(node);
             const cost = plan.bounds.cost;
-            const near = new Int32Array(cost.points);
-            const known = (tree!.missing[node] & cost.columnMask) === 0;
             for (const threshold of thresholds) {
-              const bound = plan.bounds.bound(node, threshold);
+              // As the search bounds a node: only with the seed points near its parent.
+              let near = cost.allPoints;
+              if (parent[node] >= 0) {
+                plan.bounds.bound(parent[node], threshold);
+                near = cost.nearMask;
+              }
+              const bound = plan.bounds.bound(node, threshold, near);
               const limit = cost.costLimit(cap, threshold);
-              cost.nodeLeast(tree!, node, limit, near);
+              const opened = cost.openLeaf(tree!, node, limit, near);
               slots.forEach((slot, i) => {
                 const score = scores[i];
                 if (score >= threshold && !(bound >= score))
@@ -165,7 +173,7 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
                 // What lets a leaf skip a track unscored: a filter, or its cost to the points
                 // near the node.
                 const counts = score > -Infinity && score >= threshold;
-                if (counts && !cost.mayReach(slot, limit, near, cost.nearCount, known))
+                if (counts && !(opened && cost.mayReach(slot, limit)))
                   problems.push(`slot ${slot} (score ${score}) skipped at threshold ${threshold}`);
                 // The early exit a leaf's bonus bound allows: the full score wherever it reaches
                 // the threshold; below it, the full score or -Infinity.

@@ -45,8 +45,12 @@ export class NodeBounds {
     }
   }
 
-  /** An upper bound of score() over the node's live tracks; -Infinity when none can pass or reach `threshold`. */
-  bound(node: number, threshold = -Infinity): number {
+  /**
+   * An upper bound of score() over the node's live tracks; -Infinity when none can pass or reach
+   * `threshold`. `near`: a mask of seed points that holds every point near the node (its parent's
+   * near points); the node's own are left in `cost.nearMask`.
+   */
+  bound(node: number, threshold = -Infinity, near = this.cost.allPoints): number {
     const terms = this.terms;
     const tree = this.tree!;
     if (tree.liveCount[node] <= 0) return -Infinity;
@@ -65,7 +69,7 @@ export class NodeBounds {
     const bonus = this.bonusBound(node);
     const limit = this.cost.costLimit(bonus, threshold);
     if (limit < 0) return -Infinity;
-    const least = this.cost.nodeLeast(tree, node, limit);
+    const least = this.cost.nodeLeast(tree, node, limit, near);
     return least === Infinity ? -Infinity : this.cost.scoreBound(bonus, least);
   }
 
@@ -74,24 +78,27 @@ export class NodeBounds {
     const terms = this.terms;
     const tree = this.tree!;
     let genre = 0;
-    if (tree.genreOverflow[node]) genre = 1;
-    else {
-      const words = tree.genreWords;
-      for (let i = 0; i < terms.seedGenres.length; i++) {
-        const g = terms.seedGenres[i];
-        if (tree.genreBits[node * words + (g >>> 5)] & (1 << (g & 31)))
-          genre += terms.genreWeight[g];
+    if (terms.genreBonus !== 0) {
+      if (tree.genreOverflow[node]) genre = 1;
+      else {
+        const words = tree.genreWords;
+        for (let i = 0; i < terms.seedGenres.length; i++) {
+          const g = terms.seedGenres[i];
+          if (tree.genreBits[node * words + (g >>> 5)] & (1 << (g & 31)))
+            genre += terms.genreWeight[g];
+        }
+        genre = Math.min(1, genre);
       }
-      genre = Math.min(1, genre);
     }
-    const popularity = tree.hi[node * COLUMN_COUNT + POPULARITY_COLUMN];
+    const popularity =
+      terms.popularityBonus !== 0 ? tree.hi[node * COLUMN_COUNT + POPULARITY_COLUMN] : NaN;
     const mood =
       terms.moodBonus !== 0 && terms.moodLabel < tree.moodLabels
         ? tree.moodMax(node, terms.moodLabel)
         : 0;
     const bonuses =
-      terms.artistBonus * (this.artistMarks.has(node) ? 1 : 0) +
-      terms.albumBonus * (this.albumMarks.has(node) ? 1 : 0) +
+      (this.artistMarks.size > 0 && this.artistMarks.has(node) ? terms.artistBonus : 0) +
+      (this.albumMarks.size > 0 && this.albumMarks.has(node) ? terms.albumBonus : 0) +
       terms.genreBonus * genre +
       terms.moodBonus * mood +
       terms.popularityBonus * (popularity >= 0 ? popularity / 100 : 0);

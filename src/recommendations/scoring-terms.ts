@@ -203,20 +203,22 @@ export class ScoringTerms {
 
   /** Similarity of two catalog tracks in 0…1: exp(−closeness cost), on the same columns and weights. */
   similarity(a: number, b: number): number {
+    const values = this.values;
     let cost = 0;
-    this.columns.forEach((c, k) => {
-      const other = this.values[b * COLUMN_COUNT + c];
+    for (let k = 0; k < this.columns.length; k++) {
+      const c = this.columns[k];
+      const other = values[b * COLUMN_COUNT + c];
       const unknownCost =
         this.columnWeight[k] * (other === other ? this.unknownPenalty(c, other) : 2);
       cost += termOf(
-        this.values[a * COLUMN_COUNT + c],
+        values[a * COLUMN_COUNT + c],
         other,
         unknownCost,
         this.columnMean[k],
         this.columnWeight[k],
         this.scaledWeight[k],
       );
-    });
+    }
     return Math.exp(-cost);
   }
 
