@@ -5,21 +5,21 @@ import { type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
 
 /**
  * Upper bounds of a request's scores over the tracks under a node of the index's tree: what lets
- * the tree search skip most of the catalog and stay exact. The bonuses are bounded from the node's
- * own bounds (its genres, its highest mood probabilities, its highest popularity) and, for the
- * artist and album bonuses, from whether the node holds a track of a seed's artist or album; the
- * cost (closeness and targets) from its value range per column and whether a value is missing
- * (CostBounds).
+ * the tree search skip most of the catalog and stay exact. The tracks that share an artist or an
+ * album with a seed (the affinity tracks, which the artist and album bonuses go to) are few and
+ * known from the postings: the search scores them first, one by one, and the bounds leave them out,
+ * so that the bonuses of a few tracks do not loosen the bounds of every node on their paths. The
+ * other bonuses are bounded from the node's own bounds (its genres, its highest mood
+ * probabilities, its highest popularity), the cost (closeness and targets) from its value range per
+ * column and whether a value is missing (CostBounds).
  */
 export class NodeBounds {
   private readonly tree: FeatureTree | undefined;
-  /**
-   * Tree nodes holding a track of an affinity artist / album. Sets of the few marked nodes rather
-   * than an array over all nodes: a request allocates little, so it adds little work for the
-   * garbage collector.
-   */
-  private readonly artistMarks = new Set<number>();
-  private readonly albumMarks = new Set<number>();
+  /** The affinity tracks in the tree, ascending. */
+  readonly affinitySlots: Int32Array;
+  /** The same as a set, and the leaves holding one: a leaf's scan skips them. */
+  private readonly affinity: Set<number>;
+  private readonly affinityLeaves = new Set<number>();
   /** Bounds of the cost part of a score (closeness and targets), for nodes and single tracks. */
   readonly cost: CostBounds;
 
@@ -31,22 +31,29 @@ export class NodeBounds {
     const { tree, treeSize } = index.columns();
     this.tree = tree;
     this.cost = new CostBounds(terms);
+    const slots: number[] = [];
+    if (terms.artistBonus !== 0)
+      for (const artist of spec.affinityArtists) slots.push(...index.tracksOfArtist(artist));
+    if (terms.albumBonus !== 0)
+      for (const album of spec.affinityAlbums) slots.push(...index.tracksOfAlbum(album));
+    this.affinity = new Set(slots.filter((slot) => slot < treeSize));
+    this.affinitySlots = Int32Array.from(this.affinity).sort();
     if (!tree) return;
-    const mark = (marks: Set<number>, slot: number) => {
-      if (slot < treeSize) for (const node of tree.pathTo(slot)) marks.add(node);
-    };
-    if (terms.artistBonus !== 0) {
-      for (const artist of spec.affinityArtists)
-        for (const slot of index.tracksOfArtist(artist)) mark(this.artistMarks, slot);
-    }
-    if (terms.albumBonus !== 0) {
-      for (const album of spec.affinityAlbums)
-        for (const slot of index.tracksOfAlbum(album)) mark(this.albumMarks, slot);
-    }
+    for (const slot of this.affinitySlots) this.affinityLeaves.add(tree.pathTo(slot).at(-1)!);
+  }
+
+  /** True when the leaf holds an affinity track (which its scan must skip). */
+  holdsAffinity(leaf: number): boolean {
+    return this.affinityLeaves.size > 0 && this.affinityLeaves.has(leaf);
+  }
+
+  isAffinity(slot: number): boolean {
+    return this.affinity.has(slot);
   }
 
   /**
-   * An upper bound of score() over the node's live tracks; -Infinity when none can pass or reach
+   * An upper bound of score() over the node's live tracks but the affinity tracks; -Infinity when
+   * none can pass or reach
    * `threshold`. `near`: a mask of seed points that holds every point near the node (its parent's
    * near points); the node's own are left in `cost.nearMask`.
    */
@@ -73,7 +80,10 @@ export class NodeBounds {
     return least === Infinity ? -Infinity : this.cost.scoreBound(bonus, least);
   }
 
-  /** An upper bound of the bonuses of the node's tracks (as ScoringTerms adds them up). */
+  /**
+   * An upper bound of the bonuses of the node's tracks but the affinity tracks (as ScoringTerms adds
+   * them up: no artist or album bonus).
+   */
   bonusBound(node: number): number {
     const terms = this.terms;
     const tree = this.tree!;
@@ -97,8 +107,6 @@ export class NodeBounds {
         ? tree.moodMax(node, terms.moodLabel)
         : 0;
     const bonuses =
-      (this.artistMarks.size > 0 && this.artistMarks.has(node) ? terms.artistBonus : 0) +
-      (this.albumMarks.size > 0 && this.albumMarks.has(node) ? terms.albumBonus : 0) +
       terms.genreBonus * genre +
       terms.moodBonus * mood +
       terms.popularityBonus * (popularity >= 0 ? popularity / 100 : 0);

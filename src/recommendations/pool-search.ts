@@ -162,11 +162,12 @@ export class BestCandidates {
 
 /**
  * Branch and bound over the index's k-d tree: nodes are opened best bound first, and the search stops
- * when no unopened node can beat the pool's worst track. Tracks added since the build (the tail) are
- * scored first, one by one. In a leaf, a track is only scored when a lower bound of its cost to the
- * seed points still near the leaf lets it reach the pool's worst score (CostBounds). Exact: a node
- * or a track is only skipped when its bound is strictly below the pool's worst score, and bounds
- * hold for every track under a node.
+ * when no unopened node can beat the pool's worst track. Tracks added since the build (the tail) and
+ * the tracks sharing an artist or an album with a seed (whose bonuses the node bounds leave out) are
+ * scored first, one by one: they also give the pool a first threshold. In a leaf, a track is only
+ * scored when a lower bound of its cost to the seed points still near the leaf lets it reach the
+ * pool's worst score (CostBounds). Exact: a node or a track is only skipped when its bound is
+ * strictly below the pool's worst score, and bounds hold for every track they skip.
  */
 export const treeSearch: PoolSearch = (plan, limits) => {
   const best = new BestCandidates(plan, limits);
@@ -175,6 +176,7 @@ export const treeSearch: PoolSearch = (plan, limits) => {
   if (!tree || treeSize === 0) return best.sorted();
 
   const bounds = plan.bounds;
+  for (const slot of bounds.affinitySlots) best.offer(slot);
   const cost = bounds.cost;
   const open = new NodeQueue();
   open.push(0, bounds.bound(0), cost.nearMask);
@@ -186,8 +188,10 @@ export const treeSearch: PoolSearch = (plan, limits) => {
       const bonusCap = bounds.bonusBound(node);
       let limit = cost.costLimit(bonusCap, best.threshold);
       if (!cost.openLeaf(tree, node, limit, near)) continue;
+      const skipAffinity = bounds.holdsAffinity(node);
       for (let slot = tree.start[node]; slot < tree.end[node]; slot++) {
         if (!live[slot] || !cost.mayReach(slot, limit)) continue;
+        if (skipAffinity && bounds.isAffinity(slot)) continue;
         best.offer(slot, bonusCap);
         limit = cost.costLimit(bonusCap, best.threshold);
       }
