@@ -54,18 +54,22 @@ export class CostBounds {
   /** The points the last nodeLeast found within its limit. */
   nearMask = 0;
   /**
-   * The leaf openLeaf prepared, laid out flat for mayReach: its near points (`leafPoints`), and per
-   * near point the cost of the columns none of its tracks has (each costs its unknown-value cost)
-   * plus the known columns' constants; then per column (those all its tracks have first, `leafKnown`
-   * of them, then those some lack) the index column and weight, and per near point and column the
-   * centre, constant and unknown-value cost.
+   * The leaf openLeaf prepared: its near points (`leafPointCount` of them in `leafPoints`), and the
+   * layout scanLeaf reads (layOut): the columns, those all its tracks have first (`leafKnown` of
+   * them), then those some lack, each with its index column and weight; per point (point-major,
+   * all points) each column's centre, constant and unknown-value cost, and `leafBase`, the cost of
+   * the columns no track has plus the known columns' constants.
    */
-  private leafPoints = 0;
-  private readonly leafBase: Float64Array;
+  private readonly leafPoints: Int32Array;
+  private leafPointCount = 0;
+  private layoutKnown = -1;
+  private layoutMixed = -1;
   private leafKnown = 0;
   private leafColumnCount = 0;
+  private readonly leafOrder: Int32Array;
   private readonly leafColumn: Int32Array;
   private readonly leafWeight: Float64Array;
+  private readonly leafBase: Float64Array;
   private readonly leafCentre: Float64Array;
   private readonly leafConstant: Float64Array;
   private readonly leafUnknown: Float64Array;
@@ -107,7 +111,9 @@ export class CostBounds {
     this.rangeLo = new Float64Array(J);
     this.rangeHi = new Float64Array(J);
     this.rangeMissing = new Uint8Array(J);
+    this.leafPoints = new Int32Array(this.points);
     this.leafBase = new Float64Array(this.points);
+    this.leafOrder = new Int32Array(J);
     this.leafColumn = new Int32Array(J);
     this.leafWeight = new Float64Array(J);
     this.leafCentre = new Float64Array(this.points * J);
@@ -165,33 +171,19 @@ export class CostBounds {
    * `limit`. The points within `limit` are left in `nearMask`.
    */
   nodeLeast(tree: FeatureTree, node: number, limit: number, mask = this.allPoints): number {
+    this.readRanges(tree, node);
     const { columns, rangeLo, rangeHi, rangeMissing, weight, centre, constant, unknown } = this;
     const J = columns.length;
-    const box = node * COLUMN_COUNT;
-    const missing = tree.missing[node];
-    for (let j = 0; j < J; j++) {
-      const c = columns[j];
-      let lo: number = tree.lo[box + c];
-      let hi: number = tree.hi[box + c];
-      if (this.filtered[c]) {
-        if (this.filterLo[c] > lo) lo = this.filterLo[c];
-        if (this.filterHi[c] < hi) hi = this.filterHi[c];
-        rangeMissing[j] = 0;
-      } else {
-        rangeMissing[j] = (missing >>> c) & 1;
-      }
-      rangeLo[j] = lo;
-      rangeHi[j] = hi;
-    }
     let least = Infinity;
     let near = 0;
-    for (let p = 0; p < this.points; p++) {
+    const points = this.points;
+    for (let p = 0; p < points; p++) {
       if (mask !== -1 && (mask & (1 << p)) === 0) continue;
       const offset = p * J;
       let sum = 0;
       for (let j = 0; j < J && sum <= limit; j++) {
         const i = offset + j;
-        let term = rangeMissing[j] ? unknown[i] : Infinity;
+        let term = rangeMissing[j] === 1 ? unknown[i] : Infinity;
         const lo = rangeLo[j];
         const hi = rangeHi[j];
         if (lo <= hi) {
@@ -210,79 +202,139 @@ export class CostBounds {
     return least;
   }
 
-  /**
-   * Prepares mayReach for the tracks of a leaf: the points of `mask` near it, the columns none of
-   * its tracks has (a fixed cost), the ones all of them have. False when no point is near.
-   */
-  openLeaf(tree: FeatureTree, node: number, limit: number, mask = this.allPoints): boolean {
-    if (this.nodeLeast(tree, node, limit, mask) === Infinity) return false;
-    const { columns, rangeLo, rangeHi, rangeMissing } = this;
+  /** The node's range per column (narrowed by the filters) and whether a value may be missing. */
+  private readRanges(tree: FeatureTree, node: number): void {
+    const { columns, rangeLo, rangeHi, rangeMissing, filtered, filterLo, filterHi } = this;
+    const treeLo = tree.lo;
+    const treeHi = tree.hi;
     const J = columns.length;
-    // Columns every track has first, then those some tracks lack; absent ones cost alike.
-    const order: number[] = [];
-    for (let j = 0; j < J; j++) if (rangeLo[j] <= rangeHi[j] && !rangeMissing[j]) order.push(j);
-    this.leafKnown = order.length;
-    for (let j = 0; j < J; j++) if (rangeLo[j] <= rangeHi[j] && rangeMissing[j]) order.push(j);
-    const L = order.length;
-    this.leafColumnCount = L;
-    for (let i = 0; i < L; i++) {
-      this.leafColumn[i] = columns[order[i]];
-      this.leafWeight[i] = this.weight[order[i]];
-    }
-    let n = 0;
-    for (let p = 0; p < this.points; p++) {
-      if (this.nearMask !== -1 && (this.nearMask & (1 << p)) === 0) continue;
-      let base = 0;
-      for (let j = 0; j < J; j++) if (!(rangeLo[j] <= rangeHi[j])) base += this.unknown[p * J + j];
-      for (let i = 0; i < L; i++) {
-        const from = p * J + order[i];
-        if (i < this.leafKnown) base += this.constant[from];
-        this.leafCentre[n * J + i] = this.centre[from];
-        this.leafConstant[n * J + i] = this.constant[from];
-        this.leafUnknown[n * J + i] = this.unknown[from];
+    const box = node * COLUMN_COUNT;
+    const missing = tree.missing[node];
+    for (let j = 0; j < J; j++) {
+      const c = columns[j];
+      let lo: number = treeLo[box + c];
+      let hi: number = treeHi[box + c];
+      if (filtered[c] === 1) {
+        if (filterLo[c] > lo) lo = filterLo[c];
+        if (filterHi[c] < hi) hi = filterHi[c];
+        rangeMissing[j] = 0;
+      } else {
+        rangeMissing[j] = (missing >>> c) & 1;
       }
-      this.leafBase[n++] = base;
+      rangeLo[j] = lo;
+      rangeHi[j] = hi;
     }
-    this.leafPoints = n;
-    return true;
   }
 
   /**
-   * False when the track in `slot` (of the leaf openLeaf prepared) fails a filter, or costs more
-   * than `limit` to each point near the leaf, so that it cannot reach the threshold `limit` was
-   * made from.
+   * Prepares scanLeaf for the tracks of a leaf near the points of `mask` (its bound's near points):
+   * the columns none of its tracks has (a fixed cost), the ones all of them have.
    */
-  mayReach(slot: number, limit: number): boolean {
-    const values = this.values;
-    const base = slot * COLUMN_COUNT;
-    for (let f = 0; f < this.filterColumns.length; f++) {
-      const c = this.filterColumns[f];
-      const v = values[base + c];
-      if (!(v >= this.filterLo[c] && v <= this.filterHi[c])) return false;
+  openLeaf(tree: FeatureTree, node: number, mask = this.allPoints): void {
+    this.readRanges(tree, node);
+    const { columns, rangeLo, rangeHi, rangeMissing } = this;
+    const J = columns.length;
+    // Which columns every track of the leaf has, and which some lack: most leaves are alike, and
+    // then the layout of the last one serves.
+    let knownBits = 0;
+    let mixedBits = 0;
+    for (let j = 0; j < J; j++) {
+      if (!(rangeLo[j] <= rangeHi[j])) continue;
+      if (rangeMissing[j] === 1) mixedBits |= 1 << j;
+      else knownBits |= 1 << j;
     }
-    const { leafColumn, leafWeight, leafCentre } = this;
+    if (knownBits !== this.layoutKnown || mixedBits !== this.layoutMixed || J > 31)
+      this.layOut(knownBits, mixedBits);
+    let n = 0;
+    for (let p = 0; p < this.points; p++)
+      if (mask === -1 || (mask & (1 << p)) !== 0) this.leafPoints[n++] = p;
+    this.leafPointCount = n;
+  }
+
+  /**
+   * The flat layout scanLeaf reads, for leaves whose tracks all have the columns of `knownBits`,
+   * some have those of `mixedBits`, and none the others (bit j: column j of `columns`).
+   */
+  private layOut(knownBits: number, mixedBits: number): void {
+    const J = this.columns.length;
+    const rangeLo = this.rangeLo;
+    const rangeHi = this.rangeHi;
+    const rangeMissing = this.rangeMissing;
+    let L = 0;
+    for (let j = 0; j < J; j++)
+      if (rangeLo[j] <= rangeHi[j] && rangeMissing[j] === 0) this.leafOrder[L++] = j;
+    this.leafKnown = L;
+    for (let j = 0; j < J; j++)
+      if (rangeLo[j] <= rangeHi[j] && rangeMissing[j] === 1) this.leafOrder[L++] = j;
+    this.leafColumnCount = L;
+    for (let i = 0; i < L; i++) {
+      this.leafColumn[i] = this.columns[this.leafOrder[i]];
+      this.leafWeight[i] = this.weight[this.leafOrder[i]];
+    }
+    for (let p = 0; p < this.points; p++) {
+      let base = 0;
+      for (let j = 0; j < J; j++) if (!(rangeLo[j] <= rangeHi[j])) base += this.unknown[p * J + j];
+      for (let i = 0; i < L; i++) {
+        const from = p * J + this.leafOrder[i];
+        if (i < this.leafKnown) base += this.constant[from];
+        this.leafCentre[p * J + i] = this.centre[from];
+        this.leafConstant[p * J + i] = this.constant[from];
+        this.leafUnknown[p * J + i] = this.unknown[from];
+      }
+      this.leafBase[p] = base;
+    }
+    this.layoutKnown = knownBits;
+    this.layoutMixed = mixedBits;
+  }
+
+  /**
+   * The live tracks of slots [from, to) of the leaf openLeaf prepared that pass the filters and cost
+   * at most `limit` to some point near the leaf, written to `out` (room for to − from); returns how
+   * many. The others cannot reach the threshold `limit` was made from.
+   */
+  scanLeaf(from: number, to: number, live: Uint8Array, limit: number, out: Int32Array): number {
+    const values = this.values;
+    const { filterColumns, filterLo, filterHi, leafColumn, leafWeight, leafCentre, leafBase } =
+      this;
+    const filters = filterColumns.length;
     const J = this.columns.length;
     const known = this.leafKnown;
     const all = this.leafColumnCount;
-    for (let n = 0; n < this.leafPoints; n++) {
-      const offset = n * J;
-      let sum = this.leafBase[n];
-      let i = 0;
-      for (; i < known && sum <= limit; i++) {
-        const d = values[base + leafColumn[i]] - leafCentre[offset + i];
-        sum += leafWeight[i] * d * d;
+    const { leafPoints } = this;
+    const points = this.leafPointCount;
+    let found = 0;
+    tracks: for (let slot = from; slot < to; slot++) {
+      if (live[slot] === 0) continue;
+      const base = slot * COLUMN_COUNT;
+      for (let f = 0; f < filters; f++) {
+        const c = filterColumns[f];
+        const v = values[base + c];
+        if (!(v >= filterLo[c] && v <= filterHi[c])) continue tracks;
       }
-      for (; i < all && sum <= limit; i++) {
-        const x = values[base + leafColumn[i]];
-        if (x === x) {
-          const d = x - leafCentre[offset + i];
-          sum += leafWeight[i] * d * d + this.leafConstant[offset + i];
-        } else {
-          sum += this.leafUnknown[offset + i];
+      for (let n = 0; n < points; n++) {
+        const p = leafPoints[n];
+        const offset = p * J;
+        let sum = leafBase[p];
+        let i = 0;
+        for (; i < known && sum <= limit; i++) {
+          const d = values[base + leafColumn[i]] - leafCentre[offset + i];
+          sum += leafWeight[i] * d * d;
+        }
+        for (; i < all && sum <= limit; i++) {
+          const x = values[base + leafColumn[i]];
+          if (x === x) {
+            const d = x - leafCentre[offset + i];
+            sum += leafWeight[i] * d * d + this.leafConstant[offset + i];
+          } else {
+            sum += this.leafUnknown[offset + i];
+          }
+        }
+        if (sum <= limit) {
+          out[found++] = slot;
+          continue tracks;
         }
       }
-      if (sum <= limit) return true;
     }
-    return false;
+    return found;
   }
 }

@@ -165,7 +165,14 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
               }
               const bound = plan.bounds.bound(node, threshold, near);
               const limit = cost.costLimit(cap, threshold);
-              const opened = cost.openLeaf(tree!, node, limit, near);
+              const kept = new Set<number>();
+              if (bound > -Infinity) {
+                cost.openLeaf(tree!, node, cost.nearMask);
+                const { start, end } = tree!;
+                const out = new Int32Array(end[node] - start[node]);
+                const count = cost.scanLeaf(start[node], end[node], live, limit, out);
+                out.subarray(0, count).forEach((slot) => kept.add(slot));
+              }
               slots.forEach((slot, i) => {
                 const score = scores[i];
                 // The search scores these first, one by one: the bounds leave them out.
@@ -175,7 +182,7 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
                 // What lets a leaf skip a track unscored: a filter, or its cost to the points
                 // near the node.
                 const counts = score > -Infinity && score >= threshold;
-                if (counts && !(opened && cost.mayReach(slot, limit)))
+                if (counts && !kept.has(slot))
                   problems.push(`slot ${slot} (score ${score}) skipped at threshold ${threshold}`);
                 // The early exit a leaf's bonus bound allows: the full score wherever it reaches
                 // the threshold; below it, the full score or -Infinity.

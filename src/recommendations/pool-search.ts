@@ -178,6 +178,7 @@ export const treeSearch: PoolSearch = (plan, limits) => {
   const bounds = plan.bounds;
   for (const slot of bounds.affinitySlots) best.offer(slot);
   const cost = bounds.cost;
+  let found = new Int32Array(64);
   const open = new NodeQueue();
   open.push(0, bounds.bound(0), cost.nearMask);
   while (open.length > 0) {
@@ -186,14 +187,16 @@ export const treeSearch: PoolSearch = (plan, limits) => {
     const node = open.pop();
     if (tree.left[node] < 0) {
       const bonusCap = bounds.bonusBound(node);
-      let limit = cost.costLimit(bonusCap, best.threshold);
-      if (!cost.openLeaf(tree, node, limit, near)) continue;
+      const limit = cost.costLimit(bonusCap, best.threshold);
+      cost.openLeaf(tree, node, near);
       const skipAffinity = bounds.holdsAffinity(node);
-      for (let slot = tree.start[node]; slot < tree.end[node]; slot++) {
-        if (!live[slot] || !cost.mayReach(slot, limit)) continue;
-        if (skipAffinity && bounds.isAffinity(slot)) continue;
-        best.offer(slot, bonusCap);
-        limit = cost.costLimit(bonusCap, best.threshold);
+      const start = tree.start[node];
+      const end = tree.end[node];
+      if (found.length < end - start) found = new Int32Array(end - start);
+      const count = cost.scanLeaf(start, end, live, limit, found);
+      for (let i = 0; i < count; i++) {
+        if (skipAffinity && bounds.isAffinity(found[i])) continue;
+        best.offer(found[i], bonusCap);
       }
       continue;
     }
