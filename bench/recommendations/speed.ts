@@ -38,6 +38,7 @@ import {
   DEFAULT_WEIGHTS,
   type RecommendationWeights,
 } from '../../src/recommendations/recommendation-weights';
+import { numpyScan } from './numpy-reference';
 import { asTracks12m, resampledCatalog } from './resample';
 import { loadTidyTuesday, type Sample } from './tidytuesday';
 import { exhaustiveSearch, requestFor } from '../../test/helpers/recommendations';
@@ -341,6 +342,21 @@ async function main(): Promise<void> {
     return row;
   });
 
+  // The exhaustive numpy scan of the main scenario's queries, the reference of the speed goal.
+  const main = runs[0];
+  const numpy = numpyScan(
+    index.columns().values.subarray(0, index.columns().slotCount * COLUMN_COUNT),
+    main.requests.slice(0, 50),
+    (id) => index.slotOf(id),
+    main.weights,
+    Math.ceil(20 * main.weights.poolFactor),
+    index,
+  );
+  if (numpy)
+    console.log(
+      `numpy exhaustive scan (${main.name}, ${numpy.queries} queries): p50 ${numpy.p50_ms.toFixed(1)} ms, p99 ${numpy.p99_ms.toFixed(1)} ms; tree search ${(numpy.p50_ms / rows[0].treeP50).toFixed(1)}× faster (p50)`,
+    );
+
   const bareScan = bareScanMs(index);
   console.log(
     `bare scan (13 features, one point, no bonuses) of ${index.size} tracks: p50 ${bareScan.toFixed(1)} ms`,
@@ -380,6 +396,7 @@ async function main(): Promise<void> {
         },
         memoryByPart: accounted,
         rows,
+        numpy,
         bareScanP50: bareScan,
         rules: Object.keys(COLUMN_RULES).length,
       },
