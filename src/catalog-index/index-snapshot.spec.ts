@@ -47,6 +47,15 @@ describe('index snapshot', () => {
     expect(loaded.slotOf('new000007')).toBeDefined();
   });
 
+  it('reads back an index of a catalog without genres (empty parts)', async () => {
+    const genreless = CatalogIndex.fromRecords(
+      records.map((record) => ({ ...record, genres: [] })),
+    );
+    await writeIndexSnapshot(genreless, file, 3);
+    const loaded = readIndexSnapshot(file, 3)!;
+    expect(loaded.record(5)).toEqual(genreless.record(5));
+  });
+
   it('is not used for another catalog version, nor when missing; a damaged or partial file is refused', async () => {
     await writeIndexSnapshot(built, file, 7);
     expect(readIndexSnapshot(file, 8)).toBeNull();
