@@ -38,10 +38,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const csvCell = (value: string): string =>
+export const csvCell = (value: string): string =>
   /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
-const pyString = (value: string): string =>
+export const pyString = (value: string): string =>
   value.includes("'") ? `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : `'${value}'`;
 
 export async function writeTracksFeaturesCsv(

@@ -8,13 +8,19 @@
  * 3 targets, 2 min/max filters, limit 20): one connection, one request at a time (latency), then
  * autocannon at 10 connections (throughput). Also the service's RSS. Writes
  * bench/results/recommendations-http-<date>.json. A benchmark: it never fails on a number.
+ * Then the service is stopped and started again: the second start loads the index saved by the
+ * first (DATA_DIR/catalog-index.snapshot), and its time to the first answer and RSS are measured
+ * too. The exhaustive numpy scan of the same queries (numpy-scan.py) is timed in the same run.
  *   BENCH_TRACKS (default 1000000), BENCH_QUERIES (default 300), BENCH_DURATION (s, default 10),
- *   BENCH_PROFILE_DIR (the service writes a CPU profile there)
+ *   BENCH_PROFILE_DIR (the service writes a CPU profile there),
+ *   BENCH_CATALOG: `genres` (default: NDJSON of track views) or `tracks-1.2m` (the same tracks as a
+ *     file in the 1.2M-songs format, tracks_features.csv: no genres, no popularity)
  */
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   createWriteStream,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -26,12 +32,21 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { CatalogIndex } from '../../src/catalog-index/catalog-index';
+import {
+  CatalogIndex,
+  COLUMN_COUNT,
+  POPULARITY_COLUMN,
+} from '../../src/catalog-index/catalog-index';
+import { INDEX_SNAPSHOT_FILE } from '../../src/catalog-index/catalog-index-loader';
+import type { CatalogTrackRecord } from '../../src/catalog/catalog-track';
+import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
+import { DEFAULT_WEIGHTS } from '../../src/recommendations/recommendation-weights';
+import { csvCell, pyString, TRACKS_FEATURES_HEADER } from '../catalog-data';
+import { numpyScan } from './numpy-reference';
 import { round } from '../../src/common/numeric';
 import { toTrackView } from '../../src/catalog/catalog-track';
 import type { RecommendationRequest } from '../../src/recommendations/recommendation-request';
-import { resampledCatalog } from './resample';
-import { scenarios } from './speed';
+import { benchCatalog, CATALOG, scenarios } from './speed';
 import { loadTidyTuesday } from './tidytuesday';
 import { sharedDataPath } from '../../test/helpers/shared-data';
 
@@ -41,6 +56,26 @@ const TRACKS = Number(process.env.BENCH_TRACKS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const PORT = 3000 + Math.floor(Math.random() * 1000) + 5000;
+
+/** A row of tracks_features.csv (the 1.2M-songs file) for a catalog record. */
+function tracksFeaturesRow(record: CatalogTrackRecord): string {
+  const artists = record.artists;
+  const cells = [
+    record.id,
+    csvCell(record.name ?? ''),
+    csvCell(record.album.name ?? ''),
+    record.album.id ?? '',
+    csvCell(`[${artists.map((artist) => pyString(artist.name)).join(', ')}]`),
+    csvCell(`[${artists.map((artist) => pyString(artist.id ?? artist.name)).join(', ')}]`),
+    '1',
+    '1',
+    record.explicit ? 'True' : 'False',
+    ...AUDIO_FEATURES.map((feature) => String(record.features[feature] ?? '')),
+    String(record.album.year ?? ''),
+    record.album.release_date ?? '',
+  ];
+  return cells.join(',');
+}
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -89,7 +124,8 @@ async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs: n
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-recs-http-'));
-  const file = join(dataDir, 'catalog.ndjson.gz');
+  const csv = CATALOG === 'tracks-1.2m';
+  const file = join(dataDir, csv ? 'tracks_features.csv.gz' : 'catalog.ndjson.gz');
   const sample = loadTidyTuesday(SAMPLE);
   const env = {
     ...process.env,
@@ -107,17 +143,36 @@ async function main() {
   const service = { pid: 0, kill: () => undefined as unknown };
   try {
     let start = performance.now();
+    // The catalog's values as the index holds them, by row (for the numpy reference).
+    const values = new Float32Array(TRACKS * COLUMN_COUNT).fill(NaN);
+    const rowOf = new Map<string, number>();
+    let row = 0;
     await pipeline(
       (function* () {
-        for (const batch of resampledCatalog(sample.records, TRACKS, 1)) {
-          yield batch.map((record) => JSON.stringify(toTrackView(record))).join('\n') + '\n';
+        if (csv) yield TRACKS_FEATURES_HEADER.join(',') + '\n';
+        for (const batch of benchCatalog(sample, TRACKS, 1)) {
+          for (const record of batch) {
+            if (row < sample.records.length) rowOf.set(record.id, row);
+            AUDIO_FEATURES.forEach((feature, c) => {
+              values[row * COLUMN_COUNT + c] = record.features[feature] ?? NaN;
+            });
+            values[row * COLUMN_COUNT + POPULARITY_COLUMN] = record.popularity ?? NaN;
+            row++;
+          }
+          yield (
+            batch
+              .map((record) =>
+                csv ? tracksFeaturesRow(record) : JSON.stringify(toTrackView(record)),
+              )
+              .join('\n') + '\n'
+          );
         }
       })(),
       createGzip({ level: 1 }),
       createWriteStream(file),
     );
     console.log(
-      `Wrote ${TRACKS} tracks as gzipped NDJSON in ${round((performance.now() - start) / 1000, 1)} s`,
+      `Wrote ${TRACKS} tracks (${CATALOG}) in ${round((performance.now() - start) / 1000, 1)} s`,
     );
 
     start = performance.now();
@@ -127,7 +182,7 @@ async function main() {
         join(ROOT, 'dist/src/catalog/catalog-import.cli.js'),
         file,
         '--format',
-        'ndjson',
+        csv ? 'tracks-1.2m' : 'ndjson',
         '--source',
         'bench',
       ],
@@ -135,32 +190,44 @@ async function main() {
     );
     const importSeconds = round((performance.now() - start) / 1000, 1);
 
-    start = performance.now();
     // BENCH_PROFILE_DIR=<folder>: the service writes a CPU profile there when it stops.
     const profile = process.env.BENCH_PROFILE_DIR
       ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_PROFILE_DIR)]
       : [];
-    const child = spawn(process.execPath, [...profile, join(ROOT, 'dist/src/main.js')], {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    service.pid = child.pid!;
-    child.on('exit', (code, signal) => {
-      if (code !== 0 && signal !== 'SIGTERM')
-        console.error(`The service exited: ${code ?? signal}`);
-    });
-    service.kill = () => child.kill('SIGTERM');
-    await waitFor(
-      'the index',
-      async () => {
-        const { body } = await get('/health');
-        return (
-          (JSON.parse(body) as { info?: { catalog?: { loaded?: boolean } } }).info?.catalog
-            ?.loaded === true
-        );
-      },
-      600_000,
-    );
+    const stopped = { promise: Promise.resolve() };
+    const launch = () => {
+      const child = spawn(process.execPath, [...profile, join(ROOT, 'dist/src/main.js')], {
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      service.pid = child.pid!;
+      stopped.promise = new Promise((done) => child.on('exit', () => done()));
+      child.on('exit', (code, signal) => {
+        if (code !== 0 && signal !== 'SIGTERM')
+          console.error(`The service exited: ${code ?? signal}`);
+      });
+      service.kill = () => child.kill('SIGTERM');
+    };
+    const indexLoaded = async () => {
+      const { body } = await get('/health');
+      return (
+        (JSON.parse(body) as { info?: { catalog?: { loaded?: boolean } } }).info?.catalog
+          ?.loaded === true
+      );
+    };
+    const rss = () =>
+      round(
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1]) /
+          1024,
+        0,
+      );
+    const sampleIndex = CatalogIndex.fromRecords(sample.records);
+    const requests = scenarios(sampleIndex, sample)[0].requests.slice(0, QUERIES);
+    const paths = requests.map(queryOf);
+
+    start = performance.now();
+    launch();
+    await waitFor('the index', indexLoaded, 600_000);
     const loadSeconds = round((performance.now() - start) / 1000, 1);
     await waitFor(
       "the catalog's moods",
@@ -172,42 +239,70 @@ async function main() {
     );
     const moodSeconds = round((performance.now() - start) / 1000, 1);
 
-    const sampleIndex = CatalogIndex.fromRecords(sample.records);
-    const paths = scenarios(sampleIndex, sample)[0].requests.slice(0, QUERIES).map(queryOf);
     for (const path of paths.slice(0, 30)) {
       const { status, body } = await get(path);
       if (status !== 200) throw new Error(`${path} answered ${status}: ${body.slice(0, 300)}`);
     }
-    const latencies: number[] = [];
-    for (const path of paths) {
-      const t = performance.now();
-      const { status } = await get(path);
-      latencies.push(performance.now() - t);
-      if (status !== 200) throw new Error(`${path} answered ${status}`);
-    }
+    const oneConnection = async () => {
+      const latencies: number[] = [];
+      for (const path of paths) {
+        const t = performance.now();
+        const { status } = await get(path);
+        latencies.push(performance.now() - t);
+        if (status !== 200) throw new Error(`${path} answered ${status}`);
+      }
+      return {
+        p50: round(percentile(latencies, 0.5), 2),
+        p99: round(percentile(latencies, 0.99), 2),
+        requests: latencies.length,
+        loadavg: loadavg(),
+      };
+    };
+    const latency = await oneConnection();
     const load = await autocannon({
       url: `http://127.0.0.1:${PORT}`,
       connections: 10,
       duration: DURATION,
       requests: paths.map((path) => ({ method: 'GET', path })),
     });
-    const rssMb = round(
-      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1]) /
-        1024,
-      0,
+    const rssMb = rss();
+
+    // A restart: the index saved after the first load is read back instead of the database.
+    await waitFor(
+      'the saved index',
+      () => Promise.resolve(existsSync(join(dataDir, INDEX_SNAPSHOT_FILE))),
+      600_000,
+    );
+    service.kill();
+    await stopped.promise;
+    start = performance.now();
+    launch();
+    await waitFor(
+      'the restarted service',
+      async () => (await get(paths[0])).status === 200,
+      600_000,
+    );
+    const restartAnswerSeconds = round((performance.now() - start) / 1000, 1);
+    const restartLatency = await oneConnection();
+    const restartRssMb = rss();
+
+    const numpy = numpyScan(
+      values,
+      requests.slice(0, 50),
+      (id) => rowOf.get(id),
+      DEFAULT_WEIGHTS,
+      80,
     );
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
+      catalog: CATALOG,
       tracks: TRACKS,
       import_s: importSeconds,
+      import_rows_per_s: round(TRACKS / importSeconds, 0),
       index_load_s: loadSeconds,
       moods_scored_s: moodSeconds,
-      one_connection_ms: {
-        p50: round(percentile(latencies, 0.5), 2),
-        p99: round(percentile(latencies, 0.99), 2),
-        requests: latencies.length,
-      },
+      one_connection_ms: latency,
       ten_connections: {
         rps: round(load.requests.average, 0),
         p50_ms: load.latency.p50,
@@ -216,24 +311,30 @@ async function main() {
         errors: load.errors,
       },
       rss_mb: rssMb,
+      restart: {
+        first_answer_s: restartAnswerSeconds,
+        one_connection_ms: restartLatency,
+        rss_mb: restartRssMb,
+      },
+      numpy_exhaustive_ms: numpy,
+      speed_up_vs_numpy: numpy ? round(numpy.p50_ms / latency.p50, 1) : null,
     };
     console.table({
-      'one connection': {
-        p50_ms: result.one_connection_ms.p50,
-        p99_ms: result.one_connection_ms.p99,
-      },
+      'one connection': { p50_ms: latency.p50, p99_ms: latency.p99 },
       '10 connections': {
         p50_ms: load.latency.p50,
         p99_ms: load.latency.p99,
         rps: result.ten_connections.rps,
       },
+      'after a restart': { p50_ms: restartLatency.p50, p99_ms: restartLatency.p99 },
     });
     console.log(JSON.stringify(result, null, 2));
     const out = join(ROOT, 'bench', 'results');
     mkdirSync(out, { recursive: true });
+    const suffix = CATALOG === 'genres' ? '' : `-${CATALOG}`;
     writeFileSync(
-      join(out, `recommendations-http-${result.date.slice(0, 10)}.json`),
-      JSON.stringify(result, null, 2),
+      join(out, `recommendations-http${suffix}-${result.date.slice(0, 10)}.json`),
+      JSON.stringify(result, null, 2) + '\n',
     );
   } finally {
     service.kill();

@@ -91,3 +91,16 @@ function spotifyLikeId(i: number): string {
   for (let n = i; id.length < 22; n = Math.floor(n / 62)) id = BASE62[n % 62] + id;
   return 'z' + id.slice(1);
 }
+
+/**
+ * The record as an import of the 1.2M-songs file (tracks_features.csv) would hold it: that file
+ * carries no genres and no popularity, and gives every track a time signature.
+ */
+export function asTracks12m(record: CatalogTrackRecord): CatalogTrackRecord {
+  return {
+    ...record,
+    popularity: null,
+    genres: [],
+    features: { ...record.features, time_signature: record.features.time_signature ?? 4 },
+  };
+}

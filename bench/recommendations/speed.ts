@@ -8,7 +8,11 @@
  * Also: index build time and memory per track (heap + array buffers, measured around the build, and
  * the index's own account). Writes bench/results/recommendations-speed-<date>.json, prints a table.
  * A benchmark, not a test: it never fails on a number (it does fail on a different answer).
- *   BENCH_TRACKS (default 1000000), BENCH_QUERIES (default 200)
+ *   BENCH_TRACKS (default 1000000), BENCH_QUERIES (default 200),
+ *   BENCH_CATALOG: `genres` (default: the resampled sample as it is, with genres and popularity) or
+ *     `tracks-1.2m` (the same tracks as an import of the 1.2M-songs file holds them: no genres, no
+ *     popularity; then no query filters on popularity, and the genre scenarios are left out),
+ *   BENCH_SCENARIOS: a comma-separated list of scenario numbers to run (default all).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +26,7 @@ import {
   INDEX_COLUMNS,
   type IndexColumn,
 } from '../../src/catalog-index/catalog-index';
+import type { CatalogTrackRecord } from '../../src/catalog/catalog-track';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
 import { seededRandom } from '../../src/common/numeric';
 import {
@@ -33,7 +38,8 @@ import {
   DEFAULT_WEIGHTS,
   type RecommendationWeights,
 } from '../../src/recommendations/recommendation-weights';
-import { resampledCatalog } from './resample';
+import { numpyScan } from './numpy-reference';
+import { asTracks12m, resampledCatalog } from './resample';
 import { loadTidyTuesday, type Sample } from './tidytuesday';
 import { exhaustiveSearch, requestFor } from '../../test/helpers/recommendations';
 import { sharedDataPath } from '../../test/helpers/shared-data';
@@ -43,6 +49,8 @@ const SAMPLE = sharedDataPath('spotify_songs_dev.csv');
 const TRACKS = Number(process.env.BENCH_TRACKS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const WARM_UP = 20;
+export const CATALOG = process.env.BENCH_CATALOG === 'tracks-1.2m' ? 'tracks-1.2m' : 'genres';
+const SCENARIOS = process.env.BENCH_SCENARIOS?.split(',').map(Number);
 const TARGETABLE: IndexColumn[] = [
   'danceability',
   'energy',
@@ -53,7 +61,7 @@ const TARGETABLE: IndexColumn[] = [
   'speechiness',
 ];
 const FILTERABLE: IndexColumn[] = [
-  'popularity',
+  ...(CATALOG === 'genres' ? (['popularity'] as const) : []),
   'energy',
   'danceability',
   'valence',
@@ -61,6 +69,16 @@ const FILTERABLE: IndexColumn[] = [
   'tempo',
   'duration_ms',
 ];
+
+/** The benchmark's catalog, in the batches the catalog's streaming read gives. */
+export function* benchCatalog(
+  sample: Sample,
+  tracks: number,
+  seed: number,
+): Generator<CatalogTrackRecord[]> {
+  for (const batch of resampledCatalog(sample.records, tracks, seed))
+    yield CATALOG === 'genres' ? batch : batch.map(asTracks12m);
+}
 
 /** A set of queries, and the weights to answer them with (the defaults unless given). */
 type Scenario = {
@@ -100,6 +118,9 @@ function memoryInUse(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
+/** Each column's known values among the sample's tracks, sorted (for quantile). */
+const sortedColumns = new WeakMap<CatalogIndex, Map<IndexColumn, number[]>>();
+
 /** A value of the column at a random quantile of the catalog (from the sample's tracks). */
 function quantile(
   index: CatalogIndex,
@@ -107,14 +128,22 @@ function quantile(
   share: number,
   sampleSize: number,
 ): number {
-  const c = INDEX_COLUMNS.indexOf(column);
-  const { values } = index.columns();
-  const known: number[] = [];
-  for (let slot = 0; slot < sampleSize; slot++) {
-    const v = values[slot * COLUMN_COUNT + c];
-    if (v === v) known.push(v);
+  if (!sortedColumns.has(index)) sortedColumns.set(index, new Map());
+  const columns = sortedColumns.get(index)!;
+  if (!columns.has(column)) {
+    const c = INDEX_COLUMNS.indexOf(column);
+    const { values } = index.columns();
+    const known: number[] = [];
+    for (let slot = 0; slot < sampleSize; slot++) {
+      const v = values[slot * COLUMN_COUNT + c];
+      if (v === v) known.push(v);
+    }
+    columns.set(
+      column,
+      known.sort((a, b) => a - b),
+    );
   }
-  known.sort((a, b) => a - b);
+  const known = columns.get(column)!;
   return known[Math.floor(share * (known.length - 1))];
 }
 
@@ -150,7 +179,7 @@ export function scenarios(index: CatalogIndex, sample: Sample): Scenario[] {
     .map((record) => record.artists[0]?.name)
     .filter((name): name is string => !!name);
   const genres = [...new Set(sample.records.flatMap((record) => record.genres))];
-  return [
+  const all: Scenario[] = [
     { name: 'GET: 5 seed tracks, 3 targets, 2 min/max, limit 20', requests: times(main) },
     { name: 'same, explain=true', requests: times(() => ({ ...main(), explain: true })) },
     { name: '5 seed tracks only', requests: times(base) },
@@ -183,6 +212,8 @@ export function scenarios(index: CatalogIndex, sample: Sample): Scenario[] {
       weights: { ...DEFAULT_WEIGHTS, genre: 0 },
     },
   ];
+  // Without genres in the catalog, the genre scenarios ask nothing the others do not.
+  return CATALOG === 'genres' ? all : all.filter((_, i) => i !== 4 && i !== 5);
 }
 
 /** Garbage-collection pauses: when (performance timeline, ms) and how long (ms). */
@@ -235,7 +266,7 @@ async function main(): Promise<void> {
   const buildStart = performance.now();
   const index = CatalogIndex.fromRecords(
     (function* () {
-      for (const batch of resampledCatalog(sample.records, TRACKS, 42)) yield* batch;
+      for (const batch of benchCatalog(sample, TRACKS, 42)) yield* batch;
     })(),
     { splitWeights: DEFAULT_WEIGHTS.features },
   );
@@ -250,7 +281,10 @@ async function main(): Promise<void> {
   // Let the collector finish with the build (and the measurement's full collection) first.
   await sleep(2000);
   const runs = [];
-  for (const { name, requests, weights = DEFAULT_WEIGHTS } of scenarios(index, sample)) {
+  const chosen = scenarios(index, sample).filter(
+    (_, i) => SCENARIOS === undefined || SCENARIOS.includes(i + 1),
+  );
+  for (const { name, requests, weights = DEFAULT_WEIGHTS } of chosen) {
     const tree = new RecommendationEngine(weights);
     for (const request of requests.slice(0, WARM_UP)) tree.recommend(index, request);
     // The tree search back to back, as a busy service would run it (its own garbage collections
@@ -308,6 +342,21 @@ async function main(): Promise<void> {
     return row;
   });
 
+  // The exhaustive numpy scan of the main scenario's queries, the reference of the speed goal.
+  const main = runs[0];
+  const numpy = numpyScan(
+    index.columns().values.subarray(0, index.columns().slotCount * COLUMN_COUNT),
+    main.requests.slice(0, 50),
+    (id) => index.slotOf(id),
+    main.weights,
+    Math.ceil(20 * main.weights.poolFactor),
+    index,
+  );
+  if (numpy)
+    console.log(
+      `numpy exhaustive scan (${main.name}, ${numpy.queries} queries): p50 ${numpy.p50_ms.toFixed(1)} ms, p99 ${numpy.p99_ms.toFixed(1)} ms; tree search ${(numpy.p50_ms / rows[0].treeP50).toFixed(1)}× faster (p50)`,
+    );
+
   const bareScan = bareScanMs(index);
   console.log(
     `bare scan (13 features, one point, no bonuses) of ${index.size} tracks: p50 ${bareScan.toFixed(1)} ms`,
@@ -328,11 +377,14 @@ async function main(): Promise<void> {
 
   const results = join(ROOT, 'bench', 'results');
   mkdirSync(results, { recursive: true });
-  const file = join(results, `recommendations-speed-${new Date().toISOString().slice(0, 10)}.json`);
+  const suffix = CATALOG === 'genres' ? '' : `-${CATALOG}`;
+  const date = new Date().toISOString().slice(0, 10);
+  const file = join(results, `recommendations-speed${suffix}-${date}.json`);
   writeFileSync(
     file,
     JSON.stringify(
       {
+        catalog: CATALOG,
         tracks: index.size,
         node: process.version,
         loadAverage: loadavg(),
@@ -344,6 +396,7 @@ async function main(): Promise<void> {
         },
         memoryByPart: accounted,
         rows,
+        numpy,
         bareScanP50: bareScan,
         rules: Object.keys(COLUMN_RULES).length,
       },

@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clusterConfig } from '../cluster/cluster.config';
 import { validateEnvironment } from '../config';
+import { appConfig } from '../config/app.config';
 import { Test } from '@nestjs/testing';
 import { randomCatalog } from '../../test/helpers/catalog-records';
 import { typedMock } from '../../test/helpers/typed-mock';
@@ -7,12 +11,13 @@ import { CatalogChanges } from '../catalog/catalog-changes';
 import type { CatalogTrackRecord } from '../catalog/catalog-track';
 import { CatalogStore } from '../catalog/storage/catalog-store';
 import { seededRandom } from '../common/numeric';
-import { CatalogIndexLoader } from './catalog-index-loader';
+import { CatalogIndexLoader, INDEX_SNAPSHOT_FILE } from './catalog-index-loader';
 import { CatalogIndexRef } from './catalog-index-ref';
 
-/** A catalog table in memory behind a typed mock of the store's two reads. */
+/** A catalog table in memory behind a typed mock of the store's reads (and its version). */
 function fakeStore(tracks: Map<string, CatalogTrackRecord>) {
   return {
+    version: typedMock<CatalogStore['version']>(() => Promise.resolve(1)),
     streamAll: typedMock<CatalogStore['streamAll']>(async function* () {
       yield await Promise.resolve([...tracks.values()]);
     }),
@@ -30,21 +35,75 @@ describe('CatalogIndexLoader', () => {
   let loader: CatalogIndexLoader;
   let index: CatalogIndexRef;
 
-  beforeEach(async () => {
-    tracks = new Map(records.slice(0, 150).map((record) => [record.id, record]));
-    store = fakeStore(tracks);
+  let dataDir: string;
+
+  /** A loader as a new process would have, on the same data folder and store. */
+  async function start(): Promise<void> {
+    const environment = validateEnvironment({ DATA_DIR: dataDir });
     const moduleRef = await Test.createTestingModule({
       providers: [
         CatalogIndexLoader,
         CatalogIndexRef,
         CatalogChanges,
         { provide: CatalogStore, useValue: store },
-        { provide: clusterConfig.KEY, useValue: clusterConfig(validateEnvironment({})) },
+        { provide: clusterConfig.KEY, useValue: clusterConfig(environment) },
+        { provide: appConfig.KEY, useValue: appConfig(environment) },
       ],
     }).compile();
     loader = moduleRef.get(CatalogIndexLoader);
     changes = moduleRef.get(CatalogChanges);
     index = moduleRef.get(CatalogIndexRef);
+  }
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'index-loader-'));
+    tracks = new Map(records.slice(0, 150).map((record) => [record.id, record]));
+    store = fakeStore(tracks);
+    await start();
+  });
+
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts from the saved copy of its last load while the catalog is at the same version, and from the catalog when not', async () => {
+    loader.onApplicationBootstrap();
+    await loader.settled();
+    const first = index.current;
+    expect(store.streamAll).toHaveBeenCalledTimes(1);
+
+    await start();
+    loader.onApplicationBootstrap();
+    await loader.settled();
+    expect(store.streamAll).toHaveBeenCalledTimes(1);
+    expect(index.current.size).toBe(150);
+    for (const record of records.slice(0, 150)) {
+      expect(index.current.record(index.current.slotOf(record.id)!)).toEqual(
+        first.record(first.slotOf(record.id)!),
+      );
+    }
+
+    // A change since: the catalog's version moved on, the copy is stale and not used.
+    tracks.delete(records[0].id);
+    store.version.mockResolvedValue(2);
+    await start();
+    loader.onApplicationBootstrap();
+    await loader.settled();
+    expect(store.streamAll).toHaveBeenCalledTimes(2);
+    expect(index.current.slotOf(records[0].id)).toBeUndefined();
+  });
+
+  it('ignores a damaged saved copy and loads from the catalog', async () => {
+    loader.onApplicationBootstrap();
+    await loader.settled();
+    const file = join(dataDir, INDEX_SNAPSHOT_FILE);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(file, bytes);
+
+    await start();
+    loader.onApplicationBootstrap();
+    await loader.settled();
+    expect(store.streamAll).toHaveBeenCalledTimes(2);
+    expect(index.current.size).toBe(150);
   });
 
   it('loads the whole catalog at start-up, in the background', async () => {

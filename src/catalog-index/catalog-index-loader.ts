@@ -5,12 +5,18 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
+import { join } from 'node:path';
 import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
+import { type AppConfig, appConfig } from '../config/app.config';
 import { CatalogChanges, type CatalogChange } from '../catalog/catalog-changes';
 import { CatalogStore } from '../catalog/storage/catalog-store';
 import { DEFAULT_WEIGHTS } from '../recommendations/recommendation-weights';
 import { CatalogIndex, type CatalogIndexOptions } from './catalog-index';
 import { CatalogIndexRef } from './catalog-index-ref';
+import { readIndexSnapshot, writeIndexSnapshot } from './index-snapshot';
+
+/** The saved copy of the index, in DATA_DIR. */
+export const INDEX_SNAPSHOT_FILE = 'catalog-index.snapshot';
 
 /** The index serves recommendations: its tree splits on features as their engine weighs them. */
 const INDEX_OPTIONS: CatalogIndexOptions = { splitWeights: DEFAULT_WEIGHTS.features };
@@ -25,7 +31,9 @@ export interface CatalogIndexLoadStatus {
 
 /**
  * Keeps the in-memory catalog index in step with the catalog: loaded in the background at start-up
- * (recommendations answer 503 CATALOG_LOADING until then), then every change notice applied in
+ * (recommendations answer 503 CATALOG_LOADING until then), from the saved copy of the last full
+ * load (index-snapshot.ts) when the catalog's version is still the one it was built at, else from
+ * the database (and then saved again, in the background); then every change notice applied in
  * order: added or changed tracks are read back and upserted, removed ones removed, and a reset (a
  * large import, another process's import) reloads everything and swaps the new index in. When
  * enough has changed in place that searches would slow down, a compact copy is swapped in.
@@ -44,6 +52,7 @@ export class CatalogIndexLoader implements OnApplicationBootstrap, OnApplication
     private readonly changes: CatalogChanges,
     private readonly index: CatalogIndexRef,
     @Inject(clusterConfig.KEY) private readonly cluster: ClusterConfig,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,16 +108,46 @@ export class CatalogIndexLoader implements OnApplicationBootstrap, OnApplication
     if (this.stopped) return;
     const started = Date.now();
     try {
-      const index = await CatalogIndex.build(this.store.streamAll(10_000), INDEX_OPTIONS);
+      // Read before the tracks: a change committed meanwhile raises the version past the one the
+      // saved copy records, so that copy is never taken for newer than it is.
+      const version = await this.store.version();
+      const saved = reason === 'start-up' ? this.readSnapshot(version) : null;
+      const index =
+        saved ?? (await CatalogIndex.build(this.store.streamAll(10_000), INDEX_OPTIONS));
       const previous = this.index.current;
       if (previous.moodLabels().length > 0) carryMoods(previous, index);
       this.index.swap(index);
       this.lastLoadMs = Date.now() - started;
       this.logger.log(
-        `Catalog index loaded (${reason}): ${index.size} tracks in ${this.lastLoadMs} ms`,
+        `Catalog index loaded (${reason}${saved ? ', saved copy' : ''}): ${index.size} tracks in ${this.lastLoadMs} ms`,
       );
+      if (!saved) await this.writeSnapshot(index, version);
     } catch (error) {
       this.logger.error(`Could not load the catalog index: ${(error as Error).message}`);
+    }
+  }
+
+  private get snapshotPath(): string {
+    return join(this.app.dataDir, INDEX_SNAPSHOT_FILE);
+  }
+
+  /** The saved index if it is of this catalog version; a damaged one is logged and ignored. */
+  private readSnapshot(version: number): CatalogIndex | null {
+    try {
+      return readIndexSnapshot(this.snapshotPath, version);
+    } catch (error) {
+      this.logger.warn(`Ignored the saved catalog index: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  private async writeSnapshot(index: CatalogIndex, version: number): Promise<void> {
+    try {
+      const started = Date.now();
+      await writeIndexSnapshot(index, this.snapshotPath, version);
+      this.logger.log(`Catalog index saved (version ${version}) in ${Date.now() - started} ms`);
+    } catch (error) {
+      this.logger.warn(`Could not save the catalog index: ${(error as Error).message}`);
     }
   }
 }

@@ -16,6 +16,7 @@ import { float32ToDecimal } from './structures/float32-decimal';
 import { Postings } from './structures/postings';
 import { SlotLists } from './structures/slot-lists';
 import { CatalogVocabulary } from './structures/vocabulary';
+import type { SnapshotParts } from './structures/snapshot-parts';
 import { IdTable, StringStore } from './structures/string-store';
 
 /** The numeric columns the index holds per track: the 13 audio features, then popularity. */
@@ -97,7 +98,7 @@ export class CatalogIndex {
   private moodProbability = new Float32Array(0);
   private moodLabelNames: string[] = [];
 
-  private readonly vocabulary = new CatalogVocabulary();
+  private vocabulary = new CatalogVocabulary();
   private artistTracks = Postings.empty();
   private albumTracks = Postings.empty();
 
@@ -130,6 +131,77 @@ export class CatalogIndex {
     const index = new CatalogIndex(options);
     for (const record of records) index.write(record);
     index.finish();
+    return index;
+  }
+
+  /**
+   * Saves the index in parts (see index-snapshot.ts): only a fresh build, with no change since (no
+   * tail, no removed track), and without the moods (a model's predictions, scored again).
+   */
+  saveTo(parts: SnapshotParts): void {
+    if (this.slotCount !== this.treeSize || this.liveTracks !== this.slotCount)
+      throw new Error('Only a freshly built index can be saved');
+    const n = this.slotCount;
+    parts.meta.index = {
+      slotCount: n,
+      options: this.options,
+      mean: Array.from(this.mean),
+      sd: Array.from(this.sd),
+      columns: INDEX_COLUMNS,
+    };
+    parts.put('values', this.values.subarray(0, n * COLUMN_COUNT));
+    parts.put('explicit', this.explicit.subarray(0, n));
+    parts.put('album', this.album.subarray(0, n));
+    this.ids.saveTo(parts, 'ids', n);
+    this.names.saveTo(parts, 'names', n);
+    this.slotById.saveTo(parts, 'slotById');
+    this.artists.saveTo(parts, 'artists', n);
+    this.genres.saveTo(parts, 'genres', n);
+    this.artistTracks.saveTo(parts, 'artistTracks');
+    this.albumTracks.saveTo(parts, 'albumTracks');
+    this.vocabulary.saveTo(parts);
+    this.tree?.saveTo(parts);
+  }
+
+  /** An index as saveTo saved it (throws on parts of another layout). */
+  static loadFrom(parts: SnapshotParts): CatalogIndex {
+    const meta = parts.value<{
+      slotCount: number;
+      options: CatalogIndexOptions;
+      mean: number[];
+      sd: number[];
+      columns: string[];
+    }>('index');
+    if (meta.columns.join() !== INDEX_COLUMNS.join())
+      throw new Error('The saved index has other columns');
+    const index = new CatalogIndex(meta.options);
+    const n = meta.slotCount;
+    index.capacity = n;
+    index.slotCount = n;
+    index.liveTracks = n;
+    index.treeSize = n;
+    index.mean.set(meta.mean);
+    index.sd.set(meta.sd);
+    index.values = parts.get('values', Float32Array);
+    index.explicit = parts.get('explicit', Int8Array);
+    index.album = parts.get('album', Int32Array);
+    index.live = new Uint8Array(n).fill(1);
+    index.moodLabel = new Int8Array(n).fill(-1);
+    index.moodProbability = new Float32Array(n);
+    index.ids = StringStore.loadFrom(parts, 'ids');
+    index.names = StringStore.loadFrom(parts, 'names');
+    index.slotById.loadFrom(parts, 'slotById');
+    index.artists = SlotLists.loadFrom(parts, 'artists');
+    index.genres = SlotLists.loadFrom(parts, 'genres');
+    index.artistTracks = Postings.loadFrom(parts, 'artistTracks');
+    index.albumTracks = Postings.loadFrom(parts, 'albumTracks');
+    index.vocabulary = CatalogVocabulary.loadFrom(parts);
+    if (parts.meta['tree.shape']) {
+      index.tree = FeatureTree.loadFrom(parts);
+      index.tree.resetMoods(0);
+    }
+    if (index.values.length !== n * COLUMN_COUNT || index.album.length !== n)
+      throw new Error('The saved index is inconsistent');
     return index;
   }
 

@@ -1,5 +1,9 @@
 import { Test } from '@nestjs/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clusterConfig } from '../cluster/cluster.config';
+import { appConfig } from '../config/app.config';
 import { validateEnvironment } from '../config';
 import { randomCatalog } from '../../test/helpers/catalog-records';
 import { typedMock } from '../../test/helpers/typed-mock';
@@ -71,7 +75,11 @@ describe('CatalogMoodScorer', () => {
       : { mood: 'Calm', probability: Math.fround(1 - energy) };
   };
 
+  /** The loader saves its index in DATA_DIR: a folder of each test's own. */
+  let dataDir: string;
+
   beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mood-scorer-'));
     tracks = new Map(records.map((record) => [record.id, record]));
     model = energyModel('model-1');
     modelListeners = new Set();
@@ -98,10 +106,15 @@ describe('CatalogMoodScorer', () => {
             findByIds: typedMock<CatalogStore['findByIds']>((ids) =>
               Promise.resolve(ids.flatMap((id) => tracks.get(id) ?? [])),
             ),
+            version: typedMock<CatalogStore['version']>(() => Promise.resolve(1)),
           },
         },
         { provide: TRACK_MOOD_MODEL, useValue: moodModel },
         { provide: clusterConfig.KEY, useValue: clusterConfig(validateEnvironment({})) },
+        {
+          provide: appConfig.KEY,
+          useValue: appConfig(validateEnvironment({ DATA_DIR: dataDir })),
+        },
       ],
     }).compile();
     loader = moduleRef.get(CatalogIndexLoader);
@@ -116,6 +129,7 @@ describe('CatalogMoodScorer', () => {
   afterEach(async () => {
     await scorer.onApplicationShutdown();
     await loader.onApplicationShutdown();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("gives every track of the loaded index the active model's mood and probability", async () => {

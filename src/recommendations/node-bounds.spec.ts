@@ -131,7 +131,7 @@ function toRequest(
 }
 
 describe('NodeBounds (against ScoringTerms on the real tree)', () => {
-  it("bounds every track's score under every node, whatever the threshold; a capped score is exact where it counts", () => {
+  it("bounds every track's score under every node (but those sharing an artist or album with a seed), whatever the threshold; a capped score is exact, and no track skipped, where it counts", () => {
     fc.assert(
       fc.property(
         catalogArbitrary,
@@ -142,6 +142,10 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
           const { plan } = compilePlan(index, toRequest(index, drawn), weights);
           const { tree, live } = index.columns();
           const problems: string[] = [];
+          const parent = new Int32Array(tree!.nodeCount).fill(-1);
+          for (let node = 0; node < tree!.nodeCount; node++) {
+            if (tree!.left[node] >= 0) parent[tree!.left[node]] = parent[tree!.right[node]] = node;
+          }
           for (let node = 0; node < tree!.nodeCount; node++) {
             const slots: number[] = [];
             for (let slot = tree!.start[node]; slot < tree!.end[node]; slot++)
@@ -151,12 +155,35 @@ describe('NodeBounds (against ScoringTerms on the real tree)', () => {
             const best = finite.length > 0 ? finite[finite.length - 1] : 0;
             const thresholds = [-Infinity, finite[finite.length >> 1] ?? 0, best, best + 1e-6];
             const cap = plan.bounds.bonusBound(node);
+            const cost = plan.bounds.cost;
             for (const threshold of thresholds) {
-              const bound = plan.bounds.bound(node, threshold);
+              // As the search bounds a node: only with the seed points near its parent.
+              let near = cost.allPoints;
+              if (parent[node] >= 0) {
+                plan.bounds.bound(parent[node], threshold);
+                near = cost.nearMask;
+              }
+              const bound = plan.bounds.bound(node, threshold, near);
+              const limit = cost.costLimit(cap, threshold);
+              const kept = new Set<number>();
+              if (bound > -Infinity) {
+                cost.openLeaf(tree!, node, cost.nearMask);
+                const { start, end } = tree!;
+                const out = new Int32Array(end[node] - start[node]);
+                const count = cost.scanLeaf(start[node], end[node], live, limit, out);
+                out.subarray(0, count).forEach((slot) => kept.add(slot));
+              }
               slots.forEach((slot, i) => {
                 const score = scores[i];
+                // The search scores these first, one by one: the bounds leave them out.
+                if (plan.bounds.isAffinity(slot)) return;
                 if (score >= threshold && !(bound >= score))
                   problems.push(`node ${node} bound ${bound} < score ${score} (≥ ${threshold})`);
+                // What lets a leaf skip a track unscored: a filter, or its cost to the points
+                // near the node.
+                const counts = score > -Infinity && score >= threshold;
+                if (counts && !kept.has(slot))
+                  problems.push(`slot ${slot} (score ${score}) skipped at threshold ${threshold}`);
                 // The early exit a leaf's bonus bound allows: the full score wherever it reaches
                 // the threshold; below it, the full score or -Infinity.
                 const capped = plan.terms.score(slot, threshold, cap);

@@ -1,23 +1,27 @@
 import { type CatalogIndex, COLUMN_COUNT, POPULARITY_COLUMN } from '../catalog-index/catalog-index';
 import type { FeatureTree } from '../catalog-index/structures/feature-tree';
-import { leastTermOf, type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
+import { CostBounds } from './cost-bounds';
+import { type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
 
 /**
  * Upper bounds of a request's scores over the tracks under a node of the index's tree: what lets
- * the tree search skip most of the catalog and stay exact. Each part of a score is bounded from the
- * node's own bounds (per column its value range and whether a value is missing, its genres, its
- * highest mood probabilities, its highest popularity) and, for the artist and album bonuses, from
- * whether the node holds a track of a seed's artist or album.
+ * the tree search skip most of the catalog and stay exact. The tracks that share an artist or an
+ * album with a seed (the affinity tracks, which the artist and album bonuses go to) are few and
+ * known from the postings: the search scores them first, one by one, and the bounds leave them out,
+ * so that the bonuses of a few tracks do not loosen the bounds of every node on their paths. The
+ * other bonuses are bounded from the node's own bounds (its genres, its highest mood
+ * probabilities, its highest popularity), the cost (closeness and targets) from its value range per
+ * column and whether a value is missing (CostBounds).
  */
 export class NodeBounds {
   private readonly tree: FeatureTree | undefined;
-  /**
-   * Tree nodes holding a track of an affinity artist / album. Sets of the few marked nodes rather
-   * than an array over all nodes: a request allocates little, so it adds little work for the
-   * garbage collector.
-   */
-  private readonly artistMarks = new Set<number>();
-  private readonly albumMarks = new Set<number>();
+  /** The affinity tracks in the tree, ascending. */
+  readonly affinitySlots: Int32Array;
+  /** The same as a set, and the leaves holding one: a leaf's scan skips them. */
+  private readonly affinity: Set<number>;
+  private readonly affinityLeaves = new Set<number>();
+  /** Bounds of the cost part of a score (closeness and targets), for nodes and single tracks. */
+  readonly cost: CostBounds;
 
   constructor(
     private readonly terms: ScoringTerms,
@@ -26,22 +30,34 @@ export class NodeBounds {
   ) {
     const { tree, treeSize } = index.columns();
     this.tree = tree;
+    this.cost = new CostBounds(terms);
+    const slots: number[] = [];
+    if (terms.artistBonus !== 0)
+      for (const artist of spec.affinityArtists) slots.push(...index.tracksOfArtist(artist));
+    if (terms.albumBonus !== 0)
+      for (const album of spec.affinityAlbums) slots.push(...index.tracksOfAlbum(album));
+    this.affinity = new Set(slots.filter((slot) => slot < treeSize));
+    this.affinitySlots = Int32Array.from(this.affinity).sort();
     if (!tree) return;
-    const mark = (marks: Set<number>, slot: number) => {
-      if (slot < treeSize) for (const node of tree.pathTo(slot)) marks.add(node);
-    };
-    if (terms.artistBonus !== 0) {
-      for (const artist of spec.affinityArtists)
-        for (const slot of index.tracksOfArtist(artist)) mark(this.artistMarks, slot);
-    }
-    if (terms.albumBonus !== 0) {
-      for (const album of spec.affinityAlbums)
-        for (const slot of index.tracksOfAlbum(album)) mark(this.albumMarks, slot);
-    }
+    for (const slot of this.affinitySlots) this.affinityLeaves.add(tree.pathTo(slot).at(-1)!);
   }
 
-  /** An upper bound of score() over the node's live tracks; -Infinity when none can pass or reach `threshold`. */
-  bound(node: number, threshold = -Infinity): number {
+  /** True when the leaf holds an affinity track (which its scan must skip). */
+  holdsAffinity(leaf: number): boolean {
+    return this.affinityLeaves.size > 0 && this.affinityLeaves.has(leaf);
+  }
+
+  isAffinity(slot: number): boolean {
+    return this.affinity.has(slot);
+  }
+
+  /**
+   * An upper bound of score() over the node's live tracks but the affinity tracks; -Infinity when
+   * none can pass or reach
+   * `threshold`. `near`: a mask of seed points that holds every point near the node (its parent's
+   * near points); the node's own are left in `cost.nearMask`.
+   */
+  bound(node: number, threshold = -Infinity, near = this.cost.allPoints): number {
     const terms = this.terms;
     const tree = this.tree!;
     if (tree.liveCount[node] <= 0) return -Infinity;
@@ -57,53 +73,40 @@ export class NodeBounds {
       )
         return -Infinity;
     }
-    const missing = tree.missing[node];
-    let target = 0;
-    for (let t = 0; t < terms.targetColumns.length; t++) {
-      const c = terms.targetColumns[t];
-      target += leastTermOf(
-        lo[box + c],
-        hi[box + c],
-        (missing & (1 << c)) !== 0,
-        terms.targetValues[t],
-        terms.targetUnknownCost[t],
-        terms.mean[c],
-        1,
-        terms.inverseVariance[c],
-      );
-    }
-    let rest = this.bonusBound(node) - terms.targetScale * target;
-    rest += SLACK * (1 + Math.abs(rest));
-    if (terms.pointCount === 0) return rest < threshold ? -Infinity : rest;
-    const limit = terms.closenessLimit(rest, threshold);
+    const bonus = this.bonusBound(node);
+    const limit = this.cost.costLimit(bonus, threshold);
     if (limit < 0) return -Infinity;
-    const near = terms.nearestWithin(-1, limit, node);
-    return near === Infinity ? -Infinity : rest - terms.nearestWeight * near;
+    const least = this.cost.nodeLeast(tree, node, limit, near);
+    return least === Infinity ? -Infinity : this.cost.scoreBound(bonus, least);
   }
 
-  /** An upper bound of the bonuses of the node's tracks (as ScoringTerms adds them up). */
+  /**
+   * An upper bound of the bonuses of the node's tracks but the affinity tracks (as ScoringTerms adds
+   * them up: no artist or album bonus).
+   */
   bonusBound(node: number): number {
     const terms = this.terms;
     const tree = this.tree!;
     let genre = 0;
-    if (tree.genreOverflow[node]) genre = 1;
-    else {
-      const words = tree.genreWords;
-      for (let i = 0; i < terms.seedGenres.length; i++) {
-        const g = terms.seedGenres[i];
-        if (tree.genreBits[node * words + (g >>> 5)] & (1 << (g & 31)))
-          genre += terms.genreWeight[g];
+    if (terms.genreBonus !== 0) {
+      if (tree.genreOverflow[node]) genre = 1;
+      else {
+        const words = tree.genreWords;
+        for (let i = 0; i < terms.seedGenres.length; i++) {
+          const g = terms.seedGenres[i];
+          if (tree.genreBits[node * words + (g >>> 5)] & (1 << (g & 31)))
+            genre += terms.genreWeight[g];
+        }
+        genre = Math.min(1, genre);
       }
-      genre = Math.min(1, genre);
     }
-    const popularity = tree.hi[node * COLUMN_COUNT + POPULARITY_COLUMN];
+    const popularity =
+      terms.popularityBonus !== 0 ? tree.hi[node * COLUMN_COUNT + POPULARITY_COLUMN] : NaN;
     const mood =
       terms.moodBonus !== 0 && terms.moodLabel < tree.moodLabels
         ? tree.moodMax(node, terms.moodLabel)
         : 0;
     const bonuses =
-      terms.artistBonus * (this.artistMarks.has(node) ? 1 : 0) +
-      terms.albumBonus * (this.albumMarks.has(node) ? 1 : 0) +
       terms.genreBonus * genre +
       terms.moodBonus * mood +
       terms.popularityBonus * (popularity >= 0 ? popularity / 100 : 0);

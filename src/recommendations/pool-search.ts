@@ -162,9 +162,12 @@ export class BestCandidates {
 
 /**
  * Branch and bound over the index's k-d tree: nodes are opened best bound first, and the search stops
- * when no unopened node can beat the pool's worst track. Tracks added since the build (the tail) are
- * scored first, one by one. Exact: a node is only skipped when its bound is strictly below the
- * pool's worst score, and bounds hold for every track under a node.
+ * when no unopened node can beat the pool's worst track. Tracks added since the build (the tail) and
+ * the tracks sharing an artist or an album with a seed (whose bonuses the node bounds leave out) are
+ * scored first, one by one: they also give the pool a first threshold. In a leaf, a track is only
+ * scored when a lower bound of its cost to the seed points still near the leaf lets it reach the
+ * pool's worst score (CostBounds). Exact: a node or a track is only skipped when its bound is
+ * strictly below the pool's worst score, and bounds hold for every track they skip.
  */
 export const treeSearch: PoolSearch = (plan, limits) => {
   const best = new BestCandidates(plan, limits);
@@ -172,49 +175,63 @@ export const treeSearch: PoolSearch = (plan, limits) => {
   for (let slot = treeSize; slot < slotCount; slot++) if (live[slot]) best.offer(slot);
   if (!tree || treeSize === 0) return best.sorted();
 
+  const bounds = plan.bounds;
+  for (const slot of bounds.affinitySlots) best.offer(slot);
+  const cost = bounds.cost;
+  let found = new Int32Array(64);
   const open = new NodeQueue();
-  open.push(0, plan.bounds.bound(0));
+  open.push(0, bounds.bound(0), cost.nearMask);
   while (open.length > 0) {
-    const bound = open.topBound();
-    if (bound < best.threshold) break;
+    if (open.topBound() < best.threshold) break;
+    const near = open.topMask();
     const node = open.pop();
     if (tree.left[node] < 0) {
-      for (let slot = tree.start[node]; slot < tree.end[node]; slot++)
-        if (live[slot]) best.offer(slot);
+      const bonusCap = bounds.bonusBound(node);
+      const limit = cost.costLimit(bonusCap, best.threshold);
+      cost.openLeaf(tree, node, near);
+      const skipAffinity = bounds.holdsAffinity(node);
+      const start = tree.start[node];
+      const end = tree.end[node];
+      if (found.length < end - start) found = new Int32Array(end - start);
+      const count = cost.scanLeaf(start, end, live, limit, found);
+      for (let i = 0; i < count; i++) {
+        if (skipAffinity && bounds.isAffinity(found[i])) continue;
+        best.offer(found[i], bonusCap);
+      }
       continue;
     }
-    for (const child of [tree.left[node], tree.right[node]]) {
-      const childBound = plan.bounds.bound(child, best.threshold);
-      if (childBound > -Infinity && childBound >= best.threshold) open.push(child, childBound);
+    for (let side = 0; side < 2; side++) {
+      const child = side === 0 ? tree.left[node] : tree.right[node];
+      const childBound = bounds.bound(child, best.threshold, near);
+      if (childBound > -Infinity && childBound >= best.threshold)
+        open.push(child, childBound, cost.nearMask);
     }
   }
   return best.sorted();
 };
 
-/** Max-heap of tree nodes by bound. */
+/** Max-heap of tree nodes by bound, each with the mask of the seed points near it. */
 class NodeQueue {
   private nodes = new Int32Array(256);
+  private masks = new Int32Array(256);
   private bounds = new Float64Array(256);
   length = 0;
 
-  push(node: number, bound: number): void {
+  push(node: number, bound: number, mask: number): void {
     if (this.length === this.nodes.length) {
-      const nodes = new Int32Array(this.length * 2);
-      nodes.set(this.nodes);
-      this.nodes = nodes;
-      const bounds = new Float64Array(this.length * 2);
-      bounds.set(this.bounds);
-      this.bounds = bounds;
+      this.nodes = grown(this.nodes, new Int32Array(this.length * 2));
+      this.masks = grown(this.masks, new Int32Array(this.length * 2));
+      this.bounds = grown(this.bounds, new Float64Array(this.length * 2));
     }
     let i = this.length++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (this.bounds[parent] >= bound) break;
-      this.nodes[i] = this.nodes[parent];
-      this.bounds[i] = this.bounds[parent];
+      this.move(parent, i);
       i = parent;
     }
     this.nodes[i] = node;
+    this.masks[i] = mask;
     this.bounds[i] = bound;
   }
 
@@ -222,10 +239,14 @@ class NodeQueue {
     return this.bounds[0];
   }
 
+  topMask(): number {
+    return this.masks[0];
+  }
+
   pop(): number {
     const top = this.nodes[0];
-    const node = this.nodes[--this.length];
-    const bound = this.bounds[this.length];
+    const last = --this.length;
+    const bound = this.bounds[last];
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -233,12 +254,21 @@ class NodeQueue {
       const r = l + 1;
       const child = r < this.length && this.bounds[r] > this.bounds[l] ? r : l;
       if (this.bounds[child] <= bound) break;
-      this.nodes[i] = this.nodes[child];
-      this.bounds[i] = this.bounds[child];
+      this.move(child, i);
       i = child;
     }
-    this.nodes[i] = node;
-    this.bounds[i] = bound;
+    this.move(last, i);
     return top;
   }
+
+  private move(from: number, to: number): void {
+    this.nodes[to] = this.nodes[from];
+    this.masks[to] = this.masks[from];
+    this.bounds[to] = this.bounds[from];
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(array: T, into: T): T {
+  into.set(array);
+  return into;
 }

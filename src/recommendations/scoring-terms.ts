@@ -4,7 +4,6 @@ import {
   INDEX_COLUMNS,
   POPULARITY_COLUMN,
 } from '../catalog-index/catalog-index';
-import type { FeatureTree } from '../catalog-index/structures/feature-tree';
 import type { RecommendationWeights } from './recommendation-weights';
 
 /** A point a candidate is compared with: a seed track's values (raw, NaN where unknown). */
@@ -45,10 +44,13 @@ export const SLACK = 1e-9;
  * standardised X; against another unknown, 2. So missing data neither helps nor hurts a track on
  * average, and a column that no track has (TidyTuesday's time_signature) changes no ranking. A
  * min/max filter needs a known value: an unknown one cannot be shown to pass.
+ *
+ * The tree search prunes with bounds of these terms (CostBounds for the targets and closeness,
+ * NodeBounds for the bonuses): a term added or changed here is bounded there too, or the search
+ * stops being exact (node-bounds.spec.ts and pool-search.spec.ts say so).
  */
 export class ScoringTerms {
   readonly values: Float32Array;
-  private readonly tree: FeatureTree | undefined;
   readonly mean = new Float64Array(COLUMN_COUNT);
   readonly inverseVariance = new Float64Array(COLUMN_COUNT);
   /** Columns that count in closeness; per column its weight (adding up to 1), × 1/variance, mean. */
@@ -92,7 +94,6 @@ export class ScoringTerms {
   constructor(index: CatalogIndex, spec: ScoringSpec, weights: RecommendationWeights) {
     const columns = index.columns();
     this.values = columns.values;
-    this.tree = columns.tree;
     this.slotArtistStart = columns.artistStart;
     this.slotArtistCount = columns.artistCount;
     this.artistPool = columns.artistPool;
@@ -202,20 +203,22 @@ export class ScoringTerms {
 
   /** Similarity of two catalog tracks in 0…1: exp(−closeness cost), on the same columns and weights. */
   similarity(a: number, b: number): number {
+    const values = this.values;
     let cost = 0;
-    this.columns.forEach((c, k) => {
-      const other = this.values[b * COLUMN_COUNT + c];
+    for (let k = 0; k < this.columns.length; k++) {
+      const c = this.columns[k];
+      const other = values[b * COLUMN_COUNT + c];
       const unknownCost =
         this.columnWeight[k] * (other === other ? this.unknownPenalty(c, other) : 2);
       cost += termOf(
-        this.values[a * COLUMN_COUNT + c],
+        values[a * COLUMN_COUNT + c],
         other,
         unknownCost,
         this.columnMean[k],
         this.columnWeight[k],
         this.scaledWeight[k],
       );
-    });
+    }
     return Math.exp(-cost);
   }
 
@@ -306,18 +309,13 @@ export class ScoringTerms {
   }
 
   /**
-   * The least closeness cost over the points, or Infinity when every point costs more than `limit`:
-   * of the track in `slot`, or (slot -1) a lower bound of it over the tracks of a tree `node` (for
-   * NodeBounds). One loop for both, so that a track's cost and its node's bound sum alike.
+   * The least closeness cost of the track in `slot` over the points, or Infinity when every point
+   * costs more than `limit`.
    */
-  nearestWithin(slot: number, limit: number, node = -1): number {
+  nearestWithin(slot: number, limit: number): number {
     const K = this.columns.length;
     const x = this.candidate;
-    const tree = this.tree;
-    const box = node * COLUMN_COUNT;
-    const missing = node >= 0 ? tree!.missing[node] : 0;
-    if (node < 0)
-      for (let k = 0; k < K; k++) x[k] = this.values[slot * COLUMN_COUNT + this.columns[k]];
+    for (let k = 0; k < K; k++) x[k] = this.values[slot * COLUMN_COUNT + this.columns[k]];
     let best = Infinity;
     let cap = limit;
     for (let p = 0; p < this.pointCount; p++) {
@@ -326,27 +324,14 @@ export class ScoringTerms {
       let k = 0;
       for (; k < K; k++) {
         const i = offset + k;
-        const c = this.columns[k];
-        sum +=
-          node < 0
-            ? termOf(
-                x[k],
-                this.pointValue[i],
-                this.pointUnknownCost[i],
-                this.columnMean[k],
-                this.columnWeight[k],
-                this.scaledWeight[k],
-              )
-            : leastTermOf(
-                tree!.lo[box + c],
-                tree!.hi[box + c],
-                (missing & (1 << c)) !== 0,
-                this.pointValue[i],
-                this.pointUnknownCost[i],
-                this.columnMean[k],
-                this.columnWeight[k],
-                this.scaledWeight[k],
-              );
+        sum += termOf(
+          x[k],
+          this.pointValue[i],
+          this.pointUnknownCost[i],
+          this.columnMean[k],
+          this.columnWeight[k],
+          this.scaledWeight[k],
+        );
         if (sum > cap) break;
       }
       if (k === K && sum < best) {
@@ -389,25 +374,4 @@ function termOf(
   }
   const z = x - mean;
   return weight + z * z * scaledWeight;
-}
-
-/** The least termOf over values x in [lo, hi] (none when lo > hi) and, if `missing`, an unknown x. */
-export function leastTermOf(
-  lo: number,
-  hi: number,
-  missing: boolean,
-  s: number,
-  unknownCost: number,
-  mean: number,
-  weight: number,
-  scaledWeight: number,
-): number {
-  let least = missing ? unknownCost : Infinity;
-  if (lo <= hi) {
-    const reference = s === s ? s : mean;
-    const gap = reference < lo ? lo - reference : reference > hi ? reference - hi : 0;
-    const known = s === s ? gap * gap * scaledWeight : weight + gap * gap * scaledWeight;
-    if (known < least) least = known;
-  }
-  return least;
 }

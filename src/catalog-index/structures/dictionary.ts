@@ -1,10 +1,12 @@
+import type { SnapshotParts } from './snapshot-parts';
+
 /**
  * Interns strings as dense ints (0, 1, 2, …) and keeps how many live catalog tracks use each entry.
  * Entries are never removed: an entry whose count drops to 0 stays until the index is rebuilt.
  */
 export class Dictionary {
   /** Two key spaces (e.g. artists by Spotify id, and name-only artists by name), one id space. */
-  private readonly idByKey = [new Map<string, number>(), new Map<string, number>()];
+  private idByKey = [new Map<string, number>(), new Map<string, number>()];
   private counts = new Int32Array(64);
   size = 0;
 
@@ -32,6 +34,31 @@ export class Dictionary {
 
   trackCount(id: number): number {
     return this.counts[id];
+  }
+
+  saveTo(parts: SnapshotParts, name: string): void {
+    const keys = new Array<string>(this.size);
+    const spaces = new Uint8Array(this.size);
+    this.idByKey.forEach((map, space) =>
+      map.forEach((id, key) => {
+        keys[id] = key;
+        spaces[id] = space;
+      }),
+    );
+    parts.meta[`${name}.keys`] = keys;
+    parts.put(`${name}.spaces`, spaces);
+    parts.put(`${name}.counts`, this.counts.subarray(0, this.size));
+  }
+
+  static loadFrom(parts: SnapshotParts, name: string): Dictionary {
+    const dictionary = new Dictionary();
+    const keys = parts.value<string[]>(`${name}.keys`);
+    const spaces = parts.get(`${name}.spaces`, Uint8Array);
+    keys.forEach((key, id) => dictionary.idByKey[spaces[id]].set(key, id));
+    dictionary.size = keys.length;
+    dictionary.counts = new Int32Array(Math.max(64, keys.length));
+    dictionary.counts.set(parts.get(`${name}.counts`, Int32Array));
+    return dictionary;
   }
 
   /** Bytes held beyond the keys' strings (for the index's memory figure). */

@@ -1,3 +1,5 @@
+import type { SnapshotParts } from './snapshot-parts';
+
 /**
  * A k-d tree over the index's value columns, for exact branch-and-bound search. The index stores its
  * tracks in the tree's order, so each leaf is a contiguous run of slots and each node covers the slot
@@ -321,6 +323,46 @@ export class FeatureTree {
       const i = node * this.moodLabelCount + label;
       if (probability > this.moodMaxima[i]) this.moodMaxima[i] = probability;
     }
+  }
+
+  /** Saves the tree and its bounds (not the moods: a loaded index is scored again). */
+  saveTo(parts: SnapshotParts): void {
+    for (const [name, array] of Object.entries(this.arrays())) parts.put(`tree.${name}`, array);
+    parts.meta['tree.shape'] = [this.columns, this.genreWords];
+  }
+
+  static loadFrom(parts: SnapshotParts): FeatureTree {
+    const [columns, genreWords] = parts.value<[number, number]>('tree.shape');
+    const layout = {
+      order: new Int32Array(0),
+      start: parts.get('tree.start', Int32Array),
+      end: parts.get('tree.end', Int32Array),
+      left: parts.get('tree.left', Int32Array),
+      right: parts.get('tree.right', Int32Array),
+    };
+    const tree = new FeatureTree(layout, columns, genreWords);
+    tree.lo.set(parts.get('tree.lo', Float32Array));
+    tree.hi.set(parts.get('tree.hi', Float32Array));
+    tree.missing.set(parts.get('tree.missing', Int32Array));
+    tree.liveCount.set(parts.get('tree.liveCount', Int32Array));
+    tree.genreBits.set(parts.get('tree.genreBits', Uint32Array));
+    tree.genreOverflow.set(parts.get('tree.genreOverflow', Uint8Array));
+    return tree;
+  }
+
+  private arrays() {
+    return {
+      start: this.start,
+      end: this.end,
+      left: this.left,
+      right: this.right,
+      lo: this.lo,
+      hi: this.hi,
+      missing: this.missing,
+      liveCount: this.liveCount,
+      genreBits: this.genreBits,
+      genreOverflow: this.genreOverflow,
+    };
   }
 
   get bytes(): number {

@@ -1,3 +1,5 @@
+import type { SnapshotParts } from './snapshot-parts';
+
 /**
  * For each key (an artist or an album), the slots of the tracks that carry it: a compact CSR list made
  * when the index is built, plus the slots added since. Lists may hold stale slots (a track removed, or
@@ -49,6 +51,20 @@ export class Postings {
     if (!added) return result;
     for (const slot of added) if (keep(slot)) result.push(slot);
     return [...new Set(result)].sort((a, b) => a - b);
+  }
+
+  /** Saves the lists as built; slots added since are not saved (a saved index is a fresh build). */
+  saveTo(parts: SnapshotParts, name: string): void {
+    if (this.added.size > 0) throw new Error('Only a freshly built index can be saved');
+    parts.put(`${name}.offsets`, this.offsets);
+    parts.put(`${name}.slots`, this.slots);
+  }
+
+  static loadFrom(parts: SnapshotParts, name: string): Postings {
+    return new Postings(
+      parts.get(`${name}.offsets`, Int32Array),
+      parts.get(`${name}.slots`, Int32Array),
+    );
   }
 
   get bytes(): number {

@@ -1,3 +1,5 @@
+import type { SnapshotParts } from './snapshot-parts';
+
 /**
  * A short list of ints per slot (a track's artists, its genres), all in one growable pool: `start`
  * and `count` per slot. Rewriting a slot's list appends a new one and leaves the old space behind;
@@ -65,5 +67,21 @@ export class SlotLists {
 
   get bytes(): number {
     return this.start.byteLength + this.count.byteLength + this.pool.byteLength;
+  }
+
+  /** Saves the lists of slots [0, slots). */
+  saveTo(parts: SnapshotParts, name: string, slots: number): void {
+    parts.put(`${name}.start`, this.start.subarray(0, slots));
+    parts.put(`${name}.count`, this.count.subarray(0, slots));
+    parts.put(`${name}.pool`, this.pool.subarray(0, this.length));
+  }
+
+  static loadFrom(parts: SnapshotParts, name: string): SlotLists {
+    const lists = new SlotLists();
+    lists.start = parts.get(`${name}.start`, Int32Array);
+    lists.count = parts.get(`${name}.count`, Uint16Array);
+    lists.pool = parts.get(`${name}.pool`, Int32Array);
+    lists.length = lists.pool.length;
+    return lists;
   }
 }

@@ -1,3 +1,5 @@
+import type { SnapshotParts } from './snapshot-parts';
+
 /**
  * Strings kept as UTF-8 bytes in one growable buffer, one entry per slot (a track's id, its name),
  * instead of a million separate strings on the JavaScript heap: a few large arrays cost the garbage
@@ -104,6 +106,22 @@ export class StringStore {
   get byteLength(): number {
     return this.bytes.byteLength + this.offsets.byteLength + this.lengths.byteLength;
   }
+
+  /** Saves the strings of slots [0, slots) (the bytes in use only). */
+  saveTo(parts: SnapshotParts, name: string, slots: number): void {
+    parts.put(`${name}.bytes`, this.bytes.subarray(0, this.length));
+    parts.put(`${name}.offsets`, this.offsets.subarray(0, slots));
+    parts.put(`${name}.lengths`, this.lengths.subarray(0, slots));
+  }
+
+  static loadFrom(parts: SnapshotParts, name: string): StringStore {
+    const store = new StringStore();
+    store.bytes = parts.get(`${name}.bytes`, Uint8Array);
+    store.length = store.bytes.length;
+    store.offsets = parts.get(`${name}.offsets`, Int32Array);
+    store.lengths = parts.get(`${name}.lengths`, Int32Array);
+    return store;
+  }
 }
 
 const ENCODER = new TextEncoder();
@@ -170,6 +188,17 @@ export class IdTable {
 
   get byteLength(): number {
     return this.table.byteLength;
+  }
+
+  saveTo(parts: SnapshotParts, name: string): void {
+    parts.put(`${name}.table`, this.table);
+    parts.meta[`${name}.counts`] = [this.used, this.entries];
+  }
+
+  /** The table as saved, over `ids` (the same slots' ids). */
+  loadFrom(parts: SnapshotParts, name: string): void {
+    this.table = parts.get(`${name}.table`, Int32Array);
+    [this.used, this.entries] = parts.value<[number, number]>(`${name}.counts`);
   }
 
   private rehash(capacity: number): void {

@@ -1,5 +1,6 @@
 import type { CatalogAlbum, CatalogArtist, CatalogTrackRecord } from '../../catalog/catalog-track';
 import { Dictionary } from './dictionary';
+import type { SnapshotParts } from './snapshot-parts';
 
 /** Key spaces of the artist dictionary: by Spotify id, and name-only artists by name. */
 const ARTIST_BY_ID = 0;
@@ -19,14 +20,49 @@ function normaliseName(name: string): string {
  * tracks use it, and how a seed may name it.
  */
 export class CatalogVocabulary {
-  readonly artists = new Dictionary();
-  readonly albums = new Dictionary();
-  readonly genres = new Dictionary();
-  private readonly artistInfo: CatalogArtist[] = [];
+  artists = new Dictionary();
+  albums = new Dictionary();
+  genres = new Dictionary();
+  private artistInfo: CatalogArtist[] = [];
   private readonly artistsByName = new Map<string, number[]>();
-  private readonly albumInfo: CatalogAlbum[] = [];
-  private readonly genreNames: string[] = [];
+  private albumInfo: CatalogAlbum[] = [];
+  private genreNames: string[] = [];
   private readonly genresByName = new Map<string, number[]>();
+
+  saveTo(parts: SnapshotParts): void {
+    this.artists.saveTo(parts, 'artists');
+    this.albums.saveTo(parts, 'albums');
+    this.genres.saveTo(parts, 'genres');
+    parts.meta.artistInfo = this.artistInfo.map((artist) => [artist.id, artist.name]);
+    parts.meta.albumInfo = this.albumInfo.map((album) => [
+      album.id,
+      album.name,
+      album.release_date,
+      album.year,
+    ]);
+    parts.meta.genreNames = this.genreNames;
+  }
+
+  static loadFrom(parts: SnapshotParts): CatalogVocabulary {
+    const vocabulary = new CatalogVocabulary();
+    vocabulary.artists = Dictionary.loadFrom(parts, 'artists');
+    vocabulary.albums = Dictionary.loadFrom(parts, 'albums');
+    vocabulary.genres = Dictionary.loadFrom(parts, 'genres');
+    vocabulary.artistInfo = parts
+      .value<[string | null, string][]>('artistInfo')
+      .map(([id, name]) => ({ id, name }));
+    vocabulary.artistInfo.forEach((artist, i) =>
+      addTo(vocabulary.artistsByName, normaliseName(artist.name), i),
+    );
+    vocabulary.albumInfo = parts
+      .value<[string | null, string | null, string | null, number | null][]>('albumInfo')
+      .map(([id, name, release_date, year]) => ({ id, name, release_date, year }));
+    vocabulary.genreNames = parts.value<string[]>('genreNames');
+    vocabulary.genreNames.forEach((genre, i) =>
+      addTo(vocabulary.genresByName, normaliseName(genre), i),
+    );
+    return vocabulary;
+  }
 
   internArtist(artist: CatalogArtist): number {
     const id =

@@ -111,6 +111,13 @@ export function mergeCounts(
   return { tracks, added, updated: changed - added, unchanged: tracks - changed, changedIds };
 }
 
+/**
+ * Raises the catalog's version (migration AddCatalogVersion): run in the transaction of every
+ * committed change of the catalog's tracks, so a saved index knows whether it is still current.
+ */
+export const BUMP_CATALOG_VERSION_SQL =
+  'UPDATE catalog_version SET version = version + 1 WHERE id = 1';
+
 /** Above this many changed tracks a merge announces a reset rather than listing the ids. */
 export const MAX_LISTED_CHANGES = 50_000;
 

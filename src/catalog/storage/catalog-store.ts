@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AUDIO_FEATURES, type AudioFeature } from '../../common/tracks';
 import type { CatalogFeatures, CatalogTrackRecord } from '../catalog-track';
-import { TRACK_VALUE_COLUMNS } from './catalog-sql';
+import { BUMP_CATALOG_VERSION_SQL, TRACK_VALUE_COLUMNS } from './catalog-sql';
 
 interface NamedCountRow {
   name: string;
@@ -107,8 +107,19 @@ export class CatalogStore {
         .from('catalog_tracks')
         .where('id = :id', { id })
         .execute();
-      return (result.affected ?? 0) > 0;
+      const deleted = (result.affected ?? 0) > 0;
+      if (deleted) await manager.query(BUMP_CATALOG_VERSION_SQL);
+      return deleted;
     });
+  }
+
+  /** The catalog's version: raised by every committed change of its tracks. */
+  async version(): Promise<number> {
+    const rows = await this.select<{ version: unknown }>(
+      'SELECT version FROM catalog_version WHERE id = 1',
+      [],
+    );
+    return Number(rows[0]?.version ?? 0);
   }
 
   /** The catalog's counts: one scan of the tracks table plus indexed group-bys. */

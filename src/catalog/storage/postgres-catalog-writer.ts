@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
 import {
+  BUMP_CATALOG_VERSION_SQL,
   type CatalogBulkWriter,
   changedTracksSql,
   MAX_LISTED_CHANGES,
@@ -118,6 +119,7 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
           : null;
       await client.query(mergeTracksSql(last, ['$1', '$2', '$3']), [source, now, now]);
       await client.query(mergeGenresSql(genres));
+      if (total > 0) await client.query(BUMP_CATALOG_VERSION_SQL);
       const counts = mergeCounts(Number(tracks.rows[0].n), total, added, changedIds);
       if (also) {
         const statement = also(counts);

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import {
+  BUMP_CATALOG_VERSION_SQL,
   type CatalogBulkWriter,
   changedTracksSql,
   MAX_LISTED_CHANGES,
@@ -85,6 +86,7 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
           : null;
       this.db.prepare(mergeTracksSql(last, ['?', '?', '?'])).run(source, time, time);
       this.db.exec(mergeGenresSql(genres));
+      if (total > 0) this.db.exec(BUMP_CATALOG_VERSION_SQL);
       const counts = mergeCounts(tracks, total, added, changedIds);
       if (also) {
         const statement = also(counts);
