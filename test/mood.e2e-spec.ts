@@ -539,7 +539,9 @@ describe('mood after a restart', () => {
         .set(ADMIN)
         .expect(200)
     ).body;
-    // Simulate a crash mid-run: a run row left 'running' (the first app stays up, idle, beside).
+    // Simulate a crash mid-run: a run row left 'running', silent for an hour, by a process that is
+    // gone (the first app stays up, idle, beside). On PostgreSQL only a stalled run is ended.
+    const anHourAgo = new Date(Date.now() - 3_600_000);
     await first.app.get(DataSource).getRepository(TrainingRun).insert({
       id: 'crashed-run',
       status: 'running',
@@ -548,7 +550,10 @@ describe('mood after a restart', () => {
       rowsUsed: 1,
       rowsSkipped: 0,
       hyperParameters: {},
-      createdAt: new Date(),
+      host: 'a-host-that-crashed',
+      pid: 4242,
+      createdAt: anHourAgo,
+      heartbeatAt: anHourAgo,
     });
 
     const second = await createTestApp({
