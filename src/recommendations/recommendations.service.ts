@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog-index/catalog-index';
 import { CatalogIndexRef } from '../catalog-index/catalog-index-ref';
 import { ValidationFailedError } from '../common/errors';
-import type { ParsedTracks, Track } from '../common/tracks';
+import type { ResolvedRow } from '../common/listening';
+import { type ParsedTracks, resolvedOf, type Track } from '../common/tracks';
 import type { TrendMetric } from '../trends/trend-metrics';
 import { TrendsService } from '../trends/trends.service';
 import type { TrendMetricsDto } from '../trends/dto/trends-response.dto';
@@ -20,6 +21,15 @@ import {
   CatalogLoadingError,
   SeedNotFoundError,
 } from './recommendations.errors';
+
+/**
+ * A listening history: its listens as tracks; where it was read as listening data (ListeningReader),
+ * every row as resolved (for seeds by artist) and the tracks the listener skipped.
+ */
+export type HistoryTracks = ParsedTracks<TrendMetric> & {
+  rows?: readonly ResolvedRow[];
+  skippedTrackIds?: readonly string[];
+};
 
 /**
  * Songs from the catalog: for Spotify's legacy query (seeds, targets, bounds), and for a listening
@@ -56,7 +66,7 @@ export class RecommendationsService {
    * history is recommended.
    */
   async recommendFromHistory(
-    history: ParsedTracks<TrendMetric>,
+    history: HistoryTracks,
     query: RecommendationsQuery,
   ): Promise<HistoryRecommendationsResponseDto> {
     this.requireCatalog();
@@ -64,14 +74,23 @@ export class RecommendationsService {
     const trend = await this.trends.forecastTargets(history, query.trend!);
     const targets: TrendMetricsDto = { ...trend.metrics, ...query.targets };
     const historyIds = history.tracks.flatMap((track) => (track.id ? [track.id] : []));
+    const seeds = latestTracks(history.tracks).map(toSeed);
+    seeds.push(...artistSeeds(history.rows ?? [], MAX_SEEDS - seeds.length));
     const result = this.engine.recommend(this.catalog.current, {
       ...query,
-      seeds: latestTracks(history.tracks).map(toSeed),
+      seeds,
       targets,
       mood: mood?.name,
-      excludeTracks: [...query.excludeTracks, ...historyIds],
+      excludeTracks: [...query.excludeTracks, ...historyIds, ...(history.skippedTrackIds ?? [])],
     });
-    return { tracks: result.tracks, seeds: result.seeds, targets, mood, skipped: trend.skipped };
+    return {
+      tracks: result.tracks,
+      seeds: result.seeds,
+      targets,
+      mood,
+      skipped: trend.skipped,
+      resolved: resolvedOf(history),
+    };
   }
 
   private requireCatalog(): void {
@@ -129,11 +148,37 @@ function latestTracks(tracks: readonly Track<never>[]): Track<never>[] {
   return latest;
 }
 
+/**
+ * Seeds by artist for what the track seeds leave free (`room`): the artists, newest first, of the
+ * history's listens that the catalog lacks but whose artist it knows (by id, else by name).
+ */
+function artistSeeds(rows: readonly ResolvedRow[], room: number): SeedInput[] {
+  const seeds: SeedInput[] = [];
+  const seen = new Set<string>();
+  const newestFirst = rows
+    .filter((row) => row.signal === 'listen' && row.features === undefined && row.artistKnown)
+    .sort(
+      (a, b) =>
+        (b.playedAt?.getTime() ?? -Infinity) - (a.playedAt?.getTime() ?? -Infinity) ||
+        b.row - a.row,
+    );
+  for (const row of newestFirst) {
+    if (seeds.length >= room) break;
+    const artist = row.artists[0];
+    if (artist === undefined) continue;
+    const id = artist.id ?? artist.name;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    seeds.push({ type: 'artist', id });
+  }
+  return seeds;
+}
+
 /** A track of the history as a seed: the features it has (a missing one is NaN, as in the index). */
 function toSeed(track: Track<never>): SeedInput {
   const values = new Float64Array(COLUMN_COUNT).fill(NaN);
   INDEX_COLUMNS.forEach((column, c) => {
     if (column !== 'popularity') values[c] = track[column] ?? NaN;
   });
-  return { type: 'track', id: track.id ?? `tracks[${track.label}]`, values };
+  return { type: 'track', id: track.id ?? track.path ?? `tracks[${track.label}]`, values };
 }

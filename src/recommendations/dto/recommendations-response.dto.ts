@@ -1,5 +1,5 @@
 import { TrackViewResponseDto } from '../../catalog/dto/track-view-response.dto';
-import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
+import { ResolvedCountsDto, SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 import { TrendMetricsDto } from '../../trends/dto/trends-response.dto';
 
 export class ScoreContributionDto {
@@ -83,4 +83,6 @@ export class HistoryRecommendationsResponseDto extends RecommendationsResponseDt
   mood!: ListenerMoodDto | null;
   /** Rows of the body not used by the trend (no play time, no features). */
   skipped!: SkippedRowDto[];
+  /** How the request's rows got their audio features: their own, the catalog's by id or by name. */
+  resolved!: ResolvedCountsDto;
 }
