@@ -207,7 +207,7 @@ export const RECOMMENDATION_PARAMETERS: readonly ParameterSpec[] = [
     calls: BOTH,
     default: false,
     description:
-      'Add a `reason` to every track: closest seed, largest score contributions, targets met, variety penalty.',
+      'Add a `reason` to every track: closest seed, largest score contributions, targets met, negative-seed and variety penalties.',
   },
   {
     name: 'periods',
