@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
+import { onPostgres } from './helpers/on-postgres';
 import {
   ensureBuilt,
   eventually,
@@ -44,16 +44,6 @@ const databaseUrl = () => {
   url.pathname = `/${DATABASE}`;
   return url.toString();
 };
-
-async function onPostgres<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A JSON answer, read field by field in the assertions. */
 type Json = Record<string, any>;
