@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
-import { dataCheck, onPostgres, slowUpload } from './helpers/fault-data';
+import { createFaultsDatabase, dataCheck, slowUpload } from './helpers/fault-data';
 import { startServing } from './helpers/fault-services';
 import {
   type PrivatePostgres,
@@ -50,8 +50,7 @@ describeWithPostgres('jobs caught by a database outage (scenario 2)', () => {
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
-    databaseUrl = postgres.url('faults');
+    databaseUrl = await createFaultsDatabase(postgres);
     service = await startServing('database-jobs', {
       DATABASE_URL: databaseUrl,
       DB_CONNECT_TIMEOUT: '1s',

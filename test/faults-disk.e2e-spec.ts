@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
-import { LISTENED_BODY, startServing } from './helpers/fault-services';
+import { PREDICT_CALL, startServing } from './helpers/fault-services';
 import { startLoad, summarise } from './helpers/load';
 import { eventually, type ServiceProcess } from './helpers/service-processes';
 import { sharedDataPath } from './helpers/shared-data';
@@ -75,7 +75,7 @@ describeWithDisk('the disk of DATA_DIR fills (scenario 5)', () => {
       connections: 4,
       pauseMs: 10,
       calls: [
-        { method: 'POST', path: '/api/v1/predict_mood', body: LISTENED_BODY, name: 'predict' },
+        { ...PREDICT_CALL, name: 'predict' },
         { method: 'GET', path: RECOMMEND, name: 'recommendations' },
       ],
     });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
-import { dataCheck, onPostgres } from './helpers/fault-data';
-import { LISTENED_BODY, startServing } from './helpers/fault-services';
+import { createFaultsDatabase, dataCheck } from './helpers/fault-data';
+import { LISTENED_BODY, PREDICT_CALL, startServing } from './helpers/fault-services';
 import { startLoad, summarise } from './helpers/load';
 import {
   type PrivatePostgres,
@@ -76,8 +76,7 @@ describeWithServers('Redis going away and coming back (scenario 3)', () => {
 
   beforeAll(async () => {
     [postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
-    databaseUrl = postgres.url('faults');
+    databaseUrl = await createFaultsDatabase(postgres);
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
@@ -99,7 +98,7 @@ describeWithServers('Redis going away and coming back (scenario 3)', () => {
       targets: [a.url, b.url],
       connections: 4,
       pauseMs: 10,
-      calls: [{ method: 'POST', path: '/api/v1/predict_mood', body: LISTENED_BODY }],
+      calls: [PREDICT_CALL],
     });
     await sleep(500);
 

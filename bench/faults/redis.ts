@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dataCheck, onPostgres } from '../../test/helpers/fault-data';
-import { LISTENED_BODY, startServing } from '../../test/helpers/fault-services';
+import { createFaultsDatabase, dataCheck } from '../../test/helpers/fault-data';
+import { LISTENED_BODY, PREDICT_CALL, startServing } from '../../test/helpers/fault-services';
 import { type Outcome, startLoad } from '../../test/helpers/load';
 import {
   privateServersMissing,
@@ -38,8 +38,7 @@ export async function withRedis(): Promise<void> {
   const [postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
   const services: ServiceProcess[] = [];
   try {
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
-    const databaseUrl = postgres.url('faults');
+    const databaseUrl = await createFaultsDatabase(postgres);
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
@@ -72,7 +71,7 @@ export async function withRedis(): Promise<void> {
       connections: 8,
       pauseMs: 5,
       calls: [
-        { method: 'POST', path: '/api/v1/predict_mood', body: LISTENED_BODY },
+        PREDICT_CALL,
         { method: 'GET', path: '/health' },
         { method: 'GET', path: '/api/v1/mood/runs' },
       ],
