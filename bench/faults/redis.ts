@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaultsDatabase, dataCheck } from '../../test/helpers/fault-data';
-import { LISTENED_BODY, PREDICT_CALL, startServing } from '../../test/helpers/fault-services';
+import { EVERYDAY_CALLS, LISTENED_BODY, startServing } from '../../test/helpers/fault-services';
 import { type Outcome, startLoad } from '../../test/helpers/load';
 import {
   privateServersMissing,
@@ -70,11 +70,7 @@ export async function withRedis(): Promise<void> {
       targets: [a.url, b.url],
       connections: 8,
       pauseMs: 5,
-      calls: [
-        PREDICT_CALL,
-        { method: 'GET', path: '/health' },
-        { method: 'GET', path: '/api/v1/mood/runs' },
-      ],
+      calls: EVERYDAY_CALLS,
     });
     await sleep(1000);
     await redis.kill();

@@ -169,8 +169,15 @@ export function parseRawAnswer(received: string): { status: number; body: unknow
   return { status, body };
 }
 
+/** Everyday traffic: predict_mood (from memory), /health and the runs list (from the database). */
+export const EVERYDAY_CALLS: LoadCall[] = [
+  PREDICT_CALL,
+  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/api/v1/mood/runs' },
+];
+
 /**
- * Scenario 4's stop: `service` under 8 connections (predict_mood, /health, the runs list) for a
+ * Scenario 4's stop: `service` under 8 connections of EVERYDAY_CALLS for a
  * second, then SIGTERM. Every call's outcome, the exit code, when it was signalled and how long it
  * took to exit.
  */
@@ -183,11 +190,7 @@ export async function sigtermUnderLoad(service: ServiceProcess): Promise<{
   const load = startLoad({
     targets: [service.url],
     connections: 8,
-    calls: [
-      PREDICT_CALL,
-      { method: 'GET', path: '/health' },
-      { method: 'GET', path: '/api/v1/mood/runs' },
-    ],
+    calls: EVERYDAY_CALLS,
   });
   await sleep(1000);
   const signalledAt = Date.now();
