@@ -5,6 +5,7 @@ import { clusterStore } from './helpers/cluster-store';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
 import { onPostgres } from './helpers/on-postgres';
 import {
+  describeUnless,
   ensureBuilt,
   eventually,
   type ServiceProcess,
@@ -23,11 +24,10 @@ import { readSharedText, sharedDataPath } from './helpers/shared-data';
 const POSTGRES_URL =
   process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.CLUSTER_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const unreachable = unreachableServices(POSTGRES_URL, REDIS_URL);
-if (unreachable) {
-  console.warn(`SKIPPED test/cluster.e2e-spec.ts (several instances): ${unreachable}`);
-}
-const describeCluster = unreachable ? describe.skip : describe;
+const describeCluster = describeUnless(
+  unreachableServices(POSTGRES_URL, REDIS_URL),
+  'test/cluster.e2e-spec.ts (several instances)',
+);
 
 /** The brief's "within a second" for a change to reach every instance. */
 const PROPAGATION_MS = 1000;

@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_ADMIN_KEY } from './helpers/create-test-app';
 import { createFaultsDatabase, dataCheck } from './helpers/fault-data';
-import { PREDICT_CALL, sigtermUnderLoad, startServing } from './helpers/fault-services';
+import { ADMIN, PREDICT_CALL, sigtermUnderLoad, startServing } from './helpers/fault-services';
 import { type Outcome, startLoad, summarise } from './helpers/load';
 import {
   type PrivatePostgres,
   privateServersMissing,
   startPrivatePostgres,
 } from './helpers/private-servers';
-import { eventually, type ServiceProcess } from './helpers/service-processes';
+import { describeUnless, eventually, type ServiceProcess } from './helpers/service-processes';
 import { sharedDataPath } from './helpers/shared-data';
 
 /**
@@ -18,12 +17,12 @@ import { sharedDataPath } from './helpers/shared-data';
  * (SIGTERM) or killed (SIGKILL) during traffic, and PostgreSQL restarting or stopped for 10 s
  * under load. Skipped, saying why in one line, where PostgreSQL's server binaries are missing.
  */
-const missing = privateServersMissing();
-if (missing) console.warn(`SKIPPED test/faults-processes.e2e-spec.ts: ${missing}`);
-const describeWithPostgres = missing ? describe.skip : describe;
+const describeWithPostgres = describeUnless(
+  privateServersMissing(),
+  'test/faults-processes.e2e-spec.ts',
+);
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
 /** A catalog for GET /recommendations: the first rows of the shared TidyTuesday sample. */
 const CATALOG_CSV = readFileSync(sharedDataPath('spotify_songs_dev.csv'), 'utf8')
   .split('\n')

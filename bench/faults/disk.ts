@@ -1,12 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PREDICT_CALL, startServing } from '../../test/helpers/fault-services';
+import { ADMIN, PREDICT_CALL, startServing } from '../../test/helpers/fault-services';
 import { startLoad } from '../../test/helpers/load';
 import type { ServiceProcess } from '../../test/helpers/service-processes';
 import { mountSmallDisk, type SmallDisk, smallDiskMissing } from '../../test/helpers/small-disk';
 import {
-  ADMIN,
   callOutcome,
   JSON_BODY,
   MOOD_DATASET,

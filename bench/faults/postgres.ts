@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaultsDatabase, dataCheck, slowUpload } from '../../test/helpers/fault-data';
-import { PREDICT_CALL, sigtermUnderLoad, startServing } from '../../test/helpers/fault-services';
+import {
+  ADMIN,
+  PREDICT_CALL,
+  sigtermUnderLoad,
+  startServing,
+} from '../../test/helpers/fault-services';
 import { type Outcome, startLoad } from '../../test/helpers/load';
 import {
   type PrivatePostgres,
@@ -9,7 +14,6 @@ import {
 } from '../../test/helpers/private-servers';
 import type { ServiceProcess } from '../../test/helpers/service-processes';
 import {
-  ADMIN,
   callOutcome,
   JSON_BODY,
   MOOD_DATASET,

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaultsDatabase, dataCheck } from '../../test/helpers/fault-data';
-import { EVERYDAY_CALLS, LISTENED_BODY, startServing } from '../../test/helpers/fault-services';
+import {
+  ADMIN,
+  EVERYDAY_CALLS,
+  LISTENED_BODY,
+  startServing,
+} from '../../test/helpers/fault-services';
 import { type Outcome, startLoad } from '../../test/helpers/load';
 import {
   privateServersMissing,
@@ -8,7 +13,7 @@ import {
   startPrivateRedis,
 } from '../../test/helpers/private-servers';
 import type { ServiceProcess } from '../../test/helpers/service-processes';
-import { ADMIN, callOutcome, JSON_BODY, MOOD_DATASET, row, waitFor } from './table';
+import { callOutcome, JSON_BODY, MOOD_DATASET, row, waitFor } from './table';
 
 const OUTAGE_MS = 10_000;
 

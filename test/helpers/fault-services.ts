@@ -25,6 +25,9 @@ export const FAULT_SERVICE_ENV: Record<string, string> = {
   NO_COLOR: '1',
 };
 
+/** The admin key's header, on the calls that need it. */
+export const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
+
 /** A few tracks a listener played, as predict_mood's body. */
 export const LISTENED_BODY = JSON.stringify(
   moodDataset.slice(0, 5).map(({ tag: _tag, playlist: _playlist, ...track }) => track),

@@ -9,6 +9,15 @@ const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const WORKER = join(ROOT, 'dist', 'src', 'worker.js');
 
 /**
+ * jest's `describe` for a suite that needs outside programs or servers; where `missing` says what
+ * is lacking, `describe.skip`, after one line naming the suite and why.
+ */
+export function describeUnless(missing: string | null, suite: string): jest.Describe {
+  if (missing) console.warn(`SKIPPED ${suite}: ${missing}`);
+  return missing ? describe.skip : describe;
+}
+
+/**
  * Whether PostgreSQL at `databaseUrl` and Redis at `redisUrl` answer, asked synchronously (so that a
  * suite can decide to skip before jest collects its tests): null when both do, else why not.
  */
