@@ -5,6 +5,8 @@ import { clusterStore } from './helpers/cluster-store';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
 import { onPostgres } from './helpers/on-postgres';
 import {
+  CLUSTER_POSTGRES_URL,
+  CLUSTER_REDIS_URL,
   describeUnless,
   ensureBuilt,
   eventually,
@@ -21,17 +23,14 @@ import { readSharedText, sharedDataPath } from './helpers/shared-data';
  * (default 127.0.0.1:6379); where either is not reachable, the suite is skipped and says so. Each
  * process's log is written to cluster-e2e-<run>-<name>.log in the system's temporary folder.
  */
-const POSTGRES_URL =
-  process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.CLUSTER_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const describeCluster = describeUnless(
-  unreachableServices(POSTGRES_URL, REDIS_URL),
+  unreachableServices(CLUSTER_POSTGRES_URL, CLUSTER_REDIS_URL),
   'test/cluster.e2e-spec.ts (several instances)',
 );
 
 /** The brief's "within a second" for a change to reach every instance. */
 const PROPAGATION_MS = 1000;
-const store = clusterStore('cluster-e2e', POSTGRES_URL, REDIS_URL);
+const store = clusterStore('cluster-e2e', CLUSTER_POSTGRES_URL, CLUSTER_REDIS_URL);
 const DEFAULT_DATASET = JSON.parse(
   readFileSync(sharedDataPath('playlist_metrics.json'), 'utf8'),
 ) as Record<string, unknown>[];
