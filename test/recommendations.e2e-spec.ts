@@ -10,6 +10,7 @@ import {
   expectErrorBody,
   SMALL_MOOD_TRAINING,
   type TestApp,
+  useTestApp,
 } from './helpers/create-test-app';
 import { ADMIN } from './helpers/mood-data';
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
@@ -25,20 +26,11 @@ async function importIntoCatalog(testApp: TestApp, text: string, contentType = '
 }
 
 describe('/api/v1/recommendations over an empty catalog', () => {
-  let testApp: TestApp;
-  beforeAll(async () => {
-    testApp = await createTestApp();
-    await testApp.app.get(CatalogIndexLoader).settled();
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { testApp, http } = useTestApp();
+  beforeAll(() => testApp().app.get(CatalogIndexLoader).settled());
 
   it('is 503 CATALOG_EMPTY, with a hint to import one', async () => {
-    const { body } = await request(testApp.app.getHttpServer())
-      .get(URL)
-      .query({ seed_genres: 'pop' })
-      .expect(503);
+    const { body } = await http().get(URL).query({ seed_genres: 'pop' }).expect(503);
     expectErrorBody(body, 503, 'CATALOG_EMPTY');
     expect(body.message).toContain('catalog/imports');
   });

@@ -319,7 +319,8 @@ function emptyPlay(endedAt: number): Record<string, unknown> {
   return { ...extendedBase(endedAt, 0), reason_end: 'unexpected-exit' };
 }
 
-function extendedBase(endedAt: number, msPlayed: number): Record<string, unknown> {
+/** A play in an Extended streaming history file with every name and URI null, ended at `endedAt`. */
+export function extendedBase(endedAt: number, msPlayed: number): Record<string, unknown> {
   return {
     ts: new Date(endedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     platform: 'android',
