@@ -352,12 +352,21 @@ describe('listening data as clients hold it', () => {
       const answer = (
         await http()
           .post('/api/v1/recommendations')
-          .query({ limit: 100 })
+          .query({ limit: 100, explain: true })
           .send(extended)
           .expect(200)
       ).body;
       const recommended = new Set(answer.tracks.map((t: Body) => t.id));
       for (const id of skippedIds) expect(recommended.has(id)).toBe(false);
+      // The latest skips are negative seeds: some recommendation was pushed away from one.
+      const pushed = answer.tracks.filter(
+        (t: { reason: { negative_seed: unknown } }) => t.reason.negative_seed !== null,
+      );
+      const passedOver = extended
+        .filter((play) => play.skipped === true || play.reason_end === 'fwdbtn')
+        .map((play) => String(play.spotify_track_uri).split(':')[2]);
+      expect(pushed.length).toBeGreaterThan(0);
+      for (const track of pushed) expect(passedOver).toContain(track.reason.negative_seed.id);
       expect(answer.resolved.by_id).toBeGreaterThan(0);
     });
 

@@ -14,7 +14,11 @@ import type {
 } from './dto/recommendations-response.dto';
 import { MOOD_PREDICTOR, type MoodPredictor } from './mood-predictor';
 import { RecommendationEngine } from './recommendation-engine';
-import { MAX_SEEDS, type RecommendationsQuery } from './recommendation-parameters';
+import {
+  MAX_NEGATIVE_SEEDS,
+  MAX_SEEDS,
+  type RecommendationsQuery,
+} from './recommendation-parameters';
 import type { SeedInput } from './recommendation-request';
 import {
   CatalogEmptyError,
@@ -33,7 +37,8 @@ export type HistoryTracks = ParsedTracks<TrendMetric> & {
 
 /**
  * Songs from the catalog: for Spotify's legacy query (seeds, targets, bounds), and for a listening
- * history (the trend's targets, the listener's mood, the latest tracks as seeds).
+ * history (the trend's targets, the listener's mood, the latest tracks as seeds, the tracks the
+ * listener skipped as negative seeds).
  */
 @Injectable()
 export class RecommendationsService {
@@ -62,8 +67,9 @@ export class RecommendationsService {
   /**
    * POST: the targets are the trend of the history (the very forecast of POST /metrics), the mood
    * the listener's (unless given), the seeds its latest distinct tracks (by their own features
-   * where the catalog lacks them, with their catalog artists where it has them); no track of the
-   * history is recommended.
+   * where the catalog lacks them, with their catalog artists where it has them), then the artists
+   * of listens the catalog lacks but whose artist it knows; no track of the history is recommended,
+   * and the latest tracks the listener skipped are negative seeds.
    */
   async recommendFromHistory(
     history: HistoryTracks,
@@ -74,6 +80,7 @@ export class RecommendationsService {
     const trend = await this.trends.forecastTargets(history, query.trend!);
     const targets: TrendMetricsDto = { ...trend.metrics, ...query.targets };
     const historyIds = history.tracks.flatMap((track) => (track.id ? [track.id] : []));
+    const skips = history.skippedTrackIds ?? [];
     const seeds = latestTracks(history.tracks).map(toSeed);
     seeds.push(...artistSeeds(history.rows ?? [], MAX_SEEDS - seeds.length));
     const result = this.engine.recommend(this.catalog.current, {
@@ -81,7 +88,9 @@ export class RecommendationsService {
       seeds,
       targets,
       mood: mood?.name,
-      excludeTracks: [...query.excludeTracks, ...historyIds, ...(history.skippedTrackIds ?? [])],
+      excludeTracks: [...query.excludeTracks, ...historyIds, ...skips],
+      // The latest skips push the answer away from their sound (every skip is excluded above).
+      negativeTracks: skips.slice(-MAX_NEGATIVE_SEEDS),
     });
     return {
       tracks: result.tracks,
