@@ -58,6 +58,7 @@ describe('POST /api/v1/similarity', () => {
         id: pandasSample.id['595'],
         played_at: '2023-08-12T19:37:14.439Z',
         row: 595,
+        resolved_by: 'features',
       });
 
       const queryIds = new Set(results.map((r: { query: { id: string } }) => r.query.id));
@@ -103,8 +104,8 @@ describe('POST /api/v1/similarity', () => {
     const tracks = [track(), track(), track(), track()];
     const response = await http().post(`${URL}?recent=2`).send(tracks).expect(200);
     expect(response.body.results.map((r: { query: unknown }) => r.query)).toEqual([
-      { id: tracks[3].id, played_at: null, row: 3 },
-      { id: tracks[2].id, played_at: null, row: 2 },
+      { id: tracks[3].id, played_at: null, row: 3, resolved_by: 'features' },
+      { id: tracks[2].id, played_at: null, row: 2, resolved_by: 'features' },
     ]);
     expect(response.body.pool_size).toBe(2);
   });
@@ -189,7 +190,12 @@ describe('POST /api/v1/similarity', () => {
     const tracks = [track(), { id: 'analysis-not-found', ...empty }, track(), track()];
     const response = await http().post(`${URL}?recent=1&k=2`).send(tracks).expect(200);
     expect(response.body.skipped).toEqual([
-      { row: 1, id: 'analysis-not-found', reason: expect.stringMatching(/no audio features/) },
+      {
+        row: 1,
+        path: 'tracks[1]',
+        id: 'analysis-not-found',
+        reason: expect.stringMatching(/no audio features/),
+      },
     ]);
     expect(response.body.results[0].query.row).toBe(3);
     expect(response.body.pool_size).toBe(2);

@@ -49,7 +49,7 @@ export class ListeningReader {
     const required: readonly AudioFeature[] = options.requiredFeatures ?? AUDIO_FEATURES;
     const tracks: Track<Needed>[] = [];
     const skipped: ListeningSkip[] = [];
-    const skippedTrackIds: string[] = [];
+    const skippedTrackIds = new Set<string>();
     const details: ErrorDetail[] = [];
     for (const row of resolution.rows) {
       if (row.unused !== undefined) {
@@ -59,7 +59,7 @@ export class ListeningReader {
       }
       if (row.signal === 'skip') {
         const id = row.catalogId ?? row.id;
-        if (id !== undefined && !skippedTrackIds.includes(id)) skippedTrackIds.push(id);
+        if (id !== undefined) skippedTrackIds.add(id);
         skipped.push(skipOf(row, SKIPPED_PLAY));
         continue;
       }
@@ -85,7 +85,7 @@ export class ListeningReader {
       skipped,
       resolved: resolution.resolved,
       rows: resolution.rows,
-      skippedTrackIds,
+      skippedTrackIds: [...skippedTrackIds],
     };
   }
 }

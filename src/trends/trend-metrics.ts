@@ -18,11 +18,11 @@ export const TREND_METRICS: readonly TrendMetric[] = AUDIO_FEATURES.filter(
 
 /**
  * A listening history whose trend is forecast (by POST /metrics and POST /recommendations): every
- * track needs the features the service forecasts, `key` and `time_signature` may be absent. Prophet
- * fits grow with the history; a history of a few days is ample for a trend.
+ * track needs the features the service forecasts, `key` and `time_signature` may be absent.
  */
 export const LISTENING_HISTORY: TracksBodyOptions<TrendMetric> = {
-  maxTracks: 2000,
+  // No smaller row limit than every listening body's: a whole export goes in one request, and the
+  // trend is fitted on its latest plays (MAX_TREND_PLAYS).
   requiredFeatures: TREND_METRICS,
 };
 

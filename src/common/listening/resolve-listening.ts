@@ -21,6 +21,9 @@ export interface ListeningResolution {
 }
 
 export const NOT_IN_CATALOG = 'not in the catalog';
+/** An audio-features row with every feature empty (Spotify's "analysis not found"), its id unknown. */
+export const NO_FEATURES_NOT_IN_CATALOG =
+  'no audio features (Spotify: analysis not found), and not in the catalog';
 export const NO_NAME_MATCH = 'no catalog track by this artist and title';
 export const NO_CATALOG_FEATURES = 'the catalog has no audio features for it';
 export const NOTHING_TO_MATCH = 'no id, and no artist and title to find it by';
@@ -94,7 +97,9 @@ function resolveRow(row: ListeningRow, names: NameMatcher): ResolvedRow {
     result.unused = match
       ? NO_CATALOG_FEATURES
       : row.id !== undefined
-        ? NOT_IN_CATALOG
+        ? row.source === 'audio_features'
+          ? NO_FEATURES_NOT_IN_CATALOG
+          : NOT_IN_CATALOG
         : row.title !== undefined && row.artists.length > 0
           ? NO_NAME_MATCH
           : NOTHING_TO_MATCH;

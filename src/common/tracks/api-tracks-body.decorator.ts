@@ -46,6 +46,7 @@ export function ApiTracksBody(
               'A Spotify Web API answer ({"items": [...]}, a track object) or ListenBrainz listens ({"payload": {"listens": [...]}})',
           },
         ],
+        example,
       },
       examples: {
         features: { summary: 'Audio-feature rows', value: example },
