@@ -41,20 +41,12 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * A body already in its wire form, sent as is with its Content-Type: a listening history as the user
- * gave it (JSON, or JSON Lines), which re-serialising would only slow down for a large file.
- */
-export class TextBody {
-  constructor(
-    readonly text: string,
-    readonly contentType: string,
-  ) {}
-}
-
 interface RequestOptions {
   method?: 'GET' | 'POST';
-  /** Sent as JSON; a File or Blob is sent as is (streamed by the browser), a TextBody as its text. */
+  /**
+   * Sent as JSON; a File or Blob is sent as is (streamed by the browser), with its own type as
+   * Content-Type unless `headers` name one.
+   */
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
@@ -69,9 +61,6 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   let body: BodyInit | undefined;
   if (options.body instanceof Blob) {
     body = options.body;
-  } else if (options.body instanceof TextBody) {
-    headers['Content-Type'] = options.body.contentType;
-    body = options.body.text;
   } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);
@@ -189,7 +178,8 @@ export const api = {
     }),
 
   // The calls that take a listening history: any shape the service reads (audio-feature rows, ids,
-  // Spotify answers, exports, listens), as JSON or as a TextBody.
+  // Spotify answers, exports, listens), as a value sent as JSON, or as a Blob of JSON or JSON Lines
+  // text typed as such.
 
   /** Prophet's trend of each audio feature, with the forecast's uncertainty interval. */
   trends: (history: unknown, query: TrendQuery) =>

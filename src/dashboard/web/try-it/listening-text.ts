@@ -13,7 +13,7 @@ export type ListeningText =
   | {
       ok: true;
       format: 'json' | 'jsonl';
-      /** The text to send as is: never re-serialised, which would double the work on a large file. */
+      /** The text to send as is: never re-serialised, which would only add work on a large file. */
       text: string;
       contentType: string;
       /** The parsed value (JSON Lines: an array of the lines' values), for the charts. */
