@@ -14,8 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { writeTracksFeaturesCsv } from './catalog-data';
+import { onPostgres } from '../test/helpers/on-postgres';
 import { sharedDataPath } from '../test/helpers/shared-data';
 
 const ROOT = resolve(__dirname, '..');
@@ -146,16 +146,6 @@ async function measure(
   return runs;
 }
 
-async function withPg<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   mkdirSync(TMP, { recursive: true });
   const file = join(TMP, `tracks_features-${ROWS}.csv`);
@@ -177,7 +167,7 @@ async function main(): Promise<void> {
 
   const schema = `bench_catalog_${randomBytes(4).toString('hex')}`;
   try {
-    await withPg((client) => client.query(`CREATE SCHEMA ${schema}`));
+    await onPostgres(PG_URL, (client) => client.query(`CREATE SCHEMA ${schema}`));
     const url = new URL(PG_URL);
     url.searchParams.set('options', `-c search_path=${schema}`);
     const env = { DATABASE_URL: url.toString(), DATA_DIR: TMP };
@@ -186,9 +176,9 @@ async function main(): Promise<void> {
   } catch (error) {
     console.log(`PostgreSQL not measured: ${(error as Error).message}`);
   } finally {
-    await withPg((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(
-      () => undefined,
-    );
+    await onPostgres(PG_URL, (client) =>
+      client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+    ).catch(() => undefined);
   }
 
   const machine = {

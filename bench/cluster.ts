@@ -9,13 +9,11 @@
  * on a number. Settings: BENCH_POSTGRES_URL, BENCH_REDIS_URL.
  */
 import autocannon from 'autocannon';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import { Client } from 'pg';
+import { clusterStore } from '../test/helpers/cluster-store';
 import {
   ensureBuilt,
   eventually,
@@ -29,9 +27,6 @@ const POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
-const RUN = randomBytes(4).toString('hex');
-const DATABASE = `bench_cluster_${RUN}`;
-const PREFIX = `bench-cluster-${RUN}`;
 const ACTIVATIONS = 100;
 const ACTIVATIONS_UNDER_LOAD = 50;
 const TRAININGS = 5;
@@ -92,25 +87,13 @@ async function main(): Promise<void> {
   const unreachable = unreachableServices(POSTGRES_URL, REDIS_URL);
   if (unreachable) throw new Error(`bench:cluster needs PostgreSQL and Redis: ${unreachable}`);
   ensureBuilt();
-  const admin = new Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${DATABASE}"`);
-  const databaseUrl = new URL(POSTGRES_URL);
-  databaseUrl.pathname = `/${DATABASE}`;
+  const store = clusterStore('bench-cluster', POSTGRES_URL, REDIS_URL);
+  await store.create();
   const env = {
-    DATABASE_URL: databaseUrl.toString(),
-    REDIS_URL,
-    QUEUE_PREFIX: PREFIX,
+    ...store.env,
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'warn',
-    MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
-    MOOD_DATASET_URL: '',
     CATALOG_STARTER_URL: '',
-    MOOD_TRAIN_ON_START: 'true',
-    MOOD_MAX_EPOCHS: '5',
-    MOOD_PATIENCE: '5',
-    MOOD_ENSEMBLE_SIZE: '1',
-    MOOD_CV_FOLDS: '2',
     CATALOG_HARVEST: 'false',
   };
   const port = 21_000 + Math.floor(Math.random() * 20_000);
@@ -213,12 +196,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await Promise.all(services.map((service) => service.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${PREFIX}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await store.remove();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Spotify's lookups answered from the in-memory catalog index, in process: related artists (the
- * artists' profiles built once per index version, then each request) and the multi-gets
+ * artists' profiles built once per index until it changes, then each request) and the multi-gets
  * (audio-features for 100 ids, tracks for 50), on the TidyTuesday sample resampled to BENCH_TRACKS
  * tracks (bench/recommendations/resample.ts: ten variants of each artist, so artists keep realistic
  * sizes). Related artists are asked by name for artists drawn at random (seeded). Wall and CPU

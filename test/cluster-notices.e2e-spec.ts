@@ -3,25 +3,27 @@ import { randomBytes } from 'node:crypto';
 import { clusterConfig } from '../src/cluster/cluster.config';
 import { ClusterNotices, type NoticeTopics } from '../src/cluster/cluster-notices';
 import { validateEnvironment } from '../src/config';
-import { eventually, unreachableServices } from './helpers/service-processes';
+import {
+  CLUSTER_POSTGRES_URL,
+  CLUSTER_REDIS_URL,
+  describeUnless,
+  eventually,
+  unreachableServices,
+} from './helpers/service-processes';
 
 /**
  * ClusterNotices between two "instances" (two objects with their own instance ids) over each real
  * transport: Redis pub/sub, and PostgreSQL LISTEN/NOTIFY (what instances on PostgreSQL without Redis
  * use). Skipped, saying so, where PostgreSQL or Redis is not reachable.
  */
-const POSTGRES_URL =
-  process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.CLUSTER_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const unreachable = unreachableServices(POSTGRES_URL, REDIS_URL);
-if (unreachable) {
-  console.warn(`SKIPPED test/cluster-notices.e2e-spec.ts: ${unreachable}`);
-}
-const describeTransports = unreachable ? describe.skip : describe;
+const describeTransports = describeUnless(
+  unreachableServices(CLUSTER_POSTGRES_URL, CLUSTER_REDIS_URL),
+  'test/cluster-notices.e2e-spec.ts',
+);
 
 describeTransports.each([
-  ['redis', { REDIS_URL }],
-  ['postgres', { DATABASE_URL: POSTGRES_URL }],
+  ['redis', { REDIS_URL: CLUSTER_REDIS_URL }],
+  ['postgres', { DATABASE_URL: CLUSTER_POSTGRES_URL }],
 ])('ClusterNotices over %s', (transport, settings) => {
   const prefix = `notices-${randomBytes(4).toString('hex')}`;
   let first: ClusterNotices;

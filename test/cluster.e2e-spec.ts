@@ -1,11 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { Client } from 'pg';
+import { clusterStore } from './helpers/cluster-store';
 import { TEST_ADMIN_KEY } from './helpers/create-test-app';
+import { onPostgres } from './helpers/on-postgres';
 import {
+  CLUSTER_POSTGRES_URL,
+  CLUSTER_REDIS_URL,
+  describeUnless,
   ensureBuilt,
   eventually,
   type ServiceProcess,
@@ -21,39 +23,17 @@ import { readSharedText, sharedDataPath } from './helpers/shared-data';
  * (default 127.0.0.1:6379); where either is not reachable, the suite is skipped and says so. Each
  * process's log is written to cluster-e2e-<run>-<name>.log in the system's temporary folder.
  */
-const POSTGRES_URL =
-  process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.CLUSTER_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const unreachable = unreachableServices(POSTGRES_URL, REDIS_URL);
-if (unreachable) {
-  console.warn(`SKIPPED test/cluster.e2e-spec.ts (several instances): ${unreachable}`);
-}
-const describeCluster = unreachable ? describe.skip : describe;
+const describeCluster = describeUnless(
+  unreachableServices(CLUSTER_POSTGRES_URL, CLUSTER_REDIS_URL),
+  'test/cluster.e2e-spec.ts (several instances)',
+);
 
 /** The brief's "within a second" for a change to reach every instance. */
 const PROPAGATION_MS = 1000;
-const RUN = randomBytes(4).toString('hex');
-const DATABASE = `cluster_e2e_${RUN}`;
-const PREFIX = `cluster-e2e-${RUN}`;
+const store = clusterStore('cluster-e2e', CLUSTER_POSTGRES_URL, CLUSTER_REDIS_URL);
 const DEFAULT_DATASET = JSON.parse(
   readFileSync(sharedDataPath('playlist_metrics.json'), 'utf8'),
 ) as Record<string, unknown>[];
-
-const databaseUrl = () => {
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-};
-
-async function onPostgres<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A JSON answer, read field by field in the assertions. */
 type Json = Record<string, any>;
@@ -102,26 +82,17 @@ describeCluster('several instances on one PostgreSQL and one Redis', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    await onPostgres(POSTGRES_URL, (client) => client.query(`CREATE DATABASE "${DATABASE}"`));
+    await store.create();
     const env = {
-      DATABASE_URL: databaseUrl(),
-      REDIS_URL,
-      QUEUE_PREFIX: PREFIX,
+      ...store.env,
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       LOG_LEVEL: 'log',
-      MOOD_DATASET_PATH: sharedDataPath('playlist_metrics.json'),
-      MOOD_DATASET_URL: '',
-      MOOD_TRAIN_ON_START: 'true',
-      MOOD_MAX_EPOCHS: '5',
-      MOOD_PATIENCE: '5',
-      MOOD_ENSEMBLE_SIZE: '1',
-      MOOD_CV_FOLDS: '2',
       JOB_STALL_TIMEOUT: '3s',
       CATALOG_HARVEST_FLUSH_MS: '100',
     };
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     // Started together: the migrations and the first model must happen once between them.
-    const logFile = (name: string) => join(tmpdir(), `cluster-e2e-${RUN}-${name}.log`);
+    const logFile = (name: string) => join(tmpdir(), `${store.prefix}-${name}.log`);
     a = startService('a', port, env, { logFile: logFile('a') });
     b = startService('b', port + 1, env, { logFile: logFile('b') });
     w = startService('w', port + 2, env, { worker: true, logFile: logFile('w') });
@@ -135,13 +106,7 @@ describeCluster('several instances on one PostgreSQL and one Redis', () => {
 
   afterAll(async () => {
     await Promise.all(everyone().map((service) => service?.stop()));
-    await onPostgres(POSTGRES_URL, (client) =>
-      client.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`),
-    );
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${PREFIX}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await store.remove();
   }, 60_000);
 
   it('instances starting together run the migrations once and train one first model between them', async () => {
@@ -154,7 +119,7 @@ describeCluster('several instances on one PostgreSQL and one Redis', () => {
       ),
     );
     expect(await predictedModel(b)).toBe(first);
-    const { runs, migrations } = await onPostgres(databaseUrl(), async (client) => ({
+    const { runs, migrations } = await onPostgres(store.databaseUrl, async (client) => ({
       runs: (await client.query('SELECT status FROM mood_training_runs')).rows,
       migrations: (await client.query('SELECT name FROM migrations')).rows,
     }));
@@ -209,7 +174,7 @@ describeCluster('several instances on one PostgreSQL and one Redis', () => {
     const finished = await eventually(
       'the accepted run finishes',
       async () => {
-        const running = await onPostgres(databaseUrl(), async (client) =>
+        const running = await onPostgres(store.databaseUrl, async (client) =>
           Number(
             (
               await client.query(
@@ -321,7 +286,7 @@ describeCluster('several instances on one PostgreSQL and one Redis', () => {
     const next = await call(watcher, 'GET', '/api/v1/default_train_mood');
     expect(next.status).toBe(200);
     expect(next.body.status).toBe('succeeded');
-    const active = await onPostgres(databaseUrl(), async (client) => ({
+    const active = await onPostgres(store.databaseUrl, async (client) => ({
       runs: Number(
         (await client.query('SELECT count(*) AS n FROM mood_training_runs WHERE active = 1'))
           .rows[0].n,

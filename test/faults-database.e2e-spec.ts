@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_ADMIN_KEY } from './helpers/create-test-app';
-import { dataCheck, onPostgres, slowUpload } from './helpers/fault-data';
-import { startServing } from './helpers/fault-services';
+import { createFaultsDatabase, dataCheck, slowUpload } from './helpers/fault-data';
+import { ADMIN, startServing } from './helpers/fault-services';
 import {
   type PrivatePostgres,
   privateServersMissing,
   startPrivatePostgres,
 } from './helpers/private-servers';
-import { eventually, type ServiceProcess } from './helpers/service-processes';
+import { describeUnless, eventually, type ServiceProcess } from './helpers/service-processes';
 import { sharedDataPath } from './helpers/shared-data';
 
 /**
@@ -19,11 +18,11 @@ import { sharedDataPath } from './helpers/shared-data';
  * half-written rows, and the next one is accepted without a restart. Skipped, saying why in one
  * line, where PostgreSQL's server binaries are missing.
  */
-const missing = privateServersMissing();
-if (missing) console.warn(`SKIPPED test/faults-database.e2e-spec.ts: ${missing}`);
-const describeWithPostgres = missing ? describe.skip : describe;
+const describeWithPostgres = describeUnless(
+  privateServersMissing(),
+  'test/faults-database.e2e-spec.ts',
+);
 
-const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
 const SAMPLE_CSV = readFileSync(sharedDataPath('spotify_songs_dev.csv'));
 /** The sample's first 300 rows: a small import that succeeds in a moment. */
 const SMALL_CSV = SAMPLE_CSV.toString('utf8').split('\n').slice(0, 301).join('\n');
@@ -50,8 +49,7 @@ describeWithPostgres('jobs caught by a database outage (scenario 2)', () => {
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
-    databaseUrl = postgres.url('faults');
+    databaseUrl = await createFaultsDatabase(postgres);
     service = await startServing('database-jobs', {
       DATABASE_URL: databaseUrl,
       DB_CONNECT_TIMEOUT: '1s',

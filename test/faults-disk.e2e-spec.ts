@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_ADMIN_KEY } from './helpers/create-test-app';
-import { LISTENED_BODY, startServing } from './helpers/fault-services';
+import { ADMIN, PREDICT_CALL, startServing } from './helpers/fault-services';
 import { startLoad, summarise } from './helpers/load';
-import { eventually, type ServiceProcess } from './helpers/service-processes';
+import { describeUnless, eventually, type ServiceProcess } from './helpers/service-processes';
 import { sharedDataPath } from './helpers/shared-data';
 import { mountSmallDisk, type SmallDisk, smallDiskMissing } from './helpers/small-disk';
 
@@ -12,11 +11,8 @@ import { mountSmallDisk, type SmallDisk, smallDiskMissing } from './helpers/smal
  * SQLite file and the models both live in DATA_DIR, a small tmpfs of the test's own, filled to the
  * last byte). Skipped, saying why in one line, where a tmpfs cannot be mounted (not root).
  */
-const missing = smallDiskMissing();
-if (missing) console.warn(`SKIPPED test/faults-disk.e2e-spec.ts: ${missing}`);
-const describeWithDisk = missing ? describe.skip : describe;
+const describeWithDisk = describeUnless(smallDiskMissing(), 'test/faults-disk.e2e-spec.ts');
 
-const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
 const DATASET = readFileSync(sharedDataPath('playlist_metrics.json'));
 const SAMPLE_CSV = readFileSync(sharedDataPath('spotify_songs_dev.csv'), 'utf8');
 const rowsOf = (from: number, to: number) => {
@@ -75,7 +71,7 @@ describeWithDisk('the disk of DATA_DIR fills (scenario 5)', () => {
       connections: 4,
       pauseMs: 10,
       calls: [
-        { method: 'POST', path: '/api/v1/predict_mood', body: LISTENED_BODY, name: 'predict' },
+        { ...PREDICT_CALL, name: 'predict' },
         { method: 'GET', path: RECOMMEND, name: 'recommendations' },
       ],
     });

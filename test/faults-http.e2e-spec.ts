@@ -8,6 +8,7 @@ import { expectErrorBody, TEST_ADMIN_KEY } from './helpers/create-test-app';
 import {
   LISTENED_BODY,
   parseRawAnswer,
+  postChunked,
   peakRssBytes,
   portOf,
   rawExchange,
@@ -156,29 +157,7 @@ except Exception as e:
     );
 
     it('a Node client streaming a body of unknown length (chunked) reads the 413, with no socket error', async () => {
-      const answer = await new Promise<{ status?: number; body: string; error?: string }>(
-        (resolve) => {
-          const outgoing = request(`${service.url}${PREDICT}`, { method: 'POST' }, (response) => {
-            let body = '';
-            response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-            response.on('end', () => resolve({ status: response.statusCode, body }));
-          });
-          outgoing.on('error', (error: NodeJS.ErrnoException) =>
-            resolve({ body: '', error: error.code }),
-          );
-          const chunk = Buffer.alloc(1024 * 1024, ' ');
-          let written = 0;
-          const writeMore = () => {
-            while (written < BIG / chunk.length) {
-              written++;
-              if (!outgoing.write(chunk)) return void outgoing.once('drain', writeMore);
-            }
-            outgoing.end();
-          };
-          outgoing.write('[');
-          writeMore();
-        },
-      );
+      const answer = await postChunked(`${service.url}${PREDICT}`, BIG);
       expect(answer.error).toBeUndefined();
       expect(answer.status).toBe(413);
       expectErrorBody(JSON.parse(answer.body), 413, 'PAYLOAD_TOO_LARGE');

@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_ADMIN_KEY } from './helpers/create-test-app';
-import { dataCheck, onPostgres } from './helpers/fault-data';
-import { LISTENED_BODY, startServing } from './helpers/fault-services';
+import { createFaultsDatabase, dataCheck } from './helpers/fault-data';
+import { ADMIN, PREDICT_CALL, sigtermUnderLoad, startServing } from './helpers/fault-services';
 import { type Outcome, startLoad, summarise } from './helpers/load';
 import {
   type PrivatePostgres,
   privateServersMissing,
   startPrivatePostgres,
 } from './helpers/private-servers';
-import { eventually, type ServiceProcess } from './helpers/service-processes';
+import { describeUnless, eventually, type ServiceProcess } from './helpers/service-processes';
 import { sharedDataPath } from './helpers/shared-data';
 
 /**
@@ -18,13 +17,12 @@ import { sharedDataPath } from './helpers/shared-data';
  * (SIGTERM) or killed (SIGKILL) during traffic, and PostgreSQL restarting or stopped for 10 s
  * under load. Skipped, saying why in one line, where PostgreSQL's server binaries are missing.
  */
-const missing = privateServersMissing();
-if (missing) console.warn(`SKIPPED test/faults-processes.e2e-spec.ts: ${missing}`);
-const describeWithPostgres = missing ? describe.skip : describe;
+const describeWithPostgres = describeUnless(
+  privateServersMissing(),
+  'test/faults-processes.e2e-spec.ts',
+);
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
-const PREDICT = { method: 'POST' as const, path: '/api/v1/predict_mood', body: LISTENED_BODY };
 /** A catalog for GET /recommendations: the first rows of the shared TidyTuesday sample. */
 const CATALOG_CSV = readFileSync(sharedDataPath('spotify_songs_dev.csv'), 'utf8')
   .split('\n')
@@ -60,9 +58,8 @@ describeWithPostgres('faults of the parts around the service (scenarios 2 and 4)
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
     env = {
-      DATABASE_URL: postgres.url('faults'),
+      DATABASE_URL: await createFaultsDatabase(postgres),
       SHUTDOWN_TIMEOUT: `${SHUTDOWN_TIMEOUT_MS}ms`,
       JOB_STALL_TIMEOUT: '3s',
       DB_CONNECT_TIMEOUT: '1s',
@@ -78,22 +75,7 @@ describeWithPostgres('faults of the parts around the service (scenarios 2 and 4)
   describe('an instance stopped or killed during traffic (scenario 4)', () => {
     it('SIGTERM at 8 connections: stops accepting, answers every request it accepted (no reset, no 5xx), exits 0 within SHUTDOWN_TIMEOUT', async () => {
       const a = await serve('sigterm-a');
-      const load = startLoad({
-        targets: [a.url],
-        connections: 8,
-        calls: [
-          PREDICT,
-          { method: 'GET', path: '/health' },
-          { method: 'GET', path: '/api/v1/mood/runs' },
-        ],
-      });
-      await sleep(1000);
-      const signalledAt = Date.now();
-      a.child.kill('SIGTERM');
-      const { code } = await a.exited;
-      const stoppedMs = Date.now() - signalledAt;
-      await sleep(300);
-      const outcomes = await load.stop();
+      const { outcomes, code, signalledAt, stoppedMs } = await sigtermUnderLoad(a);
 
       expect(code).toBe(0);
       expect(stoppedMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
@@ -115,7 +97,7 @@ describeWithPostgres('faults of the parts around the service (scenarios 2 and 4)
         targets: [a.url, b.url],
         connections: 8,
         retryRefused: true,
-        calls: [PREDICT, { method: 'GET', path: '/api/v1/mood/runs' }],
+        calls: [PREDICT_CALL, { method: 'GET', path: '/api/v1/mood/runs' }],
       });
       await sleep(1000);
       a.child.kill('SIGTERM');
@@ -187,7 +169,7 @@ describeWithPostgres('faults of the parts around the service (scenarios 2 and 4)
     it('memory-served calls answer 200 throughout; database calls answer 200 or 503 DATABASE_UNAVAILABLE with Retry-After, never 500 or a hang; /health names the database; all normal within 5 s of its return', async () => {
       const before = await dataCheck(postgres.url('faults'));
       const memoryCalls = [
-        { ...PREDICT, name: 'predict_mood' },
+        { ...PREDICT_CALL, name: 'predict_mood' },
         {
           method: 'GET' as const,
           path: '/api/v1/recommendations?seed_genres=pop&limit=5',

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_ADMIN_KEY } from './helpers/create-test-app';
-import { dataCheck, onPostgres } from './helpers/fault-data';
-import { LISTENED_BODY, startServing } from './helpers/fault-services';
+import { createFaultsDatabase, dataCheck } from './helpers/fault-data';
+import { ADMIN, LISTENED_BODY, PREDICT_CALL, startServing } from './helpers/fault-services';
 import { startLoad, summarise } from './helpers/load';
 import {
   type PrivatePostgres,
@@ -11,7 +10,7 @@ import {
   startPrivatePostgres,
   startPrivateRedis,
 } from './helpers/private-servers';
-import { eventually, type ServiceProcess } from './helpers/service-processes';
+import { describeUnless, eventually, type ServiceProcess } from './helpers/service-processes';
 import { sharedDataPath } from './helpers/shared-data';
 
 /**
@@ -20,11 +19,11 @@ import { sharedDataPath } from './helpers/shared-data';
  * cluster and a redis-server of the test's own. Skipped, saying why in one line, where
  * PostgreSQL's server binaries or redis-server are missing.
  */
-const missing = privateServersMissing({ redis: true });
-if (missing) console.warn(`SKIPPED test/faults-redis.e2e-spec.ts: ${missing}`);
-const describeWithServers = missing ? describe.skip : describe;
+const describeWithServers = describeUnless(
+  privateServersMissing({ redis: true }),
+  'test/faults-redis.e2e-spec.ts',
+);
 
-const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
 const DATASET = readFileSync(sharedDataPath('playlist_metrics.json'));
 /** The shared sample's first 300 rows: a small catalog import. */
 const SMALL_CSV = readFileSync(sharedDataPath('spotify_songs_dev.csv'), 'utf8')
@@ -76,8 +75,7 @@ describeWithServers('Redis going away and coming back (scenario 3)', () => {
 
   beforeAll(async () => {
     [postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
-    databaseUrl = postgres.url('faults');
+    databaseUrl = await createFaultsDatabase(postgres);
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
@@ -99,7 +97,7 @@ describeWithServers('Redis going away and coming back (scenario 3)', () => {
       targets: [a.url, b.url],
       connections: 4,
       pauseMs: 10,
-      calls: [{ method: 'POST', path: '/api/v1/predict_mood', body: LISTENED_BODY }],
+      calls: [PREDICT_CALL],
     });
     await sleep(500);
 

@@ -4,7 +4,12 @@ import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
 import type { CatalogTrackRecord } from '../src/catalog/catalog-track';
 import { AUDIO_FEATURES } from '../src/common/tracks/audio-features';
 import { importText } from './helpers/catalog-import';
-import { createTestApp, expectErrorBody, type TestApp } from './helpers/create-test-app';
+import {
+  createTestApp,
+  expectErrorBody,
+  type TestApp,
+  useTestApp,
+} from './helpers/create-test-app';
 import { readSharedText, sharedDataPath } from './helpers/shared-data';
 
 const sample = loadTidyTuesday(sharedDataPath('spotify_songs_dev.csv'));
@@ -332,17 +337,10 @@ describe('Spotify lookups answered from the catalog (/api/v1, TidyTuesday sample
 });
 
 describe('Spotify lookups over an empty catalog', () => {
-  let testApp: TestApp;
-  beforeAll(async () => {
-    testApp = await createTestApp();
-    await testApp.app.get(CatalogIndexLoader).settled();
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { testApp, http } = useTestApp();
+  beforeAll(() => testApp().app.get(CatalogIndexLoader).settled());
 
   it('answers an empty catalog with nulls and 404s, and no genre', async () => {
-    const http = () => request(testApp.app.getHttpServer());
     const { body } = await http().get('/api/v1/audio-features').query({ ids: UNKNOWN }).expect(200);
     expect(body).toEqual({ audio_features: [null] });
     expect(

@@ -10,6 +10,7 @@ import {
   expectErrorBody,
   SMALL_MOOD_TRAINING,
   type TestApp,
+  useTestApp,
 } from './helpers/create-test-app';
 import { ADMIN } from './helpers/mood-data';
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
@@ -25,20 +26,11 @@ async function importIntoCatalog(testApp: TestApp, text: string, contentType = '
 }
 
 describe('/api/v1/recommendations over an empty catalog', () => {
-  let testApp: TestApp;
-  beforeAll(async () => {
-    testApp = await createTestApp();
-    await testApp.app.get(CatalogIndexLoader).settled();
-  });
-  afterAll(async () => {
-    await testApp.close();
-  });
+  const { testApp, http } = useTestApp();
+  beforeAll(() => testApp().app.get(CatalogIndexLoader).settled());
 
   it('is 503 CATALOG_EMPTY, with a hint to import one', async () => {
-    const { body } = await request(testApp.app.getHttpServer())
-      .get(URL)
-      .query({ seed_genres: 'pop' })
-      .expect(503);
+    const { body } = await http().get(URL).query({ seed_genres: 'pop' }).expect(503);
     expectErrorBody(body, 503, 'CATALOG_EMPTY');
     expect(body.message).toContain('catalog/imports');
   });
@@ -140,7 +132,59 @@ describe('/api/v1/recommendations', () => {
     }
   });
 
+  it('GET with negative_seed_tracks: never returns them, and takes the penalty off tracks near them, which rank lower', async () => {
+    type Reason = { score: number; negative_seed: { id: string; penalty: number } | null };
+    type Answer = { id: string; reason: Reason }[];
+    const query = { seed_tracks: seeds.join(','), limit: 100, explain: true };
+    const without: Answer = (await http().get(URL).query(query).expect(200)).body.tracks;
+    // The best track for the seeds, so the one most like them, and the tracks near it.
+    const negative = without[0].id;
+    const withNegative: Answer = (
+      await http()
+        .get(URL)
+        .query({ ...query, negative_seed_tracks: `${negative},0000000000000000000000` })
+        .expect(200)
+    ).body.tracks;
+    expect(withNegative.map((track) => track.id)).not.toContain(negative);
+    const scoreBefore = new Map(without.map((track) => [track.id, track.reason.score]));
+    const penalised = withNegative.filter((track) => track.reason.negative_seed !== null);
+    expect(penalised.length).toBeGreaterThan(0);
+    for (const { id, reason } of withNegative) {
+      const penalty = reason.negative_seed?.penalty ?? 0;
+      if (reason.negative_seed) expect(reason.negative_seed).toMatchObject({ id: negative });
+      // The same score as without the negative seed, less the penalty the reason names.
+      if (scoreBefore.has(id)) expect(reason.score).toBeCloseTo(scoreBefore.get(id)! - penalty, 3);
+    }
+    // Near it: the tracks of the first answer that lost a fifth of a point or more, or left the
+    // answer. Each ranks no higher than before among the tracks that lost nothing, and most lower.
+    // (Not one and all lower: the variety rerank no longer pays for resembling the negative seed.)
+    const unpenalised = new Set(
+      withNegative.filter((track) => track.reason.negative_seed === null).map((t) => t.id),
+    );
+    const rankAmongUnpenalised = (answer: Answer, id: string) => {
+      const rank = answer.findIndex((track) => track.id === id);
+      return rank < 0
+        ? Infinity
+        : answer.slice(0, rank).filter((t) => unpenalised.has(t.id)).length;
+    };
+    const near = without.slice(1).filter(({ id }) => {
+      const now = withNegative.find((track) => track.id === id);
+      return !now || (now.reason.negative_seed?.penalty ?? 0) >= 0.2;
+    });
+    expect(near.length).toBeGreaterThan(0);
+    const moves = near.map(
+      ({ id }) => rankAmongUnpenalised(withNegative, id) - rankAmongUnpenalised(without, id),
+    );
+    expect(moves.filter((move) => move < 0)).toEqual([]);
+    expect(moves.filter((move) => move > 0).length).toBeGreaterThan(near.length / 2);
+  });
+
   it.each([
+    [{ seed_genres: 'pop', negative_seed_tracks: 'x'.repeat(201) }, 'negative_seed_tracks'],
+    [
+      { seed_genres: 'pop', negative_seed_tracks: seeds.concat(['a', 'b', 'c']).join(',') },
+      'negative_seed_tracks',
+    ],
     [{}, 'seed_tracks'],
     [{ seed_genres: 'a,b,c,d,e,f' }, 'seed_genres'],
     [{ seed_genres: 'pop', target_enrgy: 0.5 }, 'target_enrgy'],

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -12,8 +11,12 @@ import { StarterCatalog } from '../src/catalog/starter/starter-catalog';
 import { sha256Of } from '../src/common/downloads/checked-download';
 import { SAMPLE_FACTS } from './helpers/catalog-files';
 import { createTestApp, sameStoreAs, type TestApp } from './helpers/create-test-app';
+import { onPostgres } from './helpers/on-postgres';
 import { freePort } from './helpers/private-servers';
 import {
+  CLUSTER_POSTGRES_URL,
+  CLUSTER_REDIS_URL,
+  describeUnless,
   ensureBuilt,
   eventually,
   type ServiceProcess,
@@ -175,95 +178,79 @@ describe('the starter catalog of a first start', () => {
   });
 });
 
-const POSTGRES_URL =
-  process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const unreachable = unreachableServices(
-  POSTGRES_URL,
-  process.env.CLUSTER_REDIS_URL ?? 'redis://127.0.0.1:6379',
-);
-if (unreachable) console.warn(`SKIPPED the starter catalog across instances: ${unreachable}`);
-
 /**
  * Three real service processes (the built service) starting together on one empty PostgreSQL
  * catalog: each finds it empty and downloads, one imports, the others leave it (they ask for the
  * import claim while it is held, or hold it after and find the catalog no longer empty).
  */
-(unreachable ? describe.skip : describe)(
-  'the starter catalog across instances starting together',
-  () => {
-    const database = `starter_e2e_${randomBytes(4).toString('hex')}`;
-    const services: ServiceProcess[] = [];
-    let server: Awaited<ReturnType<typeof serveSample>>;
-    const onPostgres = async (sql: string) => {
-      const client = new Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
+describeUnless(
+  unreachableServices(CLUSTER_POSTGRES_URL, CLUSTER_REDIS_URL),
+  'the starter catalog across instances',
+)('the starter catalog across instances starting together', () => {
+  const database = `starter_e2e_${randomBytes(4).toString('hex')}`;
+  const services: ServiceProcess[] = [];
+  let server: Awaited<ReturnType<typeof serveSample>>;
+  const onServer = (sql: string) => onPostgres(CLUSTER_POSTGRES_URL, (client) => client.query(sql));
+  const json = async (service: ServiceProcess, path: string) =>
+    (await (await fetch(`${service.url}${path}`)).json()) as Record<string, any>;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await serveSample();
+    await onServer(`CREATE DATABASE "${database}"`);
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await server?.close();
+    await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  });
+
+  it('is imported by exactly one of them, and every one serves it', async () => {
+    const url = new URL(CLUSTER_POSTGRES_URL);
+    url.pathname = `/${database}`;
+    const env = {
+      DATABASE_URL: url.toString(),
+      LOG_LEVEL: 'log',
+      MOOD_DATASET_URL: '',
+      MOOD_TRAIN_ON_START: 'false',
+      CATALOG_STARTER_URL: server.url,
+      CATALOG_STARTER_SHA256: SAMPLE_SHA256,
     };
-    const json = async (service: ServiceProcess, path: string) =>
-      (await (await fetch(`${service.url}${path}`)).json()) as Record<string, any>;
-
-    beforeAll(async () => {
-      ensureBuilt();
-      server = await serveSample();
-      await onPostgres(`CREATE DATABASE "${database}"`);
-    }, 180_000);
-    afterAll(async () => {
-      await Promise.all(services.map((service) => service.stop()));
-      await server?.close();
-      await onPostgres(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    });
-
-    it('is imported by exactly one of them, and every one serves it', async () => {
-      const url = new URL(POSTGRES_URL);
-      url.pathname = `/${database}`;
-      const env = {
-        DATABASE_URL: url.toString(),
-        LOG_LEVEL: 'log',
-        MOOD_DATASET_URL: '',
-        MOOD_TRAIN_ON_START: 'false',
-        CATALOG_STARTER_URL: server.url,
-        CATALOG_STARTER_SHA256: SAMPLE_SHA256,
-      };
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
-      for (const name of ['a', 'b', 'c']) {
-        const logFile = join(tmpdir(), `starter-e2e-${database}-${name}.log`);
-        services.push(startService(name, port + services.length, env, { logFile }));
-      }
-      const finished = ['succeeded', 'failed', 'skipped'];
-      const states = await Promise.all(
-        services.map((service) =>
-          eventually(
-            `${service.name} has tried the starter catalog`,
-            async () => {
-              const { starter } = await json(service, '/api/v1/catalog');
-              return finished.includes(starter?.status) ? (starter.status as string) : undefined;
-            },
-            { withinMs: 150_000, everyMs: 500 },
-          ),
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    for (const name of ['a', 'b', 'c']) {
+      const logFile = join(tmpdir(), `starter-e2e-${database}-${name}.log`);
+      services.push(startService(name, port + services.length, env, { logFile }));
+    }
+    const finished = ['succeeded', 'failed', 'skipped'];
+    const states = await Promise.all(
+      services.map((service) =>
+        eventually(
+          `${service.name} has tried the starter catalog`,
+          async () => {
+            const { starter } = await json(service, '/api/v1/catalog');
+            return finished.includes(starter?.status) ? (starter.status as string) : undefined;
+          },
+          { withinMs: 150_000, everyMs: 500 },
         ),
+      ),
+    );
+    expect(states.sort()).toEqual(['skipped', 'skipped', 'succeeded']);
+    const { imports } = await json(services[0], '/api/v1/catalog/imports');
+    const succeeded = (
+      imports as { status: string; origin: string; tracks_added: number }[]
+    ).filter((row) => row.status === 'succeeded');
+    expect(succeeded).toEqual([
+      expect.objectContaining({ origin: 'starter', tracks_added: SAMPLE_FACTS.tracks }),
+    ]);
+    for (const service of services) {
+      await eventually(
+        `${service.name} holds the starter catalog in memory`,
+        async () =>
+          (await json(service, '/health')).details?.catalog?.tracks === SAMPLE_FACTS.tracks
+            ? true
+            : undefined,
+        { withinMs: 30_000, everyMs: 250 },
       );
-      expect(states.sort()).toEqual(['skipped', 'skipped', 'succeeded']);
-      const { imports } = await json(services[0], '/api/v1/catalog/imports');
-      const succeeded = (
-        imports as { status: string; origin: string; tracks_added: number }[]
-      ).filter((row) => row.status === 'succeeded');
-      expect(succeeded).toEqual([
-        expect.objectContaining({ origin: 'starter', tracks_added: SAMPLE_FACTS.tracks }),
-      ]);
-      for (const service of services) {
-        await eventually(
-          `${service.name} holds the starter catalog in memory`,
-          async () =>
-            (await json(service, '/health')).details?.catalog?.tracks === SAMPLE_FACTS.tracks
-              ? true
-              : undefined,
-          { withinMs: 30_000, everyMs: 250 },
-        );
-      }
-    }, 240_000);
-  },
-);
+    }
+  }, 240_000);
+});

@@ -1,12 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LISTENED_BODY, startServing } from '../../test/helpers/fault-services';
+import { ADMIN, PREDICT_CALL, startServing } from '../../test/helpers/fault-services';
 import { startLoad } from '../../test/helpers/load';
 import type { ServiceProcess } from '../../test/helpers/service-processes';
 import { mountSmallDisk, type SmallDisk, smallDiskMissing } from '../../test/helpers/small-disk';
 import {
-  ADMIN,
   callOutcome,
   JSON_BODY,
   MOOD_DATASET,
@@ -58,7 +57,7 @@ export async function fullDisk(): Promise<void> {
       connections: 8,
       pauseMs: 5,
       calls: [
-        { method: 'POST', path: '/api/v1/predict_mood', body: LISTENED_BODY },
+        PREDICT_CALL,
         { method: 'GET', path: RECOMMEND },
         { method: 'GET', path: '/health' },
         { method: 'GET', path: '/api/v1/catalog' },

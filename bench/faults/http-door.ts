@@ -1,49 +1,27 @@
-import { request } from 'node:http';
 import {
-  LISTENED_BODY,
   parseRawAnswer,
   peakRssBytes,
   portOf,
+  postChunked,
+  PREDICT_CALL,
   rawExchange,
   startServing,
 } from '../../test/helpers/fault-services';
 import { type Outcome, startLoad } from '../../test/helpers/load';
 import { rawOutcome, row } from './table';
 
-const PREDICT = { method: 'POST' as const, path: '/api/v1/predict_mood', body: LISTENED_BODY };
-
-function chunkedUpload(url: string, bytes: number): Promise<Outcome> {
+async function chunkedUpload(url: string, bytes: number): Promise<Outcome> {
   const startedAt = Date.now();
-  return new Promise((resolve) => {
-    const done = (status: number, error?: string, code?: string) =>
-      resolve({
-        call: 'chunked 80 MB',
-        status,
-        error,
-        code,
-        startedAt,
-        ms: Date.now() - startedAt,
-        retries: 0,
-      });
-    const outgoing = request(url, { method: 'POST' }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () =>
-        done(response.statusCode ?? 0, undefined, (JSON.parse(text) as { code?: string }).code),
-      );
-    });
-    outgoing.on('error', (error: NodeJS.ErrnoException) => done(0, error.code));
-    const chunk = Buffer.alloc(1024 * 1024, ' ');
-    let written = 0;
-    const writeMore = () => {
-      while (written < bytes / chunk.length) {
-        written++;
-        if (!outgoing.write(chunk)) return void outgoing.once('drain', writeMore);
-      }
-      outgoing.end();
-    };
-    writeMore();
-  });
+  const { status = 0, body, error } = await postChunked(url, bytes);
+  return {
+    call: 'chunked 80 MB',
+    status,
+    error,
+    code: error ? undefined : (JSON.parse(body) as { code?: string }).code,
+    startedAt,
+    ms: Date.now() - startedAt,
+    retries: 0,
+  };
 }
 
 /** Scenarios 1 (oversized and slow bodies) and 6 (abusive requests) on one instance. */
@@ -97,7 +75,7 @@ export async function httpDoor(): Promise<void> {
     const load = startLoad({
       targets: [service.url],
       connections: 4,
-      calls: [{ method: 'GET', path: '/health' }, PREDICT],
+      calls: [{ method: 'GET', path: '/health' }, PREDICT_CALL],
     });
     const cut = await Promise.all(tricklers);
     const served = await load.stop();

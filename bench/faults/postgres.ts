@@ -1,11 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dataCheck, onPostgres, slowUpload } from '../../test/helpers/fault-data';
-import { LISTENED_BODY, startServing } from '../../test/helpers/fault-services';
-import { type Outcome, startLoad } from '../../test/helpers/load';
-import { privateServersMissing, startPrivatePostgres } from '../../test/helpers/private-servers';
-import type { ServiceProcess } from '../../test/helpers/service-processes';
+import { createFaultsDatabase, dataCheck, slowUpload } from '../../test/helpers/fault-data';
 import {
   ADMIN,
+  PREDICT_CALL,
+  sigtermUnderLoad,
+  startServing,
+} from '../../test/helpers/fault-services';
+import { type Outcome, startLoad } from '../../test/helpers/load';
+import {
+  type PrivatePostgres,
+  privateServersMissing,
+  startPrivatePostgres,
+} from '../../test/helpers/private-servers';
+import type { ServiceProcess } from '../../test/helpers/service-processes';
+import {
   callOutcome,
   JSON_BODY,
   MOOD_DATASET,
@@ -14,8 +22,6 @@ import {
   sampleRows,
   waitFor,
 } from './table';
-
-const PREDICT = { method: 'POST' as const, path: '/api/v1/predict_mood', body: LISTENED_BODY };
 
 /**
  * Scenarios 4 (an instance stopped during traffic) and 2 (PostgreSQL restarting and stopped for
@@ -30,8 +36,7 @@ export async function withPostgres(): Promise<void> {
   const postgres = await startPrivatePostgres();
   const services: ServiceProcess[] = [];
   try {
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
-    const databaseUrl = postgres.url('faults');
+    const databaseUrl = await createFaultsDatabase(postgres);
     const env = {
       DATABASE_URL: databaseUrl,
       SHUTDOWN_TIMEOUT: '10s',
@@ -50,34 +55,20 @@ export async function withPostgres(): Promise<void> {
 
     // 4. SIGTERM at 8 connections, one instance.
     const a = await serve('bench-a');
-    let load = startLoad({
-      targets: [a.url],
-      connections: 8,
-      calls: [
-        PREDICT,
-        { method: 'GET', path: '/health' },
-        { method: 'GET', path: '/api/v1/mood/runs' },
-      ],
-    });
-    await sleep(2000);
-    const signalled = Date.now();
-    a.child.kill('SIGTERM');
-    const exit = await a.exited;
-    const stoppedMs = Date.now() - signalled;
-    await sleep(200);
-    row('4. SIGTERM at 8 connections (one instance)', await load.stop(), {
-      recoverMs: stoppedMs,
-      dataCheck: `exit code ${exit.code} after ${stoppedMs} ms (SHUTDOWN_TIMEOUT 10 s)`,
-      dataOk: exit.code === 0,
+    const stop = await sigtermUnderLoad(a);
+    row('4. SIGTERM at 8 connections (one instance)', stop.outcomes, {
+      recoverMs: stop.stoppedMs,
+      dataCheck: `exit code ${stop.code} after ${stop.stoppedMs} ms (SHUTDOWN_TIMEOUT 10 s)`,
+      dataOk: stop.code === 0,
     });
 
     // 4. Two instances, a client retrying refused connections: SIGTERM one.
     const [b, c] = await Promise.all([serve('bench-b'), serve('bench-c')]);
-    load = startLoad({
+    const load = startLoad({
       targets: [b.url, c.url],
       connections: 8,
       retryRefused: true,
-      calls: [PREDICT, { method: 'GET', path: '/api/v1/mood/runs' }],
+      calls: [PREDICT_CALL, { method: 'GET', path: '/api/v1/mood/runs' }],
     });
     await sleep(2000);
     b.child.kill('SIGTERM');
@@ -96,8 +87,6 @@ export async function withPostgres(): Promise<void> {
   }
 }
 
-type Postgres = Awaited<ReturnType<typeof startPrivatePostgres>>;
-
 /**
  * 2. Under load on `service`: an import streamed slowly when PostgreSQL restarts (-m fast), then a
  * training running when it stops for 10 s; after its return, both jobs recorded failed, nothing
@@ -105,7 +94,7 @@ type Postgres = Awaited<ReturnType<typeof startPrivatePostgres>>;
  */
 async function databaseOutage(
   service: ServiceProcess,
-  postgres: Postgres,
+  postgres: PrivatePostgres,
   databaseUrl: string,
 ): Promise<void> {
   const before = await dataCheck(databaseUrl);
@@ -114,7 +103,7 @@ async function databaseOutage(
     connections: 8,
     pauseMs: 5,
     calls: [
-      PREDICT,
+      PREDICT_CALL,
       { method: 'GET', path: '/api/v1/mood/runs', name: 'runs' },
       { method: 'GET', path: '/api/v1/catalog', name: 'catalog' },
     ],

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dataCheck, onPostgres } from '../../test/helpers/fault-data';
-import { LISTENED_BODY, startServing } from '../../test/helpers/fault-services';
+import { createFaultsDatabase, dataCheck } from '../../test/helpers/fault-data';
+import {
+  ADMIN,
+  EVERYDAY_CALLS,
+  LISTENED_BODY,
+  startServing,
+} from '../../test/helpers/fault-services';
 import { type Outcome, startLoad } from '../../test/helpers/load';
 import {
   privateServersMissing,
@@ -8,7 +13,7 @@ import {
   startPrivateRedis,
 } from '../../test/helpers/private-servers';
 import type { ServiceProcess } from '../../test/helpers/service-processes';
-import { ADMIN, callOutcome, JSON_BODY, MOOD_DATASET, row, waitFor } from './table';
+import { callOutcome, JSON_BODY, MOOD_DATASET, row, waitFor } from './table';
 
 const OUTAGE_MS = 10_000;
 
@@ -38,8 +43,7 @@ export async function withRedis(): Promise<void> {
   const [postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
   const services: ServiceProcess[] = [];
   try {
-    await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
-    const databaseUrl = postgres.url('faults');
+    const databaseUrl = await createFaultsDatabase(postgres);
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
@@ -71,11 +75,7 @@ export async function withRedis(): Promise<void> {
       targets: [a.url, b.url],
       connections: 8,
       pauseMs: 5,
-      calls: [
-        { method: 'POST', path: '/api/v1/predict_mood', body: LISTENED_BODY },
-        { method: 'GET', path: '/health' },
-        { method: 'GET', path: '/api/v1/mood/runs' },
-      ],
+      calls: EVERYDAY_CALLS,
     });
     await sleep(1000);
     await redis.kill();

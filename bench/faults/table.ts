@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Outcome, summarise } from '../../test/helpers/load';
 import { parseRawAnswer, rawExchange } from '../../test/helpers/fault-services';
-import { TEST_ADMIN_KEY } from '../../test/helpers/create-test-app';
 import { sharedDataPath } from '../../test/helpers/shared-data';
 
 /**
@@ -146,7 +145,6 @@ export async function waitFor<T>(
   return undefined;
 }
 
-export const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
 export const JSON_BODY = { 'content-type': 'application/json' };
 export const MOOD_DATASET = readFileSync(sharedDataPath('playlist_metrics.json'));
 export const SAMPLE_CSV = readFileSync(sharedDataPath('spotify_songs_dev.csv'), 'utf8');

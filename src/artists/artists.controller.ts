@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ArtistCreditsPipe, type TrackCredits } from './artist-credits.pipe';
+import { ArtistCreditsPipe, type ListenerCredits } from './artist-credits.pipe';
 import { ArtistsService } from './artists.service';
 import favouriteArtistsExample from '../../data/examples/favourite-artists.json';
 import favouriteArtistsSpotifyExample from '../../data/examples/favourite-artists-spotify.json';
@@ -36,7 +36,7 @@ export class ArtistsController {
   })
   @ApiBadRequestResponse({ description: 'Body of the wrong shape, or a bad field (named by path)' })
   favouriteArtists(
-    @Body(ArtistCreditsPipe) tracks: TrackCredits[],
+    @Body(ArtistCreditsPipe) tracks: ListenerCredits,
     @Query() query: FavouriteArtistsQueryDto,
   ): FavouriteArtistsResponseDto {
     return this.artists.favouriteArtists(tracks, query.limit);

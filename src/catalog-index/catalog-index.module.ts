@@ -3,7 +3,7 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { MoodModule } from '../mood/mood.module';
 import { MoodPredictionService } from '../mood/mood-prediction.service';
 import { CatalogIndexLoader } from './catalog-index-loader';
-import { CatalogIndexRef } from './catalog-index-ref';
+import { CatalogIndexRefModule } from './catalog-index-ref.module';
 import { CatalogIndexStatus } from './catalog-index-status';
 import { CatalogMoodProgress } from './catalog-mood-progress';
 import { CatalogMoodScorer } from './catalog-mood-scorer';
@@ -16,9 +16,8 @@ import { TRACK_MOOD_MODEL, trackMoodModelOf } from './track-mood-model';
  * (CatalogIndexStatus), nothing else.
  */
 @Module({
-  imports: [CatalogModule, MoodModule],
+  imports: [CatalogModule, MoodModule, CatalogIndexRefModule],
   providers: [
-    CatalogIndexRef,
     // Before the scorer: a scoring pass waits for the load the loader starts at bootstrap.
     CatalogIndexLoader,
     CatalogMoodScorer,
@@ -26,6 +25,6 @@ import { TRACK_MOOD_MODEL, trackMoodModelOf } from './track-mood-model';
     CatalogIndexStatus,
     { provide: TRACK_MOOD_MODEL, inject: [MoodPredictionService], useFactory: trackMoodModelOf },
   ],
-  exports: [CatalogIndexRef, CatalogIndexStatus],
+  exports: [CatalogIndexRefModule, CatalogIndexStatus],
 })
 export class CatalogIndexModule {}

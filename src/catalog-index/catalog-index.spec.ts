@@ -1,3 +1,4 @@
+import { normaliseArtist, normaliseTitle } from '../common/listening/name-key';
 import { seededRandom } from '../common/numeric';
 import { randomCatalog } from '../../test/helpers/catalog-records';
 import { CatalogIndex, COLUMN_COUNT } from './catalog-index';
@@ -192,5 +193,44 @@ describe('CatalogIndex', () => {
     expect(rebuilt.columns().moodLabel[rebuilt.slotOf(records[15].id)!]).toBe(0);
     expect(rebuilt.slotOf(records[0].id)).toBeUndefined();
     expect(tracksOutOfBounds(rebuilt)).toEqual([]);
+  });
+});
+
+describe('CatalogIndex as the listening resolver’s catalog', () => {
+  const keys = (index: CatalogIndex, artist: string, title: string) =>
+    index
+      .tracksByName(normaliseArtist(artist), normaliseTitle(title))
+      .map((facts) => facts.id)
+      .sort();
+
+  it('answers by id with the features read back as imported, and by artist + title', () => {
+    const index = CatalogIndex.fromRecords([
+      track('a', { name: 'Salir', artists: [{ id: 'x1', name: 'Extremoduro' }] }),
+      track('b', { name: 'So Payaso', artists: [{ id: 'x1', name: 'Extremoduro' }] }),
+    ]);
+    const facts = index.trackById('a')!;
+    expect(facts).toMatchObject({ id: 'a', title: 'Salir', album: 'Agila', popularity: 55 });
+    expect(facts.features.instrumentalness).toBe(0.0000099);
+    expect(facts.features.time_signature).toBeNull();
+    expect(index.trackById('zz')).toBeUndefined();
+    expect(keys(index, 'EXTREMODURO', 'salir')).toEqual(['a']);
+    expect(keys(index, 'Extremoduro', 'Golfa')).toEqual([]);
+    expect(index.hasArtistId('x1')).toBe(true);
+    expect(index.hasArtistId('x2')).toBe(false);
+    expect(index.hasArtistName(normaliseArtist('extremoduro'))).toBe(true);
+  });
+
+  it('keeps the names in step with upserts and removals, and after a rebuild', () => {
+    const index = CatalogIndex.fromRecords([track('a', { name: 'Salir' })]);
+    expect(keys(index, 'Extremoduro', 'Salir')).toEqual(['a']);
+    index.upsert([track('a', { name: 'Golfa' }), track('c', { name: 'Salir' })]);
+    expect(keys(index, 'Extremoduro', 'Golfa')).toEqual(['a']);
+    expect(keys(index, 'Extremoduro', 'Salir')).toEqual(['c']);
+    index.remove(['c']);
+    expect(keys(index, 'Extremoduro', 'Salir')).toEqual([]);
+    const rebuilt = index.rebuilt();
+    expect(keys(rebuilt, 'Extremoduro', 'Golfa')).toEqual(['a']);
+    rebuilt.remove(['a']);
+    expect(rebuilt.hasArtistName(normaliseArtist('Extremoduro'))).toBe(false);
   });
 });

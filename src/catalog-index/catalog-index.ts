@@ -11,6 +11,8 @@ import {
   type TrackView,
   toTrackView,
 } from '../catalog/catalog-track';
+import type { CatalogLookup, CatalogTrackFacts } from '../common/listening/catalog-lookup';
+import { CatalogNameIndex } from '../common/listening/catalog-name-index';
 import { FeatureTree, planTree } from './structures/feature-tree';
 import { float32ToDecimal } from './structures/float32-decimal';
 import { Postings } from './structures/postings';
@@ -81,7 +83,7 @@ const REBUILD_DEAD_SHARE = 0.25;
  * FeatureTree); `upsert` and `remove` change the index in place (new tracks go to an unordered tail
  * that searches scan), and `rebuilt()` makes a fresh, fully ordered copy to swap in.
  */
-export class CatalogIndex {
+export class CatalogIndex implements CatalogLookup {
   private ids = new StringStore();
   private names = new StringStore();
   private readonly slotById = new IdTable(() => this.ids);
@@ -107,6 +109,8 @@ export class CatalogIndex {
   readonly sd = new Float64Array(COLUMN_COUNT).fill(1);
   private tree?: FeatureTree;
   private treeSize = 0;
+  /** Tracks by artist + title for plays without an id (see tracksByName), made on first use. */
+  private nameIndex?: CatalogNameIndex;
   private changes = 0;
 
   private constructor(private readonly options: CatalogIndexOptions) {
@@ -241,6 +245,7 @@ export class CatalogIndex {
       const slot = this.slotById.get(id);
       if (slot === undefined) continue;
       this.slotById.delete(id);
+      this.nameIndex?.remove(slot);
       this.countCredits(slot, -1);
       this.live[slot] = 0;
       this.liveTracks--;
@@ -394,13 +399,8 @@ export class CatalogIndex {
 
   /** The track as imported (feature values read back from float32, see float32ToDecimal). */
   record(slot: number): CatalogTrackRecord {
-    const base = slot * COLUMN_COUNT;
-    const features = {} as CatalogFeatures;
-    AUDIO_FEATURES.forEach((feature: AudioFeature, c) => {
-      const v = this.values[base + c];
-      features[feature] = v === v ? float32ToDecimal(v) : null;
-    });
-    const popularity = this.values[base + POPULARITY_COLUMN];
+    const features = this.featuresOf(slot);
+    const popularity = this.popularityOf(slot);
     const explicit = this.explicit[slot];
     return {
       id: this.idOf(slot),
@@ -409,11 +409,76 @@ export class CatalogIndex {
         ...this.vocabulary.artist(artist),
       })),
       album: { ...this.vocabulary.album(this.album[slot]) },
-      popularity: popularity === popularity ? popularity : null,
+      popularity,
       explicit: explicit < 0 ? null : explicit === 1,
       genres: Array.from(this.genresOf(slot), (genre) => this.vocabulary.genreName(genre)),
       features,
     };
+  }
+
+  /** The track with this id, as the listening resolver asks for it (see CatalogLookup). */
+  trackById(id: string): CatalogTrackFacts | undefined {
+    const slot = this.slotById.get(id);
+    return slot === undefined ? undefined : this.facts(slot);
+  }
+
+  /** The live tracks one of whose artists has this key and whose title has this key (name-key.ts). */
+  tracksByName(artistKey: string, titleKey: string): CatalogTrackFacts[] {
+    return this.trackNameIndex()
+      .find(artistKey, titleKey)
+      .map((slot) => this.facts(slot));
+  }
+
+  hasArtistId(id: string): boolean {
+    return this.vocabulary.hasArtistId(id);
+  }
+
+  hasArtistName(artistKey: string): boolean {
+    return this.vocabulary.hasArtistNameKey(artistKey);
+  }
+
+  /**
+   * The name index over the live tracks, built on the first play without an id (a second or so
+   * for a million tracks) and kept in step with every change after; a rebuild's new slots start
+   * without one.
+   */
+  private trackNameIndex(): CatalogNameIndex {
+    if (!this.nameIndex) {
+      const index = new CatalogNameIndex((slot) => ({
+        title: this.nameOf(slot),
+        artists: Array.from(this.artistsOf(slot), (artist) => this.vocabulary.artist(artist).name),
+      }));
+      for (let slot = 0; slot < this.slotCount; slot++) if (this.live[slot]) index.add(slot);
+      this.nameIndex = index;
+    }
+    return this.nameIndex;
+  }
+
+  private facts(slot: number): CatalogTrackFacts {
+    return {
+      id: this.idOf(slot),
+      title: this.nameOf(slot),
+      artists: Array.from(this.artistsOf(slot), (artist) => this.vocabulary.artist(artist)),
+      album: this.vocabulary.album(this.album[slot]).name,
+      popularity: this.popularityOf(slot),
+      features: this.featuresOf(slot),
+    };
+  }
+
+  /** A track's features as imported (read back from float32, see float32ToDecimal); null: absent. */
+  private featuresOf(slot: number): CatalogFeatures {
+    const base = slot * COLUMN_COUNT;
+    const features = {} as CatalogFeatures;
+    AUDIO_FEATURES.forEach((feature: AudioFeature, c) => {
+      const v = this.values[base + c];
+      features[feature] = v === v ? float32ToDecimal(v) : null;
+    });
+    return features;
+  }
+
+  private popularityOf(slot: number): number | null {
+    const popularity = this.values[slot * COLUMN_COUNT + POPULARITY_COLUMN];
+    return popularity === popularity ? popularity : null;
   }
 
   trackView(slot: number): TrackView {
@@ -457,6 +522,7 @@ export class CatalogIndex {
       this.live[slot] = 1;
       this.liveTracks++;
     } else {
+      this.nameIndex?.remove(slot);
       this.countCredits(slot, -1);
     }
     this.names.set(slot, record.name);
@@ -476,6 +542,7 @@ export class CatalogIndex {
     this.moodLabel[slot] = -1;
     this.moodProbability[slot] = 0;
     this.countCredits(slot, 1);
+    this.nameIndex?.add(slot);
     // Before finish() there are no postings yet: it builds them from every slot at once.
     if (this.tree) {
       this.albumTracks.add(this.album[slot], slot);
@@ -563,6 +630,7 @@ export class CatalogIndex {
     this.ids = this.ids.reordered(order);
     this.names = this.names.reordered(order);
     this.slotCount = n;
+    this.nameIndex = undefined;
     this.grow(Math.max(n, 1), false);
     this.slotById.reset(n);
     for (let to = 0; to < n; to++) {

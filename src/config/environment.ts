@@ -161,7 +161,7 @@ export class Environment {
 
   /** Admits the 3,000-track default mood dataset (≈ 2 MB). */
   @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size such as 10mb or 512kb' })
-  BODY_LIMIT: string = '10mb';
+  BODY_LIMIT: string = '48mb';
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelSetting = 'log';

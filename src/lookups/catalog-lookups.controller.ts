@@ -10,11 +10,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { TrackView } from '../catalog/catalog-track';
+import { EXAMPLE_TRACK_ID } from '../catalog/dto/catalog.examples';
 import {
   AudioFeaturesListResponseDto,
   AudioFeaturesObjectDto,
 } from './dto/audio-features-response.dto';
-import { EXAMPLE_ARTIST, EXAMPLE_TRACK_ID, EXAMPLE_TRACK_IDS } from './dto/lookups.examples';
+import { EXAMPLE_ARTIST, EXAMPLE_TRACK_IDS } from './dto/lookups.examples';
 import { RelatedArtistsResponseDto } from './dto/related-artists-response.dto';
 import { GenreSeedsResponseDto, TracksListResponseDto } from './dto/tracks-response.dto';
 import { RelatedArtistsService } from './related-artists.service';

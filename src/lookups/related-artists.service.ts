@@ -24,7 +24,12 @@ const ARTIST_LINK =
  */
 @Injectable()
 export class RelatedArtistsService {
-  private cached?: { index: CatalogIndex; version: number; profiles: ArtistProfiles };
+  /**
+   * The profiles of one index, and how many in-place track changes it had made when they were
+   * built (CatalogIndex.version counts those, in memory; it is not the catalog's version in the
+   * database).
+   */
+  private cached?: { index: CatalogIndex; trackChanges: number; profiles: ArtistProfiles };
 
   constructor(private readonly index: CatalogIndexRef) {}
 
@@ -71,13 +76,13 @@ export class RelatedArtistsService {
     };
   }
 
-  /** The artists' profiles of this index as it is now: built once per index and version. */
+  /** The artists' profiles of this index as it is now: built again after a change in place. */
   profilesOf(index: CatalogIndex): ArtistProfiles {
     const cached = this.cached;
-    if (cached && cached.index === index && cached.version === index.version)
+    if (cached && cached.index === index && cached.trackChanges === index.version)
       return cached.profiles;
     const profiles = new ArtistProfiles(index);
-    this.cached = { index, version: index.version, profiles };
+    this.cached = { index, trackChanges: index.version, profiles };
     return profiles;
   }
 }

@@ -6,7 +6,7 @@ import { AppError, ServiceUnavailableError } from '../common/errors';
 import { type MoodConfig, moodConfig } from './mood.config';
 
 export interface DatasetFile {
-  /** The file's JSON, for TracksBodyPipe's parser. */
+  /** The file's JSON, for parseTracksBody. */
   body: unknown;
   path: string;
 }

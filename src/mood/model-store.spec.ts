@@ -103,6 +103,18 @@ describe('ModelStore', () => {
     });
     return store.addActive(runId, trainedMoodModel(weights), alsoRecord);
   };
+  /** Another instance's store (or this one's after a restart) on the same database, started. */
+  const anotherStore = async () => {
+    const other = new ModelStore(
+      rows,
+      moduleRef.get(DataSource),
+      engine as unknown as MoodEngine,
+      notices as unknown as ClusterNotices,
+      moduleRef.get(moodConfig.KEY),
+    );
+    await other.onModuleInit();
+    return other;
+  };
   const activeRows = async () =>
     (await rows.find({ where: { isActive: true } })).map((row) => row.id);
 
@@ -153,15 +165,7 @@ describe('ModelStore', () => {
 
   it('loads the active model from the database when it starts', async () => {
     const model = await add('run-1', [1]);
-    // Another instance (or this one after a restart) on the same database.
-    const restarted = new ModelStore(
-      rows,
-      moduleRef.get(DataSource),
-      engine as unknown as MoodEngine,
-      notices as unknown as ClusterNotices,
-      moduleRef.get(moodConfig.KEY),
-    );
-    await restarted.onModuleInit();
+    const restarted = await anotherStore();
     expect(restarted.active?.row.id).toBe(model.id);
     expect(engine.load).toHaveBeenLastCalledWith(trainedMoodModel([1]).artifact);
     await restarted.onApplicationShutdown();
@@ -181,14 +185,7 @@ describe('ModelStore', () => {
   it("on another instance's notice, swaps in the database's active model", async () => {
     const first = await add('run-1', [1]);
     // Another instance on the same database, which hears of changes through its notices.
-    const other = new ModelStore(
-      rows,
-      moduleRef.get(DataSource),
-      engine as unknown as MoodEngine,
-      notices as unknown as ClusterNotices,
-      moduleRef.get(moodConfig.KEY),
-    );
-    await other.onModuleInit();
+    const other = await anotherStore();
     const [topic, onNotice] = notices.subscribe.mock.calls.at(-1)!;
     expect(topic).toBe('mood-model');
     const second = await add('run-2', [2]);
@@ -207,14 +204,7 @@ describe('ModelStore', () => {
 
   it('when the notices resume after an outage, swaps in an active model whose notice was lost', async () => {
     const first = await add('run-1', [1]);
-    const other = new ModelStore(
-      rows,
-      moduleRef.get(DataSource),
-      engine as unknown as MoodEngine,
-      notices as unknown as ClusterNotices,
-      moduleRef.get(moodConfig.KEY),
-    );
-    await other.onModuleInit();
+    const other = await anotherStore();
     const [catchUp] = notices.onResumed.mock.calls.at(-1)!;
     const second = await add('run-2', [2]); // its notice never reaches `other`
     expect(other.active?.row.id).toBe(first.id);

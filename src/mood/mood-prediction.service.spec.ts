@@ -105,6 +105,7 @@ describe('MoodPredictionService (model store and training runs mocked)', () => {
         {
           id: null,
           row: 0,
+          resolved_by: 'features',
           mood: 'Calm',
           probabilities: { Calm: 0.6, Sad: 0.4 },
           filled_features: ['key'],
@@ -112,12 +113,14 @@ describe('MoodPredictionService (model store and training runs mocked)', () => {
         {
           id: null,
           row: 1,
+          resolved_by: 'features',
           mood: 'Sad',
           probabilities: { Calm: 0.1, Sad: 0.9 },
           filled_features: [],
         },
       ],
       skipped: listening.skipped,
+      resolved: { given: 2, by_id: 0, by_name: 0, unresolved: 0 },
       model: {
         id: 'model-1',
         trained_at: '2026-01-01T00:00:00.000Z',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../common/errors';
 import { round } from '../common/numeric';
-import type { ParsedTracks } from '../common/tracks';
+import { type ParsedTracks, resolvedOf } from '../common/tracks';
 import type {
   MoodModelListResponseDto,
   MoodModelResponseDto,
@@ -72,11 +72,13 @@ export class MoodPredictionService {
       tracks: parsed.tracks.map((track, i) => ({
         id: track.id ?? null,
         row: track.row,
+        resolved_by: track.resolvedBy ?? 'features',
         mood: listener.tracks[i].mood,
         probabilities: byMood(listener.tracks[i].probabilities),
         filled_features: listener.tracks[i].filled_features,
       })),
       skipped: parsed.skipped,
+      resolved: resolvedOf(parsed),
       model: {
         id: active.row.id,
         trained_at: active.row.createdAt.toISOString(),

@@ -12,13 +12,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/auth/admin-api-key.guard';
-import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
-import {
-  ApiTracksBody,
-  type ParsedTracks,
-  type TracksBodyOptions,
-  TracksBodyPipe,
-} from '../common/tracks';
+import { ListeningBodyPipe } from '../listening/listening-body.pipe';
+import { ApiTracksBody, type ListeningTracks, type TracksBodyOptions } from '../common/tracks';
 import { answerStartedWork, PREFER_RESPOND_ASYNC_HEADER } from '../common/http/respond-async';
 import { PageQueryDto } from '../common/paging/page-query.dto';
 import { PREDICT_MOOD_EXAMPLE, RETRAIN_MOOD_EXAMPLE } from './dto/mood.examples';
@@ -61,7 +56,7 @@ export class MoodController {
   @ApiBadRequestResponse({ description: 'A bad field (named by path), or no usable track' })
   @ApiServiceUnavailableResponse({ description: 'MODEL_NOT_READY: no model is active yet' })
   predictMood(
-    @Body(new TracksBodyPipe(LISTENED_TRACKS), HarvestTracksPipe) tracks: ParsedTracks<never>,
+    @Body(ListeningBodyPipe(LISTENED_TRACKS)) tracks: ListeningTracks<never>,
   ): PredictMoodResponseDto {
     return this.prediction.predict(tracks);
   }
@@ -87,7 +82,7 @@ export class MoodController {
   })
   @ApiConflictResponse({ description: 'TRAINING_IN_PROGRESS, with the running run id' })
   async retrainMood(
-    @Body(new TracksBodyPipe(LABELLED_TRACKS), HarvestTracksPipe) dataset: ParsedTracks<never>,
+    @Body(ListeningBodyPipe(LABELLED_TRACKS)) dataset: ListeningTracks<never>,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TrainingRunResponseDto> {

@@ -13,10 +13,11 @@ import { TrainingRun } from './training-run.entity';
 import { TrainingRunsService } from './training-runs.service';
 import { TrainingRunClaims } from './training-run-claims';
 import { TrainingRunner } from './training-runner';
+import { ListeningModule } from '../listening/listening.module';
 
 @Module({
   // The catalog harvests the tracks posted to predict_mood and retrain_mood.
-  imports: [TypeOrmModule.forFeature([TrainingRun, MoodModel]), CatalogModule],
+  imports: [ListeningModule, TypeOrmModule.forFeature([TrainingRun, MoodModel]), CatalogModule],
   controllers: [MoodController],
   providers: [
     MoodPredictionService,

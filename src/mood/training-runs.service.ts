@@ -123,7 +123,7 @@ export class TrainingRunsService implements OnApplicationBootstrap, BeforeApplic
     return this.running?.runId ?? null;
   }
 
-  /** Retrains on a labelled dataset from a request (tracks with `tag`, parsed by TracksBodyPipe). */
+  /** Retrains on a labelled dataset from a request (rows with a `tag`, read by ListeningBodyPipe). */
   startTraining(dataset: ParsedTracks<never>): Promise<StartedRun> {
     return this.start('request', dataset);
   }

@@ -10,8 +10,10 @@ const MASK_POINTS = 30;
  * the tree search skip nodes and, inside a leaf, skip tracks without scoring them. A track's score
  * is its bonuses minus its cost to the nearest seed point, where the cost to a point is
  *   targets' scale × Σ target terms + nearest weight × Σ closeness terms to the point
- * (ScoringTerms; with no seed point, the target terms alone). Both kinds of term are weighted squared
- * differences, so per column they add up to one quadratic in the track's value x:
+ * (ScoringTerms; with no seed point, the target terms alone). The negative-seed penalty is left out:
+ * it only adds to a track's cost, so a lower bound of the rest is a lower bound of the whole. Both
+ * kinds of term are weighted squared differences, so per column they add up to one quadratic in the
+ * track's value x:
  *   a(x − s)² + b(x − v)² = (a + b)(x − m)² + ab/(a + b) · (s − v)²,   m = (as + bv)/(a + b),
  * and its least over a node's range of x is far tighter than the least of each term apart, which
  * may sit at opposite ends of the range. A min/max filter narrows the range further (a track

@@ -13,6 +13,11 @@ export interface RecommendationReason {
   contributions: { factor: string; value: number }[];
   /** Targets the track meets: within half a standard deviation of the catalog. */
   targets_met: { feature: IndexColumn; target: number; value: number }[];
+  /**
+   * The negative seed it is nearest to where it paid for the nearness (its `negative_seed`
+   * contribution): that seed's id, the distance as `closest_seed`'s, and the penalty.
+   */
+  negative_seed: { id: string; distance: number; penalty: number } | null;
   /** What variety cost it in the rerank, and the track already picked that it resembles. */
   diversity_penalty: number;
   similar_to: string | null;
@@ -20,7 +25,8 @@ export interface RecommendationReason {
 
 /** One part of a score: a column's closeness and target terms, or a bonus. */
 interface ScorePart {
-  factor: IndexColumn | 'same_artist' | 'same_album' | 'genre' | 'mood' | 'popularity';
+  factor:
+    IndexColumn | 'same_artist' | 'same_album' | 'genre' | 'mood' | 'popularity' | 'negative_seed';
   value: number;
 }
 
@@ -75,6 +81,7 @@ export function explain(
       : null,
     contributions: listed,
     targets_met,
+    negative_seed: negativeSeed(plan.terms, pick.slot),
     diversity_penalty: round(pick.penalty),
     similar_to: pick.similarTo >= 0 ? plan.index.idOf(pick.similarTo) : null,
   };
@@ -110,7 +117,21 @@ function scoreParts(
     { factor: 'popularity', value: terms.popularityBonus * terms.popularityShare(slot) },
   ];
   parts.push(...bonuses.filter((part) => part.value !== 0));
+  const penalty = terms.negativePenalty(slot);
+  if (penalty !== 0) parts.push({ factor: 'negative_seed', value: -penalty });
   return { parts, point: nearest.point, cost: nearest.cost };
+}
+
+/** The negative seed the track paid for being near, or null where it paid nothing. */
+function negativeSeed(terms: ScoringTerms, slot: number): RecommendationReason['negative_seed'] {
+  const penalty = terms.negativePenalty(slot);
+  if (penalty === 0) return null;
+  const { cost, negative } = terms.nearestNegative(slot);
+  return {
+    id: terms.negativeIds[negative],
+    distance: round(Math.sqrt(cost)),
+    penalty: round(penalty),
+  };
 }
 
 /** Standardised difference |z(track) − z(value)| of one column; NaN when the track lacks it. */

@@ -49,6 +49,8 @@ const requestArbitrary = fc.record({
     maxLength: 3,
   }),
   mood: fc.option(fc.constantFrom(...MOODS, 'unknown mood'), { nil: undefined }),
+  // Negative seeds: their penalty is the one term the bounds leave out (it only lowers scores).
+  negatives: fc.array(fc.oneof(fc.nat(), fc.constant('unknown-track')), { maxLength: 5 }),
 });
 
 const weight = (max: number) =>
@@ -71,6 +73,8 @@ const weightsArbitrary: fc.Arbitrary<RecommendationWeights> = fc
     mood: weight(4),
     popularity: weight(2),
     popularityWithoutSeedTracks: weight(2),
+    negativeSeed: weight(8),
+    negativeSeedRadius: weight(3),
   })
   .map((weights) => ({ ...DEFAULT_WEIGHTS, ...weights }));
 
@@ -127,11 +131,14 @@ function toRequest(
   const request = requestFor(seeds, { targets: Object.fromEntries(drawn.targets) });
   for (const [side, [column, value]] of drawn.bounds) request[side][column] = value;
   request.mood = drawn.mood;
+  request.negativeTracks = drawn.negatives.map((negative) =>
+    typeof negative === 'number' ? index.idOf(negative % slotCount) : negative,
+  );
   return request;
 }
 
 describe('NodeBounds (against ScoringTerms on the real tree)', () => {
-  it("bounds every track's score under every node (but those sharing an artist or album with a seed), whatever the threshold; a capped score is exact, and no track skipped, where it counts", () => {
+  it("bounds every track's score under every node (but those sharing an artist or album with a seed), negative seeds or not, whatever the threshold; a capped score is exact, and no track skipped, where it counts", () => {
     fc.assert(
       fc.property(
         catalogArbitrary,

@@ -12,6 +12,12 @@ import { type ScoringSpec, type ScoringTerms, SLACK } from './scoring-terms';
  * other bonuses are bounded from the node's own bounds (its genres, its highest mood
  * probabilities, its highest popularity), the cost (closeness and targets) from its value range per
  * column and whether a value is missing (CostBounds).
+ *
+ * The negative-seed penalty is not bounded here, on purpose: it is never negative and only ever
+ * subtracted, so a bound of the score without it is a bound of the score with it
+ * (bound(node) ≥ score(track) for every track under the node, node-bounds.spec.ts checks it with
+ * negative seeds). So pruning never computes it: only the tracks a leaf scan scores pay for it. A
+ * term that could raise a score would have to be bounded here.
  */
 export class NodeBounds {
   private readonly tree: FeatureTree | undefined;

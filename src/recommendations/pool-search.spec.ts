@@ -63,6 +63,13 @@ function randomRequest(random: () => number, index: CatalogIndex): Recommendatio
     limit: 1 + Math.floor(random() * 30),
     maxPerArtist: 1 + Math.floor(random() * 3),
     excludeTracks: random() < 0.3 ? [someId(), someId()] : [],
+    // Negative seeds, now and then one the catalog lacks.
+    negativeTracks:
+      random() < 0.5
+        ? Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+            random() < 0.1 ? 'unknown-track' : someId(),
+          )
+        : [],
     excludeArtists: random() < 0.2 ? ['artist2', 'Artist 5'] : [],
     mood: random() < 0.4 ? pick(MOODS) : undefined,
     explain: true,
@@ -87,6 +94,8 @@ function randomWeights(random: () => number): RecommendationWeights {
     mood: weight(4),
     popularity: weight(2),
     popularityWithoutSeedTracks: weight(2),
+    negativeSeed: weight(4),
+    negativeSeedRadius: weight(2),
     diversity: weight(1),
     poolFactor: 1 + Math.floor(random() * 5),
   };
@@ -218,6 +227,9 @@ function planOf(index: CatalogIndex, request: RecommendationRequest) {
   const slots = request.seeds.flatMap((seed) =>
     seed.type === 'track' && index.slotOf(seed.id) !== undefined ? [index.slotOf(seed.id)!] : [],
   );
+  const negatives = request.negativeTracks.flatMap((id) =>
+    index.slotOf(id) !== undefined ? [{ id, slot: index.slotOf(id)! }] : [],
+  );
   return {
     points: slots.map((slot, seed) => ({
       seed,
@@ -232,7 +244,11 @@ function planOf(index: CatalogIndex, request: RecommendationRequest) {
     affinityAlbums: new Set(slots.map((slot) => index.albumOf(slot))),
     genreWeights: new Map<number, number>(),
     moodLabel: -1,
-    excludedSlots: new Set(slots),
+    negativePoints: negatives.map(({ id, slot }) => ({
+      id,
+      values: index.columns().values.subarray(slot * 14, slot * 14 + 14),
+    })),
+    excludedSlots: new Set([...slots, ...negatives.map(({ slot }) => slot)]),
     excludedArtists: new Set<number>(),
   };
 }

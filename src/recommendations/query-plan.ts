@@ -7,7 +7,12 @@ import {
 import { NodeBounds } from './node-bounds';
 import type { RecommendationRequest, SeedInput } from './recommendation-request';
 import type { RecommendationWeights } from './recommendation-weights';
-import { type ScoringSpec, ScoringTerms, type SeedPoint } from './scoring-terms';
+import {
+  type NegativePoint,
+  type ScoringSpec,
+  ScoringTerms,
+  type SeedPoint,
+} from './scoring-terms';
 
 /** The scoring's spec, plus which tracks may not be recommended. */
 export interface PlanSpec extends ScoringSpec {
@@ -140,6 +145,15 @@ function planSpec(
     const slot = index.slotOf(id);
     if (slot !== undefined) excludedSlots.add(slot);
   }
+  // A negative seed the catalog lacks is left out, as an unknown seed track is: nothing is known
+  // of its features.
+  const negativePoints: NegativePoint[] = [];
+  for (const id of new Set(request.negativeTracks)) {
+    const slot = index.slotOf(id);
+    if (slot === undefined) continue;
+    excludedSlots.add(slot);
+    negativePoints.push({ id, values: valuesOf(index, slot) });
+  }
   const filters = INDEX_COLUMNS.flatMap((column, c) =>
     request.min[column] === undefined && request.max[column] === undefined
       ? []
@@ -163,6 +177,7 @@ function planSpec(
     affinityAlbums,
     genreWeights: genreWeights(index, seeds, weights),
     moodLabel: request.mood === undefined ? -1 : index.moodLabels().indexOf(request.mood),
+    negativePoints,
     excludedSlots,
     excludedArtists: new Set(request.excludeArtists.flatMap((artist) => index.findArtists(artist))),
   };

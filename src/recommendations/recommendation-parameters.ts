@@ -3,6 +3,8 @@ import type { TrendsQueryDto } from '../trends/dto/trends-query.dto';
 import type { ColumnValues } from './recommendation-request';
 
 export const MAX_SEEDS = 5;
+/** Negative seeds are ours, beside Spotify's contract: they have their own limit, not MAX_SEEDS'. */
+export const MAX_NEGATIVE_SEEDS = 5;
 const MAX_LIMIT = 100;
 export const DEFAULT_LIMIT = 20;
 export const DEFAULT_MAX_PER_ARTIST = 2;
@@ -12,6 +14,8 @@ export interface RecommendationsQuery {
   seedTracks: string[];
   seedArtists: string[];
   seedGenres: string[];
+  /** Named as RecommendationRequest's field, so that the query passes it on as it is. */
+  negativeTracks: string[];
   targets: ColumnValues;
   min: ColumnValues;
   max: ColumnValues;
@@ -34,6 +38,7 @@ export type ParameterTarget =
   | 'seedTracks'
   | 'seedArtists'
   | 'seedGenres'
+  | 'negativeTracks'
   | 'excludeTracks'
   | 'excludeArtists'
   | 'limit'
@@ -56,6 +61,8 @@ export interface ParameterSpec {
   /** `min` itself is out of range (a duration of 0). */
   exclusiveMin?: boolean;
   max?: number;
+  /** A list's most items (else the pipe's general limit). */
+  maxItems?: number;
   default?: number | boolean;
   example?: string | number | boolean;
 }
@@ -104,6 +111,14 @@ export const RECOMMENDATION_PARAMETERS: readonly ParameterSpec[] = [
     into: 'seedGenres',
     calls: ['get'],
     description: 'Genres of the catalog, comma-separated (case, hyphens and spaces do not matter).',
+  },
+  {
+    name: 'negative_seed_tracks',
+    kind: 'list',
+    into: 'negativeTracks',
+    calls: ['get'],
+    maxItems: MAX_NEGATIVE_SEEDS,
+    description: `Catalog track ids the listener does not want, 1 to ${MAX_NEGATIVE_SEEDS}, comma-separated (not counted among the 5 seeds): never recommended, and tracks close to their features score lower.`,
   },
   ...INDEX_COLUMNS.flatMap((column): ParameterSpec[] => {
     const rule = COLUMN_RULES[column];
@@ -192,7 +207,7 @@ export const RECOMMENDATION_PARAMETERS: readonly ParameterSpec[] = [
     calls: BOTH,
     default: false,
     description:
-      'Add a `reason` to every track: closest seed, largest score contributions, targets met, variety penalty.',
+      'Add a `reason` to every track: closest seed, largest score contributions, targets met, negative-seed and variety penalties.',
   },
   {
     name: 'periods',

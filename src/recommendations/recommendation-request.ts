@@ -21,6 +21,12 @@ export interface RecommendationRequest {
   limit: number;
   maxPerArtist: number;
   excludeTracks: string[];
+  /**
+   * Negative seeds, by track id: tracks the listener turned away from (GET's negative_seed_tracks).
+   * Each is never recommended, and tracks near its features score lower (the negative-seed
+   * penalty, recommendation-weights.ts). Ids the catalog lacks are ignored.
+   */
+  negativeTracks: string[];
   /** Artist ids or names. */
   excludeArtists: string[];
   /** A mood label of the catalog's mood predictions to prefer. */

@@ -6,9 +6,12 @@ import type { IndexColumn } from '../catalog-index/catalog-index';
  *   − targets × (mean squared standardised difference to the targets)
  *   + sameArtist × [shares an artist with a seed] + sameAlbum × [same album as a seed track]
  *   + genre × (share of the seeds' genre weight the track carries) + mood × P(mood)
- *   + popularity × popularity/100,
- * then the answer is reranked for variety: each pick pays diversity × its highest similarity to the
- * tracks already picked.
+ *   + popularity × popularity/100
+ *   − negativeSeed × max(0, 1 − d/negativeSeedRadius),
+ * where d is the closeness distance (the square root of the closeness cost above) to the nearest
+ * negative seed: a track on a negative seed loses negativeSeed, one negativeSeedRadius away or
+ * farther loses nothing. Then the answer is reranked for variety: each pick pays diversity × its
+ * highest similarity to the tracks already picked.
  */
 export interface RecommendationWeights {
   /** Relative weight of each column in closeness to a seed (0: ignored). */
@@ -28,6 +31,14 @@ export interface RecommendationWeights {
    * Spotify's genre seeds.
    */
   popularityWithoutSeedTracks: number;
+  /** The most a track loses for being near a negative seed (on it: all of it). */
+  negativeSeed: number;
+  /**
+   * How far a negative seed reaches: in closeness distance, the root of the weighted mean squared
+   * standardised difference (two random tracks are about √2 apart, a track lacking every value is
+   * √2 from any point on average).
+   */
+  negativeSeedRadius: number;
   diversity: number;
   /** Candidate pool for the rerank: limit × poolFactor of the best-scoring tracks. */
   poolFactor: number;
@@ -68,6 +79,11 @@ export const DEFAULT_WEIGHTS: Readonly<RecommendationWeights> = {
   mood: 0.5,
   popularity: 0,
   popularityWithoutSeedTracks: 1,
+  // Not learnt either (the evaluation has no skips): a track on a negative seed loses as much as a
+  // shared artist brings; the penalty fades out within one standard deviation (as an RMS over the
+  // weighted features), closer than most tracks are to each other.
+  negativeSeed: 1,
+  negativeSeedRadius: 1,
   diversity: 0.2,
   poolFactor: 4,
   artistSeedTracks: 3,

@@ -64,6 +64,25 @@ describe('parseRecommendationsQuery', () => {
     expect(details[0].message).toContain('at most 5 seeds in all; got 6');
   });
 
+  it('reads 1 to 5 negative seed tracks beside the 5 seeds, never as a seed; not on POST', () => {
+    const query = parseRecommendationsQuery(
+      { seed_tracks: 'a,b,c,d,e', negative_seed_tracks: 'f, g,h,i,j' },
+      'get',
+    );
+    expect(query).toMatchObject({
+      seedTracks: ['a', 'b', 'c', 'd', 'e'],
+      negativeTracks: ['f', 'g', 'h', 'i', 'j'],
+    });
+    expect(parseRecommendationsQuery({ seed_genres: 'pop' }, 'get').negativeTracks).toEqual([]);
+    expect(rejection({ seed_tracks: 'a', negative_seed_tracks: 'b,c,d,e,f,g' })).toEqual([
+      { path: 'negative_seed_tracks', message: 'must list at most 5 items' },
+    ]);
+    expect(rejection({ negative_seed_tracks: 'b' })).toEqual([
+      expect.objectContaining({ path: 'seed_tracks' }),
+    ]);
+    expect(rejection({ negative_seed_tracks: 'b' }, 'post')[0].path).toBe('negative_seed_tracks');
+  });
+
   it('names every value outside its range, and min above max', () => {
     const details = rejection({
       seed_genres: 'pop',

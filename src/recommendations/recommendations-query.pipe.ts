@@ -40,6 +40,7 @@ export function parseRecommendationsQuery(
     seedTracks: [],
     seedArtists: [],
     seedGenres: [],
+    negativeTracks: [],
     targets: {},
     min: {},
     max: {},
@@ -58,7 +59,7 @@ export function parseRecommendationsQuery(
       continue;
     }
     if (spec.kind === 'list') {
-      const items = readList(name, value, details);
+      const items = readList(name, value, details, spec.maxItems);
       if (items) store(query, spec, items);
       continue;
     }
@@ -122,7 +123,12 @@ function checkSeedCount(query: RecommendationsQuery, details: ErrorDetail[]): vo
 }
 
 /** A comma-separated list (items may be double-quoted), or the same parameter given several times. */
-function readList(name: string, value: unknown, details: ErrorDetail[]): string[] | undefined {
+function readList(
+  name: string,
+  value: unknown,
+  details: ErrorDetail[],
+  maxItems = MAX_LIST_ITEMS,
+): string[] | undefined {
   const parts = Array.isArray(value) ? (value as unknown[]) : [value];
   const items: string[] = [];
   for (const part of parts) {
@@ -141,8 +147,8 @@ function readList(name: string, value: unknown, details: ErrorDetail[]): string[
       return undefined;
     }
   }
-  if (items.length > MAX_LIST_ITEMS) {
-    details.push({ path: name, message: `must list at most ${MAX_LIST_ITEMS} items` });
+  if (items.length > maxItems) {
+    details.push({ path: name, message: `must list at most ${maxItems} items` });
     return undefined;
   }
   if (items.some((item) => item.length > MAX_ITEM_LENGTH)) {

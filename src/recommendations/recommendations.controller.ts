@@ -8,8 +8,8 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
-import { ApiTracksBody, type ParsedTracks, TracksBodyPipe } from '../common/tracks';
+import { ListeningBodyPipe } from '../listening/listening-body.pipe';
+import { ApiTracksBody, type ListeningTracks } from '../common/tracks';
 import { LISTENING_HISTORY, type TrendMetric } from '../trends/trend-metrics';
 import {
   HistoryRecommendationsQueryDto,
@@ -82,8 +82,8 @@ export class RecommendationsController {
   })
   @ApiServiceUnavailableResponse({ description: CATALOG_UNAVAILABLE })
   recommendFromHistory(
-    @Body(new TracksBodyPipe(LISTENING_HISTORY), HarvestTracksPipe)
-    history: ParsedTracks<TrendMetric>,
+    @Body(ListeningBodyPipe(LISTENING_HISTORY))
+    history: ListeningTracks<TrendMetric>,
     @Query(HistoryRecommendationsQueryPipe) query: RecommendationsQuery,
   ): Promise<HistoryRecommendationsResponseDto> {
     return this.recommendations.recommendFromHistory(history, query);

@@ -8,13 +8,14 @@ import { MOOD_PREDICTOR, moodPredictorOf } from './mood-predictor';
 import { RecommendationEngine } from './recommendation-engine';
 import { RecommendationsController } from './recommendations.controller';
 import { RecommendationsService } from './recommendations.service';
+import { ListeningModule } from '../listening/listening.module';
 
 /**
  * GET and POST /recommendations over the in-memory catalog index; trends give POST its targets, the
  * mood model the listener's mood, and the catalog harvests the tracks posted.
  */
 @Module({
-  imports: [CatalogIndexModule, CatalogModule, TrendsModule, MoodModule],
+  imports: [ListeningModule, CatalogIndexModule, CatalogModule, TrendsModule, MoodModule],
   controllers: [RecommendationsController],
   providers: [
     RecommendationsService,

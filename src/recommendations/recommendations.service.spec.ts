@@ -41,6 +41,7 @@ const TREND: TrendsResponseDto = {
   history: 12,
   spotify_query: {},
   skipped: [],
+  resolved: { given: 0, by_id: 0, by_name: 0, unresolved: 0 },
 };
 
 const get = (raw: Record<string, string>) => parseRecommendationsQuery(raw, 'get');

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { COLUMN_COUNT, INDEX_COLUMNS } from '../catalog-index/catalog-index';
 import { CatalogIndexRef } from '../catalog-index/catalog-index-ref';
 import { ValidationFailedError } from '../common/errors';
-import type { ParsedTracks, Track } from '../common/tracks';
+import type { ResolvedRow } from '../common/listening';
+import { type ParsedTracks, resolvedOf, type Track } from '../common/tracks';
 import type { TrendMetric } from '../trends/trend-metrics';
 import { TrendsService } from '../trends/trends.service';
 import type { TrendMetricsDto } from '../trends/dto/trends-response.dto';
@@ -13,7 +14,11 @@ import type {
 } from './dto/recommendations-response.dto';
 import { MOOD_PREDICTOR, type MoodPredictor } from './mood-predictor';
 import { RecommendationEngine } from './recommendation-engine';
-import { MAX_SEEDS, type RecommendationsQuery } from './recommendation-parameters';
+import {
+  MAX_NEGATIVE_SEEDS,
+  MAX_SEEDS,
+  type RecommendationsQuery,
+} from './recommendation-parameters';
 import type { SeedInput } from './recommendation-request';
 import {
   CatalogEmptyError,
@@ -22,8 +27,18 @@ import {
 } from './recommendations.errors';
 
 /**
+ * A listening history: its listens as tracks; where it was read as listening data (ListeningReader),
+ * every row as resolved (for seeds by artist) and the tracks the listener skipped.
+ */
+export type HistoryTracks = ParsedTracks<TrendMetric> & {
+  rows?: readonly ResolvedRow[];
+  skippedTrackIds?: readonly string[];
+};
+
+/**
  * Songs from the catalog: for Spotify's legacy query (seeds, targets, bounds), and for a listening
- * history (the trend's targets, the listener's mood, the latest tracks as seeds).
+ * history (the trend's targets, the listener's mood, the latest tracks as seeds, the tracks the
+ * listener skipped as negative seeds).
  */
 @Injectable()
 export class RecommendationsService {
@@ -52,11 +67,12 @@ export class RecommendationsService {
   /**
    * POST: the targets are the trend of the history (the very forecast of POST /metrics), the mood
    * the listener's (unless given), the seeds its latest distinct tracks (by their own features
-   * where the catalog lacks them, with their catalog artists where it has them); no track of the
-   * history is recommended.
+   * where the catalog lacks them, with their catalog artists where it has them), then the artists
+   * of listens the catalog lacks but whose artist it knows; no track of the history is recommended,
+   * and the latest tracks the listener skipped are negative seeds.
    */
   async recommendFromHistory(
-    history: ParsedTracks<TrendMetric>,
+    history: HistoryTracks,
     query: RecommendationsQuery,
   ): Promise<HistoryRecommendationsResponseDto> {
     this.requireCatalog();
@@ -64,14 +80,26 @@ export class RecommendationsService {
     const trend = await this.trends.forecastTargets(history, query.trend!);
     const targets: TrendMetricsDto = { ...trend.metrics, ...query.targets };
     const historyIds = history.tracks.flatMap((track) => (track.id ? [track.id] : []));
+    const skips = history.skippedTrackIds ?? [];
+    const seeds = latestTracks(history.tracks).map(toSeed);
+    seeds.push(...artistSeeds(history.rows ?? [], MAX_SEEDS - seeds.length));
     const result = this.engine.recommend(this.catalog.current, {
       ...query,
-      seeds: latestTracks(history.tracks).map(toSeed),
+      seeds,
       targets,
       mood: mood?.name,
-      excludeTracks: [...query.excludeTracks, ...historyIds],
+      excludeTracks: [...query.excludeTracks, ...historyIds, ...skips],
+      // The latest skips push the answer away from their sound (every skip is excluded above).
+      negativeTracks: skips.slice(-MAX_NEGATIVE_SEEDS),
     });
-    return { tracks: result.tracks, seeds: result.seeds, targets, mood, skipped: trend.skipped };
+    return {
+      tracks: result.tracks,
+      seeds: result.seeds,
+      targets,
+      mood,
+      skipped: trend.skipped,
+      resolved: resolvedOf(history),
+    };
   }
 
   private requireCatalog(): void {
@@ -129,11 +157,37 @@ function latestTracks(tracks: readonly Track<never>[]): Track<never>[] {
   return latest;
 }
 
+/**
+ * Seeds by artist for what the track seeds leave free (`room`): the artists, newest first, of the
+ * history's listens that the catalog lacks but whose artist it knows (by id, else by name).
+ */
+function artistSeeds(rows: readonly ResolvedRow[], room: number): SeedInput[] {
+  const seeds: SeedInput[] = [];
+  const seen = new Set<string>();
+  const newestFirst = rows
+    .filter((row) => row.signal === 'listen' && row.features === undefined && row.artistKnown)
+    .sort(
+      (a, b) =>
+        (b.playedAt?.getTime() ?? -Infinity) - (a.playedAt?.getTime() ?? -Infinity) ||
+        b.row - a.row,
+    );
+  for (const row of newestFirst) {
+    if (seeds.length >= room) break;
+    const artist = row.artists[0];
+    if (artist === undefined) continue;
+    const id = artist.id ?? artist.name;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    seeds.push({ type: 'artist', id });
+  }
+  return seeds;
+}
+
 /** A track of the history as a seed: the features it has (a missing one is NaN, as in the index). */
 function toSeed(track: Track<never>): SeedInput {
   const values = new Float64Array(COLUMN_COUNT).fill(NaN);
   INDEX_COLUMNS.forEach((column, c) => {
     if (column !== 'popularity') values[c] = track[column] ?? NaN;
   });
-  return { type: 'track', id: track.id ?? `tracks[${track.label}]`, values };
+  return { type: 'track', id: track.id ?? track.path ?? `tracks[${track.label}]`, values };
 }

@@ -261,6 +261,54 @@ describe('ScoringTerms (costs worked out by hand)', () => {
     });
   });
 
+  it('takes negativeSeed × max(0, 1 − d/radius) off, d the closeness distance to the nearest negative seed', () => {
+    // Weight 2, radius 2; no seed, so the penalty is the whole score. To A: B is 1 apart (cost 1),
+    // C √3, E (no values) √2 on average, D 2: the radius, no penalty.
+    const negative = { ...CLOSENESS_ONLY, negativeSeed: 2, negativeSeedRadius: 2 };
+    expectScores(scores([], negative, { negativeTracks: ['A'] }), {
+      A: -2,
+      B: -2 * (1 - 1 / 2),
+      C: -2 * (1 - Math.sqrt(3) / 2),
+      D: 0,
+      E: -2 * (1 - Math.sqrt(2) / 2),
+    });
+    // The nearest of two negative seeds: C is 1 from D. A negative seed the catalog lacks is
+    // ignored.
+    expectScores(scores([], negative, { negativeTracks: ['A', 'nowhere', 'D'] }), {
+      A: -2,
+      B: -1,
+      C: -1,
+      D: -2,
+      E: -2 * (1 - Math.sqrt(2) / 2),
+    });
+    // Beside a seed: closeness to A, minus the penalty for nearness to D.
+    expectScores(scores([trackSeed('A')], negative, { negativeTracks: ['D'] }), {
+      A: 0,
+      B: -1 - 2 * (1 - Math.sqrt(3) / 2),
+      C: -3 - 1,
+      D: -4 - 2,
+      E: -2 - 2 * (1 - Math.sqrt(2) / 2),
+    });
+    // Weight 0: no penalty at all.
+    const unweighted = { ...negative, negativeSeed: 0 };
+    expectScores(scores([trackSeed('A')], unweighted, { negativeTracks: ['D'] }), {
+      A: 0,
+      B: -1,
+      C: -3,
+      D: -4,
+      E: -2,
+    });
+  });
+
+  it('never recommends a negative seed', () => {
+    const { plan } = compilePlan(
+      index,
+      requestFor([trackSeed('A')], { negativeTracks: ['C'] }),
+      DEFAULT_WEIGHTS,
+    );
+    expect(IDS.filter((id) => !plan.allowed(index.slotOf(id)!))).toEqual(['A', 'C']);
+  });
+
   it('rates the similarity of two tracks as exp(−closeness cost)', () => {
     const { plan } = compilePlan(index, requestFor([trackSeed('A')]), CLOSENESS_ONLY);
     const similarity = (a: Id, b: Id) => plan.terms.similarity(index.slotOf(a)!, index.slotOf(b)!);

@@ -13,6 +13,12 @@ export interface SeedPoint {
   values: ArrayLike<number>;
 }
 
+/** A negative seed: a track the listener turned away from, by its values (raw, NaN where unknown). */
+export interface NegativePoint {
+  id: string;
+  values: ArrayLike<number>;
+}
+
 /** What a request asks of a track's score, in the index's ids (see QueryPlan for the rest). */
 export interface ScoringSpec {
   points: SeedPoint[];
@@ -25,6 +31,8 @@ export interface ScoringSpec {
   genreWeights: Map<number, number>;
   /** Index mood label to prefer, -1 for none. */
   moodLabel: number;
+  /** Negative seeds: tracks near them pay the negative-seed penalty. */
+  negativePoints: NegativePoint[];
 }
 
 /**
@@ -44,6 +52,12 @@ export const SLACK = 1e-9;
  * standardised X; against another unknown, 2. So missing data neither helps nor hurts a track on
  * average, and a column that no track has (TidyTuesday's time_signature) changes no ranking. A
  * min/max filter needs a known value: an unknown one cannot be shown to pass.
+ *
+ * Tracks near a negative seed pay a penalty: negativeSeed × max(0, 1 − d/radius), d the closeness
+ * distance (√cost, on the same columns, weights and unknown-value costs as closeness to a seed) to
+ * the nearest negative seed. It is never negative, so it is the one term the bounds leave out:
+ * leaving out what only lowers a score keeps an upper bound an upper bound. It is computed last,
+ * for the tracks that survive the closeness limit only.
  *
  * The tree search prunes with bounds of these terms (CostBounds for the targets and closeness,
  * NodeBounds for the bonuses): a term added or changed here is bounded there too, or the search
@@ -78,6 +92,18 @@ export class ScoringTerms {
   readonly genreBonus: number;
   readonly moodBonus: number;
   readonly popularityBonus: number;
+  /**
+   * The negative seeds (none when the penalty's weight or radius is 0): their ids, and per one and
+   * closeness column its value and an unknown candidate value's cost, as for the seed points.
+   */
+  readonly negativeCount: number;
+  readonly negativeIds: string[];
+  readonly negativeValue: Float64Array;
+  readonly negativeUnknownCost: Float64Array;
+  readonly negativeWeight: number;
+  /** The closeness cost (radius²) from which a negative seed costs nothing. */
+  readonly negativeReach: number;
+  private readonly negativeInverseRadius: number;
   private readonly candidate: Float64Array;
   private readonly affinityArtists: Int32Array;
   private readonly affinityAlbums: Int32Array;
@@ -123,16 +149,16 @@ export class ScoringTerms {
     this.candidate = new Float64Array(K);
 
     this.pointCount = spec.points.length;
-    this.pointValue = new Float64Array(this.pointCount * K);
-    this.pointUnknownCost = new Float64Array(this.pointCount * K);
-    spec.points.forEach((point, p) => {
-      this.columns.forEach((c, k) => {
-        const v = point.values[c];
-        this.pointValue[p * K + k] = v;
-        this.pointUnknownCost[p * K + k] =
-          this.columnWeight[k] * (v === v ? this.unknownPenalty(c, v) : 2);
-      });
-    });
+    [this.pointValue, this.pointUnknownCost] = this.closenessPoints(spec.points);
+
+    const penalised = weights.negativeSeed > 0 && weights.negativeSeedRadius > 0;
+    const negatives = penalised ? spec.negativePoints : [];
+    this.negativeCount = negatives.length;
+    this.negativeIds = negatives.map((negative) => negative.id);
+    [this.negativeValue, this.negativeUnknownCost] = this.closenessPoints(negatives);
+    this.negativeWeight = penalised ? weights.negativeSeed : 0;
+    this.negativeReach = weights.negativeSeedRadius * weights.negativeSeedRadius;
+    this.negativeInverseRadius = 1 / weights.negativeSeedRadius;
 
     this.targetColumns = Int32Array.from(spec.targets, (t) => t.column);
     this.targetValues = Float64Array.from(spec.targets, (t) => t.value);
@@ -184,7 +210,36 @@ export class ScoringTerms {
       if (near === Infinity) return -Infinity;
     }
     const rest = this.bonuses(slot) - this.targetScale * target;
-    return this.pointCount > 0 ? rest - this.nearestWeight * near : rest;
+    const score = this.pointCount > 0 ? rest - this.nearestWeight * near : rest;
+    return this.negativeCount > 0 ? score - this.negativePenalty(slot) : score;
+  }
+
+  /**
+   * What nearness to the negative seeds costs the track (≥ 0, the score's last term):
+   * negativeSeed × max(0, 1 − d/radius), d the closeness distance to the nearest negative seed.
+   */
+  negativePenalty(slot: number): number {
+    if (this.negativeCount === 0) return 0;
+    const cost = this.nearestNegativeCost(slot);
+    return cost < this.negativeReach
+      ? this.negativeWeight * (1 - Math.sqrt(cost) * this.negativeInverseRadius)
+      : 0;
+  }
+
+  /** The nearest negative seed (the first on ties) and the closeness cost to it; -1 for none. */
+  nearestNegative(slot: number): { cost: number; negative: number } {
+    let cost = Infinity;
+    let negative = -1;
+    const K = this.columns.length;
+    for (let n = 0; n < this.negativeCount; n++) {
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += this.negativeTerm(slot, n * K + k, k);
+      if (sum < cost) {
+        cost = sum;
+        negative = n;
+      }
+    }
+    return { cost, negative };
   }
 
   /** The closeness cost to the nearest seed point and which point it is (the first on ties). */
@@ -340,6 +395,56 @@ export class ScoringTerms {
       }
     }
     return best;
+  }
+
+  /**
+   * The closeness cost to the nearest negative seed where it is below the reach (Infinity where none
+   * is): a sum stops as soon as it passes the reach or the best so far, which makes no difference to
+   * the penalty, since nothing lowers a sum of terms that are never negative.
+   */
+  private nearestNegativeCost(slot: number): number {
+    const K = this.columns.length;
+    let best = Infinity;
+    let cap = this.negativeReach;
+    for (let n = 0; n < this.negativeCount; n++) {
+      let sum = 0;
+      let k = 0;
+      for (; k < K && sum < cap; k++) sum += this.negativeTerm(slot, n * K + k, k);
+      if (k === K && sum < cap) {
+        best = sum;
+        cap = sum;
+      }
+    }
+    return best;
+  }
+
+  private negativeTerm(slot: number, i: number, k: number): number {
+    return termOf(
+      this.values[slot * COLUMN_COUNT + this.columns[k]],
+      this.negativeValue[i],
+      this.negativeUnknownCost[i],
+      this.columnMean[k],
+      this.columnWeight[k],
+      this.scaledWeight[k],
+    );
+  }
+
+  /**
+   * Per point and closeness column (point-major): the point's value, and the cost of an unknown
+   * candidate value.
+   */
+  private closenessPoints(points: { values: ArrayLike<number> }[]): [Float64Array, Float64Array] {
+    const K = this.columns.length;
+    const value = new Float64Array(points.length * K);
+    const unknownCost = new Float64Array(points.length * K);
+    points.forEach((point, p) => {
+      this.columns.forEach((c, k) => {
+        const v = point.values[c];
+        value[p * K + k] = v;
+        unknownCost[p * K + k] = this.columnWeight[k] * (v === v ? this.unknownPenalty(c, v) : 2);
+      });
+    });
+    return [value, unknownCost];
   }
 
   private pointCost(slot: number, point: number): number {

@@ -1,12 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
-import {
-  ApiTracksBody,
-  type ParsedTracks,
-  type TracksBodyOptions,
-  TracksBodyPipe,
-} from '../common/tracks';
+import { ListeningBodyPipe } from '../listening/listening-body.pipe';
+import { ApiTracksBody, type ListeningTracks, type TracksBodyOptions } from '../common/tracks';
 import similarityExample from '../../data/examples/similarity.json';
 import { SimilarityQueryDto } from './dto/similarity-query.dto';
 import { SimilarityResponseDto } from './dto/similarity-response.dto';
@@ -41,7 +36,7 @@ export class SimilarityController {
       'A bad field (named by path), recent/k out of range, no usable track, no audio feature that every track has, or k larger than the candidate pool',
   })
   similarity(
-    @Body(new TracksBodyPipe(PLAYLIST), HarvestTracksPipe) playlist: ParsedTracks<never>,
+    @Body(ListeningBodyPipe(PLAYLIST)) playlist: ListeningTracks<never>,
     @Query() query: SimilarityQueryDto,
   ): SimilarityResponseDto {
     return this.similarityService.nearestToRecent(playlist, query);

@@ -79,8 +79,8 @@ describe('SimilarityService (mocked k-NN engine)', () => {
       k: 1,
     });
     expect(answer.results.map((r) => r.query)).toEqual([
-      { id: 'd', played_at: '2023-08-12T19:10:00.000Z', row: 3 },
-      { id: 'b', played_at: '2023-08-12T19:05:00.000Z', row: 1 },
+      { id: 'd', played_at: '2023-08-12T19:10:00.000Z', row: 3, resolved_by: 'features' },
+      { id: 'b', played_at: '2023-08-12T19:05:00.000Z', row: 1, resolved_by: 'features' },
     ]);
     expect(answer.pool_size).toBe(3);
     expect(fitted[0].rows).toHaveLength(3);
@@ -124,8 +124,8 @@ describe('SimilarityService (mocked k-NN engine)', () => {
       k: 1,
     });
     expect(answer.results.map((r) => r.query)).toEqual([
-      { id: 'd', played_at: null, row: 3 },
-      { id: 'c', played_at: null, row: 2 },
+      { id: 'd', played_at: null, row: 3, resolved_by: 'features' },
+      { id: 'c', played_at: null, row: 2, resolved_by: 'features' },
     ]);
     expect(answer.results[0].neighbours[0].track).not.toHaveProperty('played_at');
     expect(answer.results[0].neighbours[0].track.id).toBe('b');
@@ -155,8 +155,8 @@ describe('SimilarityService (mocked k-NN engine)', () => {
       k: 1,
     });
     expect(answer.results.map((r) => r.query)).toEqual([
-      { id: 'q', played_at: '2023-08-12T19:03:00.000Z', row: 3 },
-      { id: 'b', played_at: '2023-08-12T19:02:00.000Z', row: 2 },
+      { id: 'q', played_at: '2023-08-12T19:03:00.000Z', row: 3, resolved_by: 'features' },
+      { id: 'b', played_at: '2023-08-12T19:02:00.000Z', row: 2, resolved_by: 'features' },
     ]);
     expect(answer.pool_size).toBe(1); // only a: the earlier play of q is excluded by id
   });
@@ -266,10 +266,21 @@ describe('SimilarityService (mocked k-NN engine)', () => {
     expect(answer).toEqual({
       results: [
         {
-          query: { id: 'q', played_at: '2023-01-02T00:00:00.000Z', row: 1 },
+          query: {
+            id: 'q',
+            played_at: '2023-01-02T00:00:00.000Z',
+            row: 1,
+            resolved_by: 'features',
+          },
           neighbours: [
             {
-              track: { id: 'c', row: 0, played_at: '2023-01-01T00:00:00.000Z', ...expectedTrack },
+              track: {
+                id: 'c',
+                row: 0,
+                resolved_by: 'features',
+                played_at: '2023-01-01T00:00:00.000Z',
+                ...expectedTrack,
+              },
               distance: 1.25,
             },
           ],
@@ -278,6 +289,7 @@ describe('SimilarityService (mocked k-NN engine)', () => {
       pool_size: 1,
       features_used: [],
       skipped,
+      resolved: { given: 2, by_id: 0, by_name: 0, unresolved: 0 },
     });
   });
 

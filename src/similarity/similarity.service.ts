@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors';
-import { AUDIO_FEATURES, ParsedTracks, Track } from '../common/tracks';
+import { AUDIO_FEATURES, ParsedTracks, resolvedOf, Track } from '../common/tracks';
 import type {
   SimilarityQueryTrackDto,
   SimilarityResponseDto,
@@ -80,6 +80,7 @@ export class SimilarityService {
       pool_size: candidatePool.length,
       features_used: scaling.columns.map((column) => AUDIO_FEATURES[column]),
       skipped: playlist.skipped,
+      resolved: resolvedOf(playlist),
     };
   }
 }
@@ -196,6 +197,7 @@ function describeQuery(track: Track<never>): SimilarityQueryTrackDto {
     id: track.id ?? null,
     played_at: track.playedAt?.toISOString() ?? null,
     row: track.row,
+    resolved_by: track.resolvedBy ?? 'features',
   };
 }
 
@@ -203,6 +205,7 @@ function describeCandidate(track: Track<never>): SimilarTrackDto {
   const described = {
     id: track.id ?? null,
     row: track.row,
+    resolved_by: track.resolvedBy ?? 'features',
     ...(track.playedAt ? { played_at: track.playedAt.toISOString() } : {}),
   } as SimilarTrackDto;
   for (const feature of AUDIO_FEATURES) described[feature] = track[feature];

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HarvestTracksPipe } from '../catalog/harvest-tracks.pipe';
-import { ApiTracksBody, ParsedTracks, TracksBodyPipe } from '../common/tracks';
+import { ApiTracksBody, type ListeningTracks } from '../common/tracks';
+import { ListeningBodyPipe } from '../listening/listening-body.pipe';
 import metricsExample from '../../data/examples/metrics.json';
 import { TrendsQueryDto } from './dto/trends-query.dto';
 import { TrendsResponseDto } from './dto/trends-response.dto';
@@ -31,8 +31,8 @@ export class TrendsController {
     description: 'Body of the wrong shape, a bad field (named by path), fewer than two play times',
   })
   metrics(
-    @Body(new TracksBodyPipe(LISTENING_HISTORY), HarvestTracksPipe)
-    tracks: ParsedTracks<TrendMetric>,
+    @Body(ListeningBodyPipe(LISTENING_HISTORY))
+    tracks: ListeningTracks<TrendMetric>,
     @Query() query: TrendsQueryDto,
   ): Promise<TrendsResponseDto> {
     return this.trends.forecastTargets(tracks, query);

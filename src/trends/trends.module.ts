@@ -4,10 +4,11 @@ import { PROPHET_POOL_OPTIONS, ProphetPool, type ProphetPoolOptions } from './pr
 import { type TrendsConfig, trendsConfig } from './trends.config';
 import { TrendsController } from './trends.controller';
 import { TrendsService } from './trends.service';
+import { ListeningModule } from '../listening/listening.module';
 
 @Module({
   // The catalog harvests the tracks posted to metrics.
-  imports: [CatalogModule],
+  imports: [ListeningModule, CatalogModule],
   controllers: [TrendsController],
   providers: [
     TrendsService,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors';
 import { round } from '../common/numeric';
-import type { ParsedTracks, SkippedRow, Track } from '../common/tracks';
+import { type ParsedTracks, resolvedOf, type SkippedRow, type Track } from '../common/tracks';
 import { frequencySeconds, TrendsQueryDto } from './dto/trends-query.dto';
 import type { TrendMetricsDto, TrendsResponseDto } from './dto/trends-response.dto';
 import { ProphetPool } from './prophet-pool';
@@ -9,6 +9,12 @@ import { clampToRange, TREND_METRICS, TrendMetric } from './trend-metrics';
 
 const MAX_SEED_TRACKS = 5;
 const NO_PLAY_TIME = 'no play time (played_at or ts)';
+
+/**
+ * The most plays a trend is fitted on: the latest. A whole export holds tens of thousands, Prophet's
+ * fit grows with them, and the next songs follow what was played lately, not a year ago.
+ */
+export const MAX_TREND_PLAYS = 500;
 
 @Injectable()
 export class TrendsService {
@@ -32,6 +38,7 @@ export class TrendsService {
     }
     // Stable sort: tracks played at the same second keep their order in the request.
     played.sort((a, b) => a.playedAt.getTime() - b.playedAt.getTime());
+    if (played.length > MAX_TREND_PLAYS) played.splice(0, played.length - MAX_TREND_PLAYS);
     const ds = played.map((track) => Math.round(track.playedAt.getTime() / 1000));
     if (played.length < 2 || ds[0] === ds[ds.length - 1]) {
       throw ValidationFailedError.field(
@@ -80,6 +87,7 @@ export class TrendsService {
       history: played.length,
       spotify_query: spotifyQuery(played, metrics),
       skipped: skipped.sort((a, b) => a.row - b.row),
+      resolved: resolvedOf(parsed),
     };
     if (query.interval !== undefined) {
       response.intervals = { width: query.interval, lower, upper };

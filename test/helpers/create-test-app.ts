@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { logLevelsFrom } from '../../src/common/http/log-levels';
 import { validateEnvironment } from '../../src/config';
+import { onPostgres } from './on-postgres';
 import { sharedDataPath } from './shared-data';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
@@ -58,7 +58,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   let databaseUrl = env.DATABASE_URL ?? '';
   if (env.DATABASE_URL === undefined && suiteDatabaseUrl) {
     schema = `e2e_${randomBytes(6).toString('hex')}`;
-    await withPg(suiteDatabaseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
+    await onPostgres(suiteDatabaseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
     const url = new URL(suiteDatabaseUrl);
     url.searchParams.set('options', `-c search_path=${schema}`);
     databaseUrl = url.toString();
@@ -113,7 +113,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await stop();
       if (env.DATA_DIR === undefined) rmSync(dataDir, { recursive: true, force: true });
       if (suiteDatabaseUrl && schema) {
-        await withPg(suiteDatabaseUrl, (client) => client.query(`DROP SCHEMA "${schema}" CASCADE`));
+        await onPostgres(suiteDatabaseUrl, (client) =>
+          client.query(`DROP SCHEMA "${schema}" CASCADE`),
+        );
       }
     },
   };
@@ -139,16 +141,6 @@ export function useTestApp(env: Record<string, string> = {}): {
     return started;
   };
   return { testApp, http: () => request(testApp().app.getHttpServer()) };
-}
-
-async function withPg<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Every error leaves the service in this one shape. */

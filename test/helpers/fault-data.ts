@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { Client } from 'pg';
+import { onPostgres } from './on-postgres';
+import type { PrivatePostgres } from './private-servers';
 
 /**
  * What the fault suites and the faults benchmark check after a fault: the rows the service keeps,
@@ -7,15 +8,10 @@ import { Client } from 'pg';
  * strike while the service is still reading it).
  */
 
-/** Runs `work` on one connection to the PostgreSQL database at `url`. */
-export async function onPostgres<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+/** Creates the database `faults` on a private PostgreSQL for the services under test: its URL. */
+export async function createFaultsDatabase(postgres: PrivatePostgres): Promise<string> {
+  await onPostgres(postgres.url(), (client) => client.query('CREATE DATABASE faults'));
+  return postgres.url('faults');
 }
 
 /** The rows a fault must not lose or leave half-written, counted. */

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SMALL_MOOD_TRAINING, TEST_ADMIN_KEY } from './create-test-app';
 import { moodDataset } from './mood-data';
+import { type LoadCall, type Outcome, startLoad } from './load';
 import { freePort } from './private-servers';
 import { ensureBuilt, eventually, type ServiceProcess, startService } from './service-processes';
 
@@ -22,10 +25,20 @@ export const FAULT_SERVICE_ENV: Record<string, string> = {
   NO_COLOR: '1',
 };
 
+/** The admin key's header, on the calls that need it. */
+export const ADMIN = { 'x-api-key': TEST_ADMIN_KEY };
+
 /** A few tracks a listener played, as predict_mood's body. */
 export const LISTENED_BODY = JSON.stringify(
   moodDataset.slice(0, 5).map(({ tag: _tag, playlist: _playlist, ...track }) => track),
 );
+
+/** predict_mood on LISTENED_BODY, as a load call: answered from the model in memory. */
+export const PREDICT_CALL: LoadCall = {
+  method: 'POST',
+  path: '/api/v1/predict_mood',
+  body: LISTENED_BODY,
+};
 
 /**
  * Starts `dist/src/main.js` (built first where stale) on a free port with FAULT_SERVICE_ENV and
@@ -157,4 +170,68 @@ export function parseRawAnswer(received: string): { status: number; body: unknow
     body = text;
   }
   return { status, body };
+}
+
+/** Everyday traffic: predict_mood (from memory), /health and the runs list (from the database). */
+export const EVERYDAY_CALLS: LoadCall[] = [
+  PREDICT_CALL,
+  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/api/v1/mood/runs' },
+];
+
+/**
+ * Scenario 4's stop: `service` under 8 connections of EVERYDAY_CALLS for a
+ * second, then SIGTERM. Every call's outcome, the exit code, when it was signalled and how long it
+ * took to exit.
+ */
+export async function sigtermUnderLoad(service: ServiceProcess): Promise<{
+  outcomes: Outcome[];
+  code: number | null;
+  signalledAt: number;
+  stoppedMs: number;
+}> {
+  const load = startLoad({
+    targets: [service.url],
+    connections: 8,
+    calls: EVERYDAY_CALLS,
+  });
+  await sleep(1000);
+  const signalledAt = Date.now();
+  service.child.kill('SIGTERM');
+  const { code } = await service.exited;
+  const stoppedMs = Date.now() - signalledAt;
+  await sleep(300);
+  return { outcomes: await load.stop(), code, signalledAt, stoppedMs };
+}
+
+/**
+ * POSTs a JSON body of unknown length (chunked) to `url`: "[" and then `bytes` of spaces, a
+ * megabyte at a time as fast as the connection takes them. What the service answered, or the code
+ * of the socket error.
+ */
+export function postChunked(
+  url: string,
+  bytes: number,
+): Promise<{ status?: number; body: string; error?: string }> {
+  return new Promise((resolve) => {
+    const outgoing = request(url, { method: 'POST' }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+    });
+    outgoing.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ body: '', error: error.code }),
+    );
+    const chunk = Buffer.alloc(1024 * 1024, ' ');
+    let written = 0;
+    const writeMore = () => {
+      while (written < bytes / chunk.length) {
+        written++;
+        if (!outgoing.write(chunk)) return void outgoing.once('drain', writeMore);
+      }
+      outgoing.end();
+    };
+    outgoing.write('[');
+    writeMore();
+  });
 }

@@ -1,5 +1,5 @@
 import type { CatalogTrackRecord } from '../../src/catalog/catalog-track';
-import { normaliseArtist, normaliseTitle } from '../../src/common/listening';
+import { normaliseArtist, normaliseTitle, strictTitle } from '../../src/common/listening';
 import { seededRandom } from '../../src/common/numeric';
 
 /**
@@ -319,7 +319,8 @@ function emptyPlay(endedAt: number): Record<string, unknown> {
   return { ...extendedBase(endedAt, 0), reason_end: 'unexpected-exit' };
 }
 
-function extendedBase(endedAt: number, msPlayed: number): Record<string, unknown> {
+/** A play in an Extended streaming history file with every name and URI null, ended at `endedAt`. */
+export function extendedBase(endedAt: number, msPlayed: number): Record<string, unknown> {
   return {
     ts: new Date(endedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     platform: 'android',
@@ -364,4 +365,17 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * The right song for a play of `source`: the track itself, or a catalog duplicate of it (another id
+ * with the same artist and the same title up to case, accents and punctuation, as catalogs hold
+ * one recording on an album and on a single).
+ */
+export function isRightSong(resolved: CatalogTrackRecord, source: CatalogTrackRecord): boolean {
+  if (resolved.id === source.id) return true;
+  return (
+    normaliseArtist(resolved.artists[0].name) === normaliseArtist(source.artists[0].name) &&
+    strictTitle(resolved.name!) === strictTitle(source.name!)
+  );
 }

@@ -24,6 +24,7 @@ export function requestFor(
     limit: DEFAULT_LIMIT,
     maxPerArtist: DEFAULT_MAX_PER_ARTIST,
     excludeTracks: [],
+    negativeTracks: [],
     excludeArtists: [],
     explain: false,
     ...options,

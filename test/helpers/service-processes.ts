@@ -8,6 +8,20 @@ const ROOT = resolve(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const WORKER = join(ROOT, 'dist', 'src', 'worker.js');
 
+/** The PostgreSQL server and the Redis the multi-instance suites run on. */
+export const CLUSTER_POSTGRES_URL =
+  process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const CLUSTER_REDIS_URL = process.env.CLUSTER_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * jest's `describe` for a suite that needs outside programs or servers; where `missing` says what
+ * is lacking, `describe.skip`, after one line naming the suite and why.
+ */
+export function describeUnless(missing: string | null, suite: string): jest.Describe {
+  if (missing) console.warn(`SKIPPED ${suite}: ${missing}`);
+  return missing ? describe.skip : describe;
+}
+
 /**
  * Whether PostgreSQL at `databaseUrl` and Redis at `redisUrl` answer, asked synchronously (so that a
  * suite can decide to skip before jest collects its tests): null when both do, else why not.

@@ -1,4 +1,5 @@
 import type { CatalogAlbum, CatalogArtist, CatalogTrackRecord } from '../../catalog/catalog-track';
+import { normaliseArtist } from '../../common/listening/name-key';
 import { Dictionary } from './dictionary';
 import type { SnapshotParts } from './snapshot-parts';
 
@@ -25,6 +26,8 @@ export class CatalogVocabulary {
   genres = new Dictionary();
   private artistInfo: CatalogArtist[] = [];
   private readonly artistsByName = new Map<string, number[]>();
+  /** Artists by their name's listening key (normaliseArtist), made on first use. */
+  private artistsByNameKey?: Map<string, number[]>;
   private albumInfo: CatalogAlbum[] = [];
   private genreNames: string[] = [];
   private readonly genresByName = new Map<string, number[]>();
@@ -72,6 +75,7 @@ export class CatalogVocabulary {
     if (id >= 0) return id;
     this.artistInfo[-1 - id] = { id: artist.id, name: artist.name };
     addTo(this.artistsByName, normaliseName(artist.name), -1 - id);
+    if (this.artistsByNameKey) addTo(this.artistsByNameKey, normaliseArtist(artist.name), -1 - id);
     return -1 - id;
   }
 
@@ -116,6 +120,24 @@ export class CatalogVocabulary {
     const found =
       byId !== undefined ? [byId] : (this.artistsByName.get(normaliseName(idOrName)) ?? []);
     return found.filter((artist) => this.artists.trackCount(artist) > 0);
+  }
+
+  /** Whether an artist with this Spotify id has live tracks. */
+  hasArtistId(id: string): boolean {
+    const artist = this.artists.get(id, ARTIST_BY_ID);
+    return artist !== undefined && this.artists.trackCount(artist) > 0;
+  }
+
+  /** Whether an artist whose name has this listening key (normaliseArtist) has live tracks. */
+  hasArtistNameKey(key: string): boolean {
+    if (!this.artistsByNameKey) {
+      this.artistsByNameKey = new Map();
+      this.artistInfo.forEach((artist, i) =>
+        addTo(this.artistsByNameKey!, normaliseArtist(artist.name), i),
+      );
+    }
+    const artists = this.artistsByNameKey.get(key) ?? [];
+    return artists.some((artist) => this.artists.trackCount(artist) > 0);
   }
 
   /** Genres matching a seed (case, hyphens and spacing ignored), with live tracks. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { CatalogFeatures, TrackView } from '../catalog-track';
+import { EXAMPLE_FEATURES } from './catalog.examples';
 
 export class TrackArtistDto {
   /** @example "6eUKZXaKkcviH0Ku9w2n3V" */
@@ -44,21 +45,7 @@ export class TrackViewResponseDto implements TrackView {
     description: 'The 13 audio features, null where the catalog lacks one.',
     type: 'object',
     additionalProperties: { type: 'number', nullable: true },
-    example: {
-      danceability: 0.748,
-      energy: 0.916,
-      key: 6,
-      loudness: -2.634,
-      mode: 1,
-      speechiness: 0.0583,
-      acousticness: 0.102,
-      instrumentalness: 0,
-      liveness: 0.0653,
-      valence: 0.518,
-      tempo: 122.036,
-      duration_ms: 194754,
-      time_signature: null,
-    },
+    example: EXAMPLE_FEATURES,
   })
   features!: CatalogFeatures;
 }

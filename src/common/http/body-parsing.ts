@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppError } from '../errors';
+import { DEFAULT_MAX_LISTENING_ROWS, parseJsonLines } from '../listening';
 import { closeAfterAnswer } from './closing-connections';
-import { assertJsonDepth } from './json-depth';
+import { assertJsonContainers, assertJsonDepth } from './json-depth';
 
 /**
  * Route config flag (`@RouteConfig({ [STREAM_BODY]: true })`): the handler gets the decoded request
@@ -239,8 +240,9 @@ function readJson(body: Readable, limit: BodyLimit): Promise<unknown> {
       let parsed: unknown;
       try {
         parsed = length === 0 ? undefined : parseJson(Buffer.concat(chunks, length));
-      } catch {
-        reject(notJson());
+      } catch (error) {
+        // A bad line of JSON Lines is named; anything else is simply not JSON.
+        reject(error instanceof AppError ? error : notJson());
         return;
       }
       try {
@@ -264,7 +266,30 @@ function parseJson(bytes: Buffer): unknown {
   const text = bytes.toString('utf8');
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[') throw notJson();
-  return JSON.parse(text) as unknown;
+  assertJsonContainers(text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    if (isJsonLines(text)) return parseJsonLines(text, DEFAULT_MAX_LISTENING_ROWS);
+    throw error;
+  }
+}
+
+/**
+ * JSON Lines (ListenBrainz's export writes one listen a line): a body that is not one JSON value but
+ * whose first line is one, followed by more lines. Read as the array of its lines' values, so every
+ * route sees it as it would the same listens sent as a JSON array; a bad line is a 400 naming it.
+ */
+function isJsonLines(text: string): boolean {
+  const start = text.search(/\S/);
+  const end = text.indexOf('\n', start);
+  if (end < 0 || text.slice(end).trim() === '') return false;
+  try {
+    const value: unknown = JSON.parse(text.slice(start, end));
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { assertJsonDepth, MAX_JSON_DEPTH } from './json-depth';
+import { assertJsonContainers, assertJsonDepth, MAX_JSON_DEPTH } from './json-depth';
 
 const nested = (depth: number, open: string, close: string, inner = '1') =>
   JSON.parse(open.repeat(depth) + inner + close.repeat(depth)) as unknown;
@@ -26,5 +26,24 @@ describe('assertJsonDepth', () => {
       expect(thrown).toBeInstanceOf(AppError);
       expect(thrown).toMatchObject({ status: 400, code: 'JSON_TOO_DEEP' });
     }
+  });
+});
+
+describe('assertJsonContainers', () => {
+  const emptyObjects = (count: number) => `[${'{},'.repeat(count - 1)}{}]`;
+
+  it('counts the arrays and objects of the text, not braces inside strings', () => {
+    expect(() => assertJsonContainers(emptyObjects(9), 10)).not.toThrow();
+    expect(() => assertJsonContainers(emptyObjects(10), 10)).toThrow(
+      expect.objectContaining({ status: 400, code: 'JSON_TOO_LARGE' }),
+    );
+    const braces = JSON.stringify(['{[{[\\"{'.repeat(50)]);
+    expect(() => assertJsonContainers(braces, 10)).not.toThrow();
+  });
+
+  it('refuses a 12 MB body of empty objects before it is parsed', () => {
+    expect(() => assertJsonContainers(emptyObjects(4_000_000))).toThrow(
+      expect.objectContaining({ code: 'JSON_TOO_LARGE' }),
+    );
   });
 });

@@ -33,3 +33,41 @@ function withinDepth(value: unknown, left: number): boolean {
   }
   return true;
 }
+
+/**
+ * The most arrays and objects a JSON body may hold: a whole 50,000-play listening export holds some
+ * 250,000 (ListenBrainz listens, the most nested, about five each). A body of the size BODY_LIMIT
+ * admits could otherwise hold millions of empty `{}`, each some 60 bytes once parsed: a few hundred
+ * such requests at once would take gigabytes.
+ */
+export const MAX_JSON_CONTAINERS = 1_000_000;
+
+/**
+ * Throws 400 JSON_TOO_LARGE when the JSON text opens more than `max` arrays and objects, counted on
+ * the text before it is parsed (outside strings); a text shorter than 2 × max characters cannot.
+ */
+export function assertJsonContainers(text: string, max = MAX_JSON_CONTAINERS): void {
+  if (text.length <= 2 * max) return;
+  let containers = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if ((c === OPEN_BRACE || c === OPEN_BRACKET) && ++containers > max) {
+      throw new AppError(
+        400,
+        'JSON_TOO_LARGE',
+        `The request body holds more than ${max} JSON arrays and objects.`,
+        { max_containers: max },
+      );
+    }
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;

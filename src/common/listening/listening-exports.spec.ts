@@ -1,11 +1,9 @@
 import { loadTidyTuesday } from '../../../bench/recommendations/tidytuesday';
-import { buildListeningExports } from '../../../test/helpers/listening-exports';
+import { buildListeningExports, isRightSong } from '../../../test/helpers/listening-exports';
 import { RecordsCatalogLookup } from '../../../test/helpers/records-catalog-lookup';
 import { readSharedJson, readSharedText, sharedDataPath } from '../../../test/helpers/shared-data';
-import type { CatalogTrackRecord } from '../../catalog/catalog-track';
 import { parseJsonLines } from './listenbrainz-rows';
 import type { ResolvedRow } from './listening-row';
-import { normaliseArtist, strictTitle } from './name-key';
 import { parseListeningBody } from './parse-listening-body';
 import { SHORT_PLAY } from './play-signal';
 import { NO_NAME_MATCH, NOT_IN_CATALOG, resolveListening } from './resolve-listening';
@@ -19,20 +17,6 @@ const sample = loadTidyTuesday(sharedDataPath('spotify_songs_dev.csv')).records;
 const byId = new Map(sample.map((record) => [record.id, record]));
 const exportsOf = buildListeningExports(sample, { plays: 12_000, seed: 22 });
 const lookup = new RecordsCatalogLookup(exportsOf.catalog);
-
-/**
- * The right song for a play of `source`: the track itself, or a catalog duplicate of it (another id
- * with the same artist and the same title up to case, accents and punctuation, as catalogs hold
- * one recording on an album and on a single).
- */
-function isRightSong(resolvedId: string, source: CatalogTrackRecord): boolean {
-  if (resolvedId === source.id) return true;
-  const resolved = byId.get(resolvedId)!;
-  return (
-    normaliseArtist(resolved.artists[0].name) === normaliseArtist(source.artists[0].name) &&
-    strictTitle(resolved.name!) === strictTitle(source.name!)
-  );
-}
 
 /** Every row with a reason not to use it is in `skipped` once, with that reason, and no other row. */
 function expectSkippedToListUnusedRows(
@@ -111,10 +95,10 @@ describe('listening exports made from the shared sample', () => {
     expect(rows.filter((row) => exportsOf.otherVersion.has(row.row)).length).toBeGreaterThan(100);
 
     const right = inCatalog.filter(
-      (row) => row.catalogId && isRightSong(row.catalogId, source[row.row]!),
+      (row) => row.catalogId && isRightSong(byId.get(row.catalogId)!, source[row.row]!),
     );
     const wrong = inCatalog.filter(
-      (row) => row.catalogId && !isRightSong(row.catalogId, source[row.row]!),
+      (row) => row.catalogId && !isRightSong(byId.get(row.catalogId)!, source[row.row]!),
     );
     expect(wrong.map((row) => [exportsOf.account[row.row], row.catalogId])).toEqual([]);
     expect(right.length / inCatalog.length).toBeGreaterThanOrEqual(0.97);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { extendedBase } from '../../../test/helpers/listening-exports';
 import { readSharedJson, readSharedText } from '../../../test/helpers/shared-data';
 import { TYPICAL_FEATURES, trackBody } from '../../../test/helpers/tracks';
 import { ValidationFailedError } from '../errors';
@@ -25,29 +26,11 @@ function problems(body: unknown, options = {}): { path: string; message: string 
 
 /** An Extended streaming history play as Spotify writes it (2023 and later). */
 const extendedPlay = (fields: Json = {}): Json => ({
-  ts: '2026-03-01T10:01:06Z',
-  platform: 'android',
-  ms_played: 61226,
-  conn_country: 'ES',
-  ip_addr: '192.0.2.10',
+  ...extendedBase(Date.parse('2026-03-01T10:01:06Z'), 61226),
   master_metadata_track_name: 'Sweet but Psycho',
   master_metadata_album_artist_name: 'Ava Max',
   master_metadata_album_album_name: 'Sweet but Psycho',
   spotify_track_uri: `spotify:track:${ID}`,
-  episode_name: null,
-  episode_show_name: null,
-  spotify_episode_uri: null,
-  audiobook_title: null,
-  audiobook_uri: null,
-  audiobook_chapter_uri: null,
-  audiobook_chapter_title: null,
-  reason_start: 'trackdone',
-  reason_end: 'trackdone',
-  shuffle: false,
-  skipped: false,
-  offline: false,
-  offline_timestamp: null,
-  incognito_mode: false,
   ...fields,
 });
 

@@ -208,7 +208,7 @@ export function unusableKind(kind: RowKind): string | undefined {
 
 function kindOf(object: JsonObject, path: string, problems: Problems): RowKind {
   const type = own(object, 'type');
-  if (type === undefined || type === null) return 'track';
+  if (type === undefined || type === null || type === '') return 'track';
   // An own key only: a type such as "constructor" must not read what Object.prototype holds.
   const kind =
     typeof type === 'string' && Object.hasOwn(TRACK_TYPES, type) ? TRACK_TYPES[type] : undefined;

@@ -1,3 +1,10 @@
+import type {
+  ListeningSkip,
+  ResolvedBy,
+  ResolvedCounts,
+  ResolvedRow,
+} from '../listening/listening-row';
+
 /** The 13 numeric Spotify audio features the service reads, in a fixed order. */
 export const AUDIO_FEATURES = [
   'danceability',
@@ -118,6 +125,10 @@ export interface TrackFields {
   tag?: string;
   /** Playlist id, present in the default mood dataset. */
   playlist?: string;
+  /** Where the row sits in the body (`tracks[3]`, `items[3].track`), for listening bodies. */
+  path?: string;
+  /** How the row got its features: its own, the catalog's by id, or by artist + title. */
+  resolvedBy?: ResolvedBy;
 }
 
 /**
@@ -139,4 +150,23 @@ export interface SkippedRow {
 export interface ParsedTracks<Needed extends AudioFeature = AudioFeature> {
   tracks: Track<Needed>[];
   skipped: SkippedRow[];
+  /** How the rows got their features (every answer that takes tracks reports it). */
+  resolved?: ResolvedCounts;
+}
+
+/** How a body's rows got their features; rows read without the catalog all carried their own. */
+export function resolvedOf(parsed: ParsedTracks<never>): ResolvedCounts {
+  return parsed.resolved ?? { given: parsed.tracks.length, by_id: 0, by_name: 0, unresolved: 0 };
+}
+
+/** A listening body read and resolved against the catalog (see ListeningReader). */
+export interface ListeningTracks<
+  Needed extends AudioFeature = AudioFeature,
+> extends ParsedTracks<Needed> {
+  skipped: ListeningSkip[];
+  resolved: ResolvedCounts;
+  /** Every row as resolved, in body order (favourite artists count their artists). */
+  rows: ResolvedRow[];
+  /** The tracks the listener skipped (catalog ids, first skip first): never recommended back. */
+  skippedTrackIds: string[];
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AUDIO_FEATURE_RULES, AUDIO_FEATURES } from '../../common/tracks/audio-features';
-import { EXAMPLE_FEATURES, EXAMPLE_TRACK_ID } from './lookups.examples';
+import { EXAMPLE_FEATURES, EXAMPLE_TRACK_ID } from '../../catalog/dto/catalog.examples';
 
 /**
  * Spotify's audio-features object: the 13 features (null where the catalog lacks one), then `id`,

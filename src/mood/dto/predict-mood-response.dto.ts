@@ -1,13 +1,18 @@
 import type { AudioFeature } from '../../common/tracks';
-import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
+import { ApiProperty } from '@nestjs/swagger';
+import type { ResolvedBy } from '../../common/listening';
+import { RESOLVED_BY, ResolvedCountsDto, SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 import type { MoodAlternative, MoodModelMetadata } from '../mood-engine';
 import type { MoodMetrics } from '../model/training-report';
 
 export class TrackMoodDto {
-  /** The track's Spotify id, when the row had one. */
+  /** The track's Spotify id: the catalog track the row resolved to, or the row's own. */
   id!: string | null;
   /** The row's position in the request. */
   row!: number;
+  /** How the row got its features: its own, the catalog's by id, or by artist + title. */
+  @ApiProperty({ enum: RESOLVED_BY, example: 'id' })
+  resolved_by!: ResolvedBy;
   /** @example "Calm" */
   mood!: string;
   /** Calibrated probability of each mood for this track. @example {"Calm": 0.71, "Sad": 0.12} */
@@ -53,6 +58,8 @@ export class PredictMoodResponseDto {
   tracks!: TrackMoodDto[];
   /** Rows not used (e.g. Spotify's "analysis not found"), with the reason. */
   skipped!: SkippedRowDto[];
+  /** How the request's rows got their audio features: their own, the catalog's by id or by name. */
+  resolved!: ResolvedCountsDto;
   model!: ModelSummaryDto;
 }
 

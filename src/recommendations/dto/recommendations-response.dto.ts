@@ -1,9 +1,9 @@
 import { TrackViewResponseDto } from '../../catalog/dto/track-view-response.dto';
-import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
+import { ResolvedCountsDto, SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 import { TrendMetricsDto } from '../../trends/dto/trends-response.dto';
 
 export class ScoreContributionDto {
-  /** An audio feature or popularity (closeness to the seed and target terms), or a bonus: same_artist, same_album, genre, mood, popularity; `other` sums the rest. @example "genre" */
+  /** An audio feature or popularity (closeness to the seed and target terms), a bonus (same_artist, same_album, genre, mood, popularity), or negative_seed (the penalty for nearness to a negative seed); `other` sums the rest. @example "genre" */
   factor!: string;
   /** Signed part of the score. @example 4 */
   value!: number;
@@ -17,6 +17,15 @@ export class ClosestSeedDto {
   distance!: number;
   /** exp(−distance²), 1 for the same sound. @example 0.957 */
   similarity!: number;
+}
+
+export class NegativeSeedPenaltyDto {
+  /** The negative seed the track is nearest to. @example "0r7CVbZTWZgbTCYdfa2P31" */
+  id!: string;
+  /** As closest_seed's distance; the penalty fades to 0 at the radius (1). @example 0.62 */
+  distance!: number;
+  /** What nearness to it took off the score (its negative_seed contribution). @example 0.38 */
+  penalty!: number;
 }
 
 export class TargetMetDto {
@@ -36,6 +45,8 @@ export class RecommendationReasonDto {
   contributions!: ScoreContributionDto[];
   /** Targets the track meets (within half a catalog standard deviation). */
   targets_met!: TargetMetDto[];
+  /** The negative seed (negative_seed_tracks) the track lost score for being near; null where it lost none. */
+  negative_seed!: NegativeSeedPenaltyDto | null;
   /** What the variety rerank deducted for resembling a track already picked. @example 0.17 */
   diversity_penalty!: number;
   /** That track. */
@@ -83,4 +94,6 @@ export class HistoryRecommendationsResponseDto extends RecommendationsResponseDt
   mood!: ListenerMoodDto | null;
   /** Rows of the body not used by the trend (no play time, no features). */
   skipped!: SkippedRowDto[];
+  /** How the request's rows got their audio features: their own, the catalog's by id or by name. */
+  resolved!: ResolvedCountsDto;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AUDIO_FEATURES } from '../../common/tracks/audio-features';
 import { PartialAudioFeaturesDto } from '../../common/tracks/audio-features.dto';
-import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
+import type { ResolvedBy } from '../../common/listening';
+import { RESOLVED_BY, ResolvedCountsDto, SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 
 /** A recently played track used as a query. */
 export class SimilarityQueryTrackDto {
@@ -11,6 +12,9 @@ export class SimilarityQueryTrackDto {
   played_at!: string | null;
   /** Position of the row in the request. @example 595 */
   row!: number;
+  /** How the row got its features: its own, the catalog's by id, or by artist + title. */
+  @ApiProperty({ enum: RESOLVED_BY, example: 'id' })
+  resolved_by!: ResolvedBy;
 }
 
 /** A candidate track, with its raw (unstandardised) audio features. */
@@ -19,6 +23,9 @@ export class SimilarTrackDto extends PartialAudioFeaturesDto {
   id!: string | null;
   /** Position of the row in the request. @example 412 */
   row!: number;
+  /** How the row got its features: its own, the catalog's by id, or by artist + title. */
+  @ApiProperty({ enum: RESOLVED_BY, example: 'id' })
+  resolved_by!: ResolvedBy;
   /** Most recent play time of this track, when the input had one. */
   played_at?: string;
 }
@@ -45,4 +52,6 @@ export class SimilarityResponseDto {
   features_used!: string[];
   /** Input rows not used (no audio features). */
   skipped!: SkippedRowDto[];
+  /** How the request's rows got their audio features: their own, the catalog's by id or by name. */
+  resolved!: ResolvedCountsDto;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
 import { AudioFeaturesDto } from '../../common/tracks/audio-features.dto';
-import { SkippedRowDto } from '../../common/tracks/skipped-row.dto';
+import { ResolvedCountsDto, SkippedRowDto } from '../../common/tracks/skipped-row.dto';
 import { TREND_METRICS } from '../trend-metrics';
 
 /**
@@ -41,7 +41,7 @@ export class TrendsResponseDto {
   /** Target value of each audio feature for the next songs: Prophet's forecast, clamped to its range. */
   metrics!: TrendMetricsDto;
   horizon!: TrendHorizonDto;
-  /** Number of tracks the forecasts were fitted on. @example 5 */
+  /** Number of plays the forecasts were fitted on (the latest 500 at most). @example 5 */
   history!: number;
   /** Query parameters for Spotify's GET /recommendations: `seed_tracks` and a `target_*` per metric. */
   @ApiProperty({
@@ -59,4 +59,6 @@ export class TrendsResponseDto {
   intervals?: TrendIntervalsDto;
   /** Rows that were not used, and why. */
   skipped!: SkippedRowDto[];
+  /** How the request's rows got their audio features: their own, the catalog's by id or by name. */
+  resolved!: ResolvedCountsDto;
 }
