@@ -28,6 +28,10 @@ export type {
   CatalogImportResponseDto as CatalogImport,
 } from '../../../catalog/dto/catalog-import-response.dto';
 export type { CatalogFormat } from '../../../catalog/formats/catalog-formats';
+export type {
+  ResolvedCountsDto as ResolvedCounts,
+  SkippedRowDto as SkippedListeningRow,
+} from '../../../common/tracks/skipped-row.dto';
 
 /** The mood check of /health: the TensorFlow.js backend, the active model, any running training. */
 export interface MoodStatus {
@@ -46,30 +50,4 @@ export interface HealthCheck {
 export interface Health {
   status: 'ok' | 'error' | 'shutting_down';
   details: { database?: HealthCheck; mood?: HealthCheck & Partial<MoodStatus> };
-}
-
-/**
- * How the rows of a listening history were resolved to audio features (every call that takes tracks
- * answers it): rows that carried their own features, rows found in the catalog by track id, by artist
- * and title, and rows found nowhere.
- */
-export interface ResolvedCounts {
-  given: number;
-  by_id: number;
-  by_name: number;
-  unresolved: number;
-}
-
-/** A row of the history the service did not use: where it sat in the body, and why. */
-export interface SkippedListeningRow {
-  row: number;
-  path: string;
-  id?: string;
-  reason: string;
-}
-
-/** What every answer to a listening history says about its rows. */
-export interface ListeningResolution {
-  resolved: ResolvedCounts;
-  skipped: SkippedListeningRow[];
 }

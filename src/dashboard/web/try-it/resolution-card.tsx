@@ -1,4 +1,4 @@
-import type { ListeningResolution } from '../api/types';
+import type { ResolvedCounts, SkippedListeningRow } from '../api/types';
 import { TableHead } from '../components/table-head';
 import { resolvedSummary, skippedCount, skippedPreview } from './resolution';
 
@@ -7,13 +7,14 @@ import { resolvedSummary, skippedCount, skippedPreview } from './resolution';
  * catalog by id, by artist and title), and each row it left out with why.
  */
 export function ResolutionCard(props: {
-  resolution: ListeningResolution;
+  resolved: ResolvedCounts;
+  skipped: SkippedListeningRow[];
   /** Which answer the counts are from (the calls read the same body alike). */
   source: string;
   /** How the body was sent: "JSON", "JSON Lines (120 lines)". */
   sentAs: string;
 }) {
-  const { resolved, skipped } = props.resolution;
+  const { resolved, skipped } = props;
   const { shown, more } = skippedPreview(skipped);
   return (
     <section class="card" aria-labelledby="resolution-heading" data-testid="resolution">
@@ -33,10 +34,10 @@ export function ResolutionCard(props: {
             <TableHead columns={['Row', 'Path', 'Track', 'Why']} />
             <tbody>
               {shown.map((row) => (
-                <tr key={`${row.row}:${row.path}`}>
+                <tr key={`${row.row}:${row.path ?? ''}`}>
                   <td>{row.row}</td>
                   <td>
-                    <code class="wrap">{row.path}</code>
+                    <code class="wrap">{row.path ?? '—'}</code>
                   </td>
                   <td>
                     <code class="wrap">{row.id ?? '—'}</code>

@@ -1,4 +1,4 @@
-import { resolutionOf, resolvedSummary, SKIPPED_SHOWN, skippedPreview } from './resolution';
+import { resolvedSummary, SKIPPED_SHOWN, skippedPreview } from './resolution';
 
 describe('how the page says the rows of a history were read', () => {
   it('counts every row and each way it was resolved, in one line', () => {
@@ -30,15 +30,5 @@ describe('how the page says the rows of a history were read', () => {
     expect(shown).toEqual(skipped.slice(0, SKIPPED_SHOWN));
     expect(more).toBe(130 - SKIPPED_SHOWN);
     expect(skippedPreview(skipped.slice(0, 3))).toEqual({ shown: skipped.slice(0, 3), more: 0 });
-  });
-
-  it('finds the resolution in an answer, and none in one without it', () => {
-    const resolved = { given: 0, by_id: 1, by_name: 0, unresolved: 0 };
-    expect(resolutionOf({ mood: 'happy', resolved, skipped: [] })).toEqual({
-      resolved,
-      skipped: [],
-    });
-    expect(resolutionOf({ mood: 'happy', skipped: [] })).toBeUndefined();
-    expect(resolutionOf(null)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { ListeningResolution, ResolvedCounts, SkippedListeningRow } from '../api/types';
+import type { ResolvedCounts, SkippedListeningRow } from '../api/types';
 
 /** Skipped rows listed on the page; the rest are counted ("and N more"). */
 export const SKIPPED_SHOWN = 50;
@@ -37,11 +37,3 @@ export function skippedPreview(skipped: readonly SkippedListeningRow[]): {
 
 /** "3 rows skipped" for a summary line. */
 export const skippedCount = (count: number) => `${plural(count, 'row')} skipped`;
-
-/** The resolution an answer carries (every answer to a listening history has one). */
-export function resolutionOf(answer: unknown): ListeningResolution | undefined {
-  if (typeof answer !== 'object' || answer === null) return undefined;
-  const { resolved, skipped } = answer as Partial<ListeningResolution>;
-  if (typeof resolved !== 'object' || resolved === null) return undefined;
-  return { resolved, skipped: Array.isArray(skipped) ? skipped : [] };
-}

@@ -7,7 +7,7 @@ import { readListeningText } from './listening-text';
 import { MoodResult } from './mood-result';
 import { RecommendationsFailed, RecommendedSongs } from './recommended-songs';
 import { ResolutionCard } from './resolution-card';
-import { resolutionOf, resolvedSummary } from './resolution';
+import { resolvedSummary } from './resolution';
 import { TrendCharts } from './trend-charts';
 
 /** A call's answer or its failure: one result section can fail while the others answer. */
@@ -155,8 +155,8 @@ const RESOLUTION_SOURCES = [
 function answeredResolution(analysis: Analysis) {
   for (const [name, source] of RESOLUTION_SOURCES) {
     const outcome = analysis[name];
-    const resolution = outcome.ok ? resolutionOf(outcome.value) : undefined;
-    if (resolution) return { source, resolution };
+    if (outcome.ok)
+      return { source, resolved: outcome.value.resolved, skipped: outcome.value.skipped };
   }
   return undefined;
 }
@@ -178,7 +178,8 @@ function Answers({ analysis }: { analysis: Analysis }) {
     <>
       {read && (
         <ResolutionCard
-          resolution={read.resolution}
+          resolved={read.resolved}
+          skipped={read.skipped}
           source={read.source}
           sentAs={analysis.sentAs}
         />
@@ -219,6 +220,6 @@ function summary(analysis: Analysis): string {
     : 'no trend';
   const songText = songs.ok ? `${songs.value.tracks.length} songs` : 'no songs';
   const read = answeredResolution(analysis);
-  const rowsText = read ? ` ${resolvedSummary(read.resolution.resolved)}.` : '';
+  const rowsText = read ? ` ${resolvedSummary(read.resolved)}.` : '';
   return `Answered: ${moodText}; ${trendText}; ${songText}.${rowsText}`;
 }
