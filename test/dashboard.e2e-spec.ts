@@ -556,7 +556,9 @@ if (!existsSync(CHROMIUM)) {
         resolved: { given: number; by_id: number; by_name: number; unresolved: number };
         skipped: { row: number; path: string; reason: string }[];
       };
-      expect(answer.resolved.by_id).toBe(5);
+      // The short play resolves by id too (it is a catalog track) and is then left out as too short;
+      // the episode is no track, so no count has it.
+      expect(answer.resolved).toEqual({ given: 0, by_id: 6, by_name: 0, unresolved: 1 });
       expect(answer.skipped.map((row) => row.path)).toEqual(
         expect.arrayContaining(['tracks[5]', 'tracks[6]', 'tracks[7]']),
       );
