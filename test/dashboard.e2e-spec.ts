@@ -18,6 +18,8 @@ import { CatalogMoodScorer } from '../src/catalog-index/catalog-mood-scorer';
 import { importText } from './helpers/catalog-import';
 import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared-data';
 import { toPandasColumns } from './helpers/pandas-columns';
+import type { ResolvedCounts } from '../src/dashboard/web/api/types';
+import { resolvedSummary } from '../src/dashboard/web/try-it/resolution';
 
 /** Debian's chromium, never a browser download (.ci/run installs it with apt-get). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -383,11 +385,12 @@ if (!existsSync(CHROMIUM)) {
 
       // A JSON array, uploaded as a file.
       await page
-        .getByLabel('Or read a JSON file')
+        .getByLabel('Or choose a file')
         .setInputFiles(sharedDataPath('trendy_metrics.json'));
-      // The page reads the file asynchronously; it says so when it has.
+      // The page reads the file asynchronously; it says so when it has, and holds it unshown.
       await page.getByText(/^Read trendy_metrics\.json/).waitFor();
-      await expect(page.getByLabel('Tracks as JSON').inputValue()).resolves.toContain('played_at');
+      await page.getByTestId('held-history').getByText('trendy_metrics.json').waitFor();
+      await expect(page.locator('#history-text').count()).resolves.toBe(0);
       const songsAnswered = page.waitForResponse(
         (response) =>
           response.url().includes('/api/v1/recommendations?') &&
@@ -454,8 +457,9 @@ if (!existsSync(CHROMIUM)) {
       await screenshot(page, 'desktop-try-it.png');
 
       // The same history as pandas columns, pasted.
+      await page.getByTestId('held-history').getByRole('button', { name: 'Clear' }).click();
       await page
-        .getByLabel('Tracks as JSON')
+        .getByLabel('History as JSON or JSON Lines')
         .fill(JSON.stringify(toPandasColumns(trendyHistory as Record<string, unknown>[])));
       await page.getByRole('button', { name: 'Analyse' }).click();
       await page.getByText(`Answered: mood ${expected.body.mood}`).waitFor();
@@ -466,6 +470,171 @@ if (!existsSync(CHROMIUM)) {
       await page.getByText(/Answered: mood \w+ .*over 8 tracks/).waitFor();
 
       expect(watched.consoleErrors).toEqual([]);
+      expectOnlyOwnRequests(watched);
+    });
+
+    it('try it reads track ids, a dropped Extended streaming history and ListenBrainz JSON Lines, and shows how many rows were resolved and how, and each skipped row with why', async () => {
+      await ensureCatalog();
+      const watched = await openDashboard(DESKTOP, '#try-it');
+      const { page } = watched;
+      const results = page.getByTestId('try-it-results');
+      const resolution = results.getByTestId('resolution');
+
+      // The bundled ids (bare, URIs and links, each with a play time) are all catalog tracks.
+      await page.getByRole('button', { name: 'Load sample ids' }).click();
+      await expect(
+        page.getByLabel('History as JSON or JSON Lines').inputValue(),
+      ).resolves.toContain('spotify:track:');
+      await page.getByRole('button', { name: 'Analyse' }).click();
+      await resolution
+        .getByTestId('resolved-summary')
+        .getByText('8 rows: 8 by id', { exact: true })
+        .waitFor();
+      await results.getByTestId('recommended-songs').locator('li.song').first().waitFor();
+      await page.getByText(/Answered: .*\. 8 rows: 8 by id\./).waitFor();
+
+      // An Extended streaming history, dropped as a file: five catalog plays, then a podcast
+      // episode, a play of a catalog track too short to count, and a track the catalog lacks.
+      const catalogIds = readSharedText('spotify_songs_dev.csv')
+        .split('\n')
+        .slice(1, 7)
+        .map((line) => line.slice(0, line.indexOf(',')));
+      const play = (minute: number, fields: Record<string, unknown>) => ({
+        ts: new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString().replace('.000', ''),
+        platform: 'android',
+        ms_played: 200_000,
+        conn_country: 'ES',
+        master_metadata_track_name: null,
+        master_metadata_album_artist_name: null,
+        master_metadata_album_album_name: null,
+        spotify_track_uri: null,
+        episode_name: null,
+        episode_show_name: null,
+        spotify_episode_uri: null,
+        reason_start: 'trackdone',
+        reason_end: 'trackdone',
+        shuffle: false,
+        skipped: false,
+        offline: false,
+        incognito_mode: false,
+        ...fields,
+      });
+      const extended = [
+        ...catalogIds.slice(0, 5).map((id, minute) =>
+          play(minute * 4, {
+            master_metadata_track_name: `Catalog song ${minute}`,
+            master_metadata_album_artist_name: 'Catalog artist',
+            spotify_track_uri: `spotify:track:${id}`,
+          }),
+        ),
+        play(20, {
+          episode_name: 'A talk',
+          episode_show_name: 'A show',
+          spotify_episode_uri: 'spotify:episode:0DashboardEpisode00001',
+        }),
+        play(40, {
+          ms_played: 4_000,
+          master_metadata_track_name: 'Catalog song 5',
+          master_metadata_album_artist_name: 'Catalog artist',
+          spotify_track_uri: `spotify:track:${catalogIds[5]}`,
+          reason_end: 'fwdbtn',
+          skipped: true,
+        }),
+        play(41, {
+          master_metadata_track_name: 'A song no catalog holds',
+          master_metadata_album_artist_name: 'Nobody in the catalog',
+          spotify_track_uri: 'spotify:track:0DashboardUnknown00001',
+        }),
+      ];
+      const extendedText = JSON.stringify(extended, null, 2);
+      const expected = await http()
+        .post('/api/v1/recommendations')
+        .set('Content-Type', 'application/json')
+        .send(extendedText)
+        .expect(200);
+      const answer = expected.body as {
+        resolved: { given: number; by_id: number; by_name: number; unresolved: number };
+        skipped: { row: number; path: string; reason: string }[];
+      };
+      // The short play resolves by id too (it is a catalog track) and is then left out as too short;
+      // the episode is no track, so no count has it.
+      expect(answer.resolved).toEqual({ given: 0, by_id: 6, by_name: 0, unresolved: 1 });
+      expect(answer.skipped.map((row) => row.path)).toEqual(
+        expect.arrayContaining(['tracks[5]', 'tracks[6]', 'tracks[7]']),
+      );
+      const dropped = await page.evaluateHandle((text) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(
+          new File([text], 'Streaming_History_Audio_2026.json', { type: 'application/json' }),
+        );
+        return transfer;
+      }, extendedText);
+      await page.getByTestId('history-drop').dispatchEvent('drop', { dataTransfer: dropped });
+      await page
+        .getByTestId('held-history')
+        .getByText('Streaming_History_Audio_2026.json')
+        .waitFor();
+      await page.getByRole('button', { name: 'Analyse' }).click();
+      const summary = resolution.getByTestId('resolved-summary');
+      await summary.getByText(resolvedSummary(answer.resolved), { exact: true }).waitFor();
+      await resolution.getByText('Sent as a JSON array (8 rows)').waitFor();
+      const skippedRows = resolution.getByTestId('skipped-rows');
+      await skippedRows.locator('summary').click();
+      await expect(
+        skippedRows.locator('tbody tr td:nth-child(2)').allTextContents(),
+      ).resolves.toEqual(answer.skipped.map((row) => row.path));
+      await expect(
+        skippedRows.locator('tbody tr td:nth-child(4)').allTextContents(),
+      ).resolves.toEqual(answer.skipped.map((row) => row.reason));
+      await screenshot(page, 'desktop-try-it-resolved.png');
+
+      // ListenBrainz listens as JSON Lines, chosen as a file: sent as application/x-ndjson.
+      const listens = readSharedText('exports/listenbrainz-listens.jsonl');
+      const lines = listens.split('\n').filter((line) => line.trim() !== '').length;
+      const listened = await http()
+        .post('/api/v1/recommendations')
+        .set('Content-Type', 'application/x-ndjson')
+        .send(listens)
+        .expect(200);
+      const sent = page.waitForRequest((sentRequest) =>
+        sentRequest.url().includes('/api/v1/recommendations?'),
+      );
+      await page
+        .getByLabel('Or choose a file')
+        .setInputFiles(sharedDataPath('exports/listenbrainz-listens.jsonl'));
+      await page.getByText(/^Read listenbrainz-listens\.jsonl/).waitFor();
+      await page.getByRole('button', { name: 'Analyse' }).click();
+      expect((await sent).headers()['content-type']).toBe('application/x-ndjson');
+      await resolution.getByText(`Sent as JSON Lines (${lines} lines)`).waitFor();
+      await summary
+        .getByText(resolvedSummary(listened.body.resolved as ResolvedCounts), { exact: true })
+        .waitFor();
+
+      // A syntax error is found before anything is sent, and placed by line and column.
+      await page.getByTestId('held-history').getByRole('button', { name: 'Clear' }).click();
+      const history = page.getByLabel('History as JSON or JSON Lines');
+      const asked = watched.requests.length;
+      await history.fill('[\n  "3YBZIN3rekqsKxbJc9FZko",\n]');
+      await page.getByRole('button', { name: 'Analyse' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/^Not valid JSON at line 3, column 1: /)
+        .waitFor();
+      expect(watched.requests.length).toBe(asked);
+
+      // A row the service cannot read: its 400, shown once, names the row by its path.
+      await history.fill('["3YBZIN3rekqsKxbJc9FZko", "not a track id"]');
+      await page.getByRole('button', { name: 'Analyse' }).click();
+      const refused = results.getByTestId('history-refused');
+      await refused.getByText('VALIDATION_FAILED', { exact: false }).waitFor();
+      await refused.locator('li code').getByText('tracks[1]', { exact: true }).waitFor();
+
+      // Chromium logs each of the three 400s it received.
+      expect(watched.consoleErrors).toEqual([
+        statusLogged(400),
+        statusLogged(400),
+        statusLogged(400),
+      ]);
       expectOnlyOwnRequests(watched);
     });
 
@@ -501,7 +670,9 @@ if (!existsSync(CHROMIUM)) {
       await page.keyboard.press('Tab');
       expect((await focused()).text).toBe('Load sample history');
       await page.keyboard.press('Enter');
-      await expect(page.getByLabel('Tracks as JSON').inputValue()).resolves.toContain('played_at');
+      await expect(
+        page.getByLabel('History as JSON or JSON Lines').inputValue(),
+      ).resolves.toContain('played_at');
       await page.getByRole('button', { name: 'Analyse' }).focus();
       await page.keyboard.press('Enter');
       await page.getByTestId('mood-result').waitFor();

@@ -43,7 +43,10 @@ export class ApiError extends Error {
 
 interface RequestOptions {
   method?: 'GET' | 'POST';
-  /** Sent as JSON; a File or Blob is sent as is (streamed by the browser). */
+  /**
+   * Sent as JSON; a File or Blob is sent as is (streamed by the browser), with its own type as
+   * Content-Type unless `headers` name one.
+   */
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
@@ -173,6 +176,10 @@ export const api = {
       adminKey,
       headers: { Prefer: 'respond-async' },
     }),
+
+  // The calls that take a listening history: any shape the service reads (audio-feature rows, ids,
+  // Spotify answers, exports, listens), as a value sent as JSON, or as a Blob of JSON or JSON Lines
+  // text typed as such.
 
   /** Prophet's trend of each audio feature, with the forecast's uncertainty interval. */
   trends: (history: unknown, query: TrendQuery) =>

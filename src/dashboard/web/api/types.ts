@@ -28,6 +28,10 @@ export type {
   CatalogImportResponseDto as CatalogImport,
 } from '../../../catalog/dto/catalog-import-response.dto';
 export type { CatalogFormat } from '../../../catalog/formats/catalog-formats';
+export type {
+  ResolvedCountsDto as ResolvedCounts,
+  SkippedRowDto as SkippedListeningRow,
+} from '../../../common/tracks/skipped-row.dto';
 
 /** The mood check of /health: the TensorFlow.js backend, the active model, any running training. */
 export interface MoodStatus {

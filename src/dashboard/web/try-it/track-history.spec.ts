@@ -30,6 +30,15 @@ describe('the dashboard reads a listening history for its charts', () => {
     expect(featureValues(played, 'tempo')).toEqual([null, null, null]);
   });
 
+  it('draws no row without an audio feature of its own: ids and exports are for the service to look up', () => {
+    const played = playedTracks([
+      { id: '3YBZIN3rekqsKxbJc9FZko', played_at: '2024-03-08T20:10:00Z' },
+      { ts: '2026-03-01T10:01:06Z', ms_played: 61226, spotify_track_uri: 'spotify:track:x' },
+      { played_at: '2024-03-08T20:11:00Z', energy: 0.5 },
+    ]);
+    expect(played.map(({ fields }) => fields.energy)).toEqual([0.5]);
+  });
+
   it('yields no rows for a body it cannot read, leaving the explanation to the service', () => {
     expect(historyRows('not tracks')).toEqual([]);
     expect(historyRows(null)).toEqual([]);

@@ -1,3 +1,4 @@
+import { AUDIO_FEATURES } from '../../../common/tracks/audio-features';
 import { parsePlayTime } from '../../../common/tracks/play-time';
 
 /** One played track of a listening history, as the charts place it: when, and its raw fields. */
@@ -33,10 +34,15 @@ export function historyRows(body: unknown): Record<string, unknown>[] {
   return labels.map((label) => rows.get(label)!);
 }
 
-/** The tracks that have a play time (`played_at`, or `ts`), oldest first, as the trend fits see them. */
+/**
+ * The tracks that have a play time (`played_at`, or `ts`) and an audio feature of their own, oldest
+ * first, as the trend fits see them. Rows the service looks up (ids, exports, listens) carry no
+ * values to draw here, and there may be a great many of them.
+ */
 export function playedTracks(body: unknown): PlayedTrack[] {
   const played: PlayedTrack[] = [];
   for (const fields of historyRows(body)) {
+    if (!AUDIO_FEATURES.some((feature) => typeof fields[feature] === 'number')) continue;
     // As the service reads a row: an empty or null played_at counts as absent, and ts stands in.
     const given = [fields.played_at, fields.ts].find(
       (time) => time !== undefined && time !== null && time !== '',

@@ -50,7 +50,7 @@ export function TrendCharts({ answer, history }: { answer: TrendsAnswer; history
         {clock(Date.parse(horizon.target_time) / 1000)})
         {intervals && <>, with its {percent(intervals.width, 0)} interval as a bar</>}.
         {answer.skipped.length > 0 &&
-          ` ${answer.skipped.length} rows without a play time were left out.`}
+          ` ${answer.skipped.length} rows were not used (no play time, no features, or as listed under Rows read).`}
       </p>
       <div class="chart-grid">
         {trends.map((trend) => (
