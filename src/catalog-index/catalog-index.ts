@@ -299,9 +299,9 @@ export class CatalogIndex implements CatalogLookup {
 
   /**
    * Counts the in-place changes of the tracks (upsert, remove; not moods), so that what is derived
-   * from them can be cached for one index and version.
+   * from them can be cached for one index and count. Not the catalog's version in the database.
    */
-  get version(): number {
+  get trackChanges(): number {
     return this.changes;
   }
 

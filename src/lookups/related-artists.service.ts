@@ -26,8 +26,7 @@ const ARTIST_LINK =
 export class RelatedArtistsService {
   /**
    * The profiles of one index, and how many in-place track changes it had made when they were
-   * built (CatalogIndex.version counts those, in memory; it is not the catalog's version in the
-   * database).
+   * built (CatalogIndex.trackChanges).
    */
   private cached?: { index: CatalogIndex; trackChanges: number; profiles: ArtistProfiles };
 
@@ -79,10 +78,10 @@ export class RelatedArtistsService {
   /** The artists' profiles of this index as it is now: built again after a change in place. */
   profilesOf(index: CatalogIndex): ArtistProfiles {
     const cached = this.cached;
-    if (cached && cached.index === index && cached.trackChanges === index.version)
+    if (cached && cached.index === index && cached.trackChanges === index.trackChanges)
       return cached.profiles;
     const profiles = new ArtistProfiles(index);
-    this.cached = { index, trackChanges: index.version, profiles };
+    this.cached = { index, trackChanges: index.trackChanges, profiles };
     return profiles;
   }
 }
