@@ -25,6 +25,7 @@ describe('POST /api/v1/favourite_artists', () => {
         artist_name: 'Extremoduro',
         href: 'https://api.spotify.com/v1/artists/3bgsNtcf5d5h9jbQbohfBK',
         counter: 21,
+        ms_played: null,
       },
       expect.objectContaining({ artist_name: 'Fito y Fitipaldis', counter: 17 }),
     ]);
@@ -84,10 +85,12 @@ describe('POST /api/v1/favourite_artists', () => {
     expect(response.body).toEqual({
       total_tracks: 3,
       artists: [
-        { artist_id: 'a', artist_name: 'Ana', href: 'https://x/a', counter: 2 },
-        { artist_id: 'b', artist_name: 'Bea', href: 'https://x/b', counter: 2 },
-        { artist_id: 'c', artist_name: 'Cy', href: 'https://x/c', counter: 1 },
+        { artist_id: 'a', artist_name: 'Ana', href: 'https://x/a', counter: 2, ms_played: null },
+        { artist_id: 'b', artist_name: 'Bea', href: 'https://x/b', counter: 2, ms_played: null },
+        { artist_id: 'c', artist_name: 'Cy', href: 'https://x/c', counter: 1, ms_played: null },
       ],
+      resolved: { given: 3, by_id: 0, by_name: 0, unresolved: 0 },
+      skipped: [],
     });
   });
 

@@ -20,6 +20,7 @@ import { readSharedJson, readSharedText, sharedDataPath } from './helpers/shared
 import { toPandasColumns } from './helpers/pandas-columns';
 import type { ResolvedCounts } from '../src/dashboard/web/api/types';
 import { resolvedSummary } from '../src/dashboard/web/try-it/resolution';
+import { extendedBase } from './helpers/listening-exports';
 
 /** Debian's chromium, never a browser download (.ci/run installs it with apt-get). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -500,23 +501,7 @@ if (!existsSync(CHROMIUM)) {
         .slice(1, 7)
         .map((line) => line.slice(0, line.indexOf(',')));
       const play = (minute: number, fields: Record<string, unknown>) => ({
-        ts: new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString().replace('.000', ''),
-        platform: 'android',
-        ms_played: 200_000,
-        conn_country: 'ES',
-        master_metadata_track_name: null,
-        master_metadata_album_artist_name: null,
-        master_metadata_album_album_name: null,
-        spotify_track_uri: null,
-        episode_name: null,
-        episode_show_name: null,
-        spotify_episode_uri: null,
-        reason_start: 'trackdone',
-        reason_end: 'trackdone',
-        shuffle: false,
-        skipped: false,
-        offline: false,
-        incognito_mode: false,
+        ...extendedBase(Date.UTC(2026, 2, 1, 10, minute), 200_000),
         ...fields,
       });
       const extended = [
