@@ -6,6 +6,7 @@ import { postRoutes } from './helpers/openapi';
 import { importText } from './helpers/catalog-import';
 import { CatalogIndexLoader } from '../src/catalog-index/catalog-index-loader';
 import { RECOMMENDATION_PARAMETERS } from '../src/recommendations/recommendation-parameters';
+import { LISTENING_EXAMPLES } from '../src/common/listening/listening-examples';
 
 /**
  * Property-based fuzzing of every POST call the OpenAPI document lists: random JSON, and valid
@@ -82,6 +83,34 @@ function mutatedRows(rows: Record<string, unknown>[]) {
     });
 }
 
+/** Every path into a JSON document (objects' keys, arrays' indexes), the document itself first. */
+function pathsOf(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+  const paths = [at];
+  if (Array.isArray(value)) value.forEach((item, i) => paths.push(...pathsOf(item, [...at, i])));
+  else if (typeof value === 'object' && value !== null)
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...at, key]));
+  return paths;
+}
+
+/**
+ * A listening body of one of the shapes clients hold (ids, Spotify answers, exports, ListenBrainz
+ * listens) with one value anywhere in it replaced by something hostile, or removed.
+ */
+function mutatedListening(document: unknown) {
+  const paths = pathsOf(document).filter((path) => path.length > 0);
+  return fc
+    .record({ path: fc.constantFrom(...paths), value: hostileValue, remove: fc.boolean() })
+    .map(({ path, value, remove }) => {
+      const copy = JSON.parse(JSON.stringify(document)) as Record<string | number, unknown>;
+      let parent = copy;
+      for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+      const last = path[path.length - 1];
+      if (remove && !Array.isArray(parent)) delete parent[last];
+      else Object.defineProperty(parent, last, { value, enumerable: true, writable: true });
+      return copy;
+    });
+}
+
 const randomBody = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }),
   fc.array(fc.dictionary(fc.string(), hostileValue, { maxKeys: 20 }), { maxLength: 30 }),
@@ -89,6 +118,7 @@ const randomBody = fc.oneof(
   deepNesting,
   mutatedRows(sampleTracks),
   mutatedRows(sampleArtists),
+  ...Object.values(LISTENING_EXAMPLES).map((example) => mutatedListening(example.value)),
 );
 
 const randomQuery = fc.oneof(
@@ -213,6 +243,11 @@ describe('fuzzing every call', () => {
           }
           if (response.status >= 400)
             expectErrorBody(response.body, response.status, response.body.code);
+          // A refused field is named by its path.
+          if (response.body.code === 'VALIDATION_FAILED') {
+            expect(response.body.details.length).toBeGreaterThan(0);
+            for (const detail of response.body.details) expect(typeof detail.path).toBe('string');
+          }
         }),
         { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
       );
