@@ -199,7 +199,9 @@ async function main(): Promise<void> {
           p50: ms(median(exportRun.walls)),
           runs: exportRun.walls.map(ms),
         },
+        post_recommendations_cpu_ms: { p50: ms(median(exportRun.cpu)) },
         reader_ms: { p50: ms(median(readerMs)), runs: readerMs.map(ms) },
+        reader_cpu_ms: { p50: ms(median(readerCpu)) },
         json_parse_ms: { p50: ms(median(jsonParseMs)) },
       },
       same_plays_with_features: {
@@ -209,6 +211,7 @@ async function main(): Promise<void> {
           p50: ms(median(featuresRun.walls)),
           runs: featuresRun.walls.map(ms),
         },
+        post_recommendations_cpu_ms: { p50: ms(median(featuresRun.cpu)) },
       },
       ten_track_history: Object.fromEntries(
         (['ids', 'features'] as const).map((kind) => [
