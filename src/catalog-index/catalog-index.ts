@@ -343,8 +343,14 @@ export class CatalogIndex implements CatalogLookup {
     return this.ids.compare(a, b);
   }
 
-  private nameOf(slot: number): string | null {
+  /** The track's name, null where the catalog lacks it. */
+  nameOf(slot: number): string | null {
     return this.names.get(slot);
+  }
+
+  /** The release year of the track's album, null where unknown. */
+  yearOf(slot: number): number | null {
+    return this.vocabulary.album(this.album[slot]).year;
   }
 
   /** Artists matching a seed: by Spotify id, else by name (case-insensitive), with live tracks. */

@@ -1,4 +1,5 @@
 import { COLUMN_COUNT, INDEX_COLUMNS, type IndexColumn } from '../catalog-index/catalog-index';
+import type { StageTwoScorer } from './learnt-ranking';
 import type { QueryPlan, ResolvedSeed } from './query-plan';
 import type { RecommendationRequest, SeedType } from './recommendation-request';
 import type { Pick } from './rerank';
@@ -9,7 +10,11 @@ export interface RecommendationReason {
   score: number;
   /** The seed it is closest to, the root mean (weighted) squared standardised difference, and exp(−cost). */
   closest_seed: { id: string; type: SeedType; distance: number; similarity: number } | null;
-  /** The largest parts of the score, signed, then `other` for the rest: they add up to `score`. */
+  /**
+   * The largest parts of the score, signed, then `other` for the rest: they add up to `score`. With
+   * seed tracks the score is the learnt ranking's (learnt-ranking.ts: its features by name, then
+   * mood, targets and negative_seed); without, the scoring's (per column, then the bonuses).
+   */
   contributions: { factor: string; value: number }[];
   /** Targets the track meets: within half a standard deviation of the catalog. */
   targets_met: { feature: IndexColumn; target: number; value: number }[];
@@ -23,10 +28,9 @@ export interface RecommendationReason {
   similar_to: string | null;
 }
 
-/** One part of a score: a column's closeness and target terms, or a bonus. */
+/** One part of a score: a column's closeness and target terms, a bonus, or a learnt part. */
 interface ScorePart {
-  factor:
-    IndexColumn | 'same_artist' | 'same_album' | 'genre' | 'mood' | 'popularity' | 'negative_seed';
+  factor: string;
   value: number;
 }
 
@@ -40,8 +44,11 @@ export function explain(
   request: RecommendationRequest,
   seeds: ResolvedSeed[],
   pick: Pick,
+  stageTwo?: StageTwoScorer,
 ): RecommendationReason {
-  const { parts, point, cost } = scoreParts(plan.terms, pick.slot);
+  const firstStage = scoreParts(plan.terms, pick.slot);
+  const { point, cost } = firstStage;
+  const parts: ScorePart[] = stageTwo ? stageTwo.parts(pick.slot) : firstStage.parts;
   const listed = [...parts]
     .sort((a, b) => Math.abs(b.value) - Math.abs(a.value))
     .slice(0, CONTRIBUTIONS_LISTED)

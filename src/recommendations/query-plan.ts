@@ -25,6 +25,8 @@ export interface ResolvedSeed {
   input: SeedInput;
   known: boolean;
   points: SeedPoint[];
+  /** The catalog tracks it stands for (a track seed's own, an artist seed's representatives). */
+  slots: number[];
   genres: Set<number>;
 }
 
@@ -90,11 +92,18 @@ function resolveSeed(
   seed: number,
   weights: RecommendationWeights,
 ): ResolvedSeed {
-  const resolved: ResolvedSeed = { input, known: false, points: [], genres: new Set() };
+  const resolved: ResolvedSeed = {
+    input,
+    known: false,
+    points: [],
+    slots: [],
+    genres: new Set(),
+  };
   if (input.type === 'track') {
     const slot = index.slotOf(input.id);
     if (slot !== undefined) {
       resolved.points.push({ seed, values: valuesOf(index, slot) });
+      resolved.slots.push(slot);
       index.genresOf(slot).forEach((genre) => resolved.genres.add(genre));
     } else if (input.values) {
       resolved.points.push({ seed, values: input.values });
@@ -112,6 +121,7 @@ function resolveSeed(
       .slice(0, weights.artistSeedTracks);
     for (const slot of representative) {
       resolved.points.push({ seed, values: valuesOf(index, slot) });
+      resolved.slots.push(slot);
       index.genresOf(slot).forEach((genre) => resolved.genres.add(genre));
     }
     resolved.known = tracks.length > 0;

@@ -1,6 +1,8 @@
 import type { CatalogIndex } from '../catalog-index/catalog-index';
 import type { TrackView } from '../catalog/catalog-track';
 import { explain, type RecommendationReason } from './explanations';
+import { type LearntRanking, StageTwoScorer } from './learnt-ranking';
+import { LEARNT_RANKING } from './learnt-ranking-weights';
 import { type Candidate, type PoolLimits, type PoolSearch, treeSearch } from './pool-search';
 import { compilePlan, type QueryPlan, type ResolvedSeed } from './query-plan';
 import type { RecommendationRequest, SeedInput, SeedType } from './recommendation-request';
@@ -34,38 +36,45 @@ const SPOTIFY_ID = /^[0-9A-Za-z]{22}$/;
 const POOL_PER_ARTIST_CAP = 2;
 
 /**
- * Recommendations from a catalog index: compiles the request (compilePlan), draws the candidate
- * pool with a pool search (the exact tree search by default), reranks it for variety under the
- * artist cap, and explains each pick. Same index and request, same answer.
+ * Recommendations from a catalog index, in two stages: compiles the request (compilePlan), draws
+ * the candidate pool with a pool search (the exact tree search by default: the best tracks by the
+ * scoring's terms), scores the pool again with the learnt ranking (learnt-ranking.ts; where the
+ * request has seed tracks and a ranking is given), reranks it for variety under the artist cap,
+ * and explains each pick. Same index and request, same answer.
  */
 export class RecommendationEngine {
   constructor(
     readonly weights: Readonly<RecommendationWeights> = DEFAULT_WEIGHTS,
     private readonly search: PoolSearch = treeSearch,
+    readonly ranking: Readonly<LearntRanking> | null = LEARNT_RANKING,
   ) {}
 
   recommend(index: CatalogIndex, request: RecommendationRequest): RecommendationResult {
     const { plan, seeds: resolved } = compilePlan(index, request, this.weights);
+    const stageTwo = this.stageTwo(plan, resolved);
 
     // The pool keeps at most twice the artist cap of any (first-credited) artist, so that a few
     // prolific artists near the seeds cannot fill it. Tracks with several artists may still leave
     // the answer short under the cap: then the pool grows until the answer is full or the catalog
     // has no more candidates. Both pool searches grow it alike, so they still agree.
+    const poolFactor = stageTwo ? stageTwo.ranking.poolFactor : this.weights.poolFactor;
     const limits: PoolLimits = {
-      size: Math.max(request.limit, Math.ceil(request.limit * this.weights.poolFactor)),
+      size: Math.max(request.limit, Math.ceil(request.limit * poolFactor)),
       perArtist: POOL_PER_ARTIST_CAP * request.maxPerArtist,
     };
     let pool: Candidate[];
+    let ranked: Candidate[];
     let result: ReturnType<typeof rerank>;
     for (;;) {
       pool = this.search(plan, limits);
+      ranked = stageTwo ? rescored(pool, stageTwo) : pool;
       result = rerank(
         plan,
         index,
-        pool,
+        ranked,
         request.limit,
         request.maxPerArtist,
-        this.weights.diversity,
+        stageTwo ? stageTwo.ranking.diversity : this.weights.diversity,
       );
       if (result.picks.length >= request.limit || pool.length < limits.size) break;
       limits.size *= 4;
@@ -73,14 +82,43 @@ export class RecommendationEngine {
 
     const tracks = result.picks.map((pick): RecommendedTrack => {
       const view: RecommendedTrack = index.trackView(pick.slot);
-      if (request.explain) view.reason = explain(plan, request, resolved, pick);
+      if (request.explain) view.reason = explain(plan, request, resolved, pick, stageTwo);
       return view;
     });
     return {
       tracks,
-      seeds: this.seedReports(plan, resolved, pool, result),
+      seeds: this.seedReports(plan, resolved, ranked, result),
       unknownSeeds: resolved.filter((seed) => !seed.known).map((seed) => seed.input),
     };
+  }
+
+  /**
+   * The first stage's pool for the second stage, as `recommend` draws it (without the growth an
+   * artist-capped answer may need), and the second stage's scorer: what `npm run train:ranking`
+   * learns from. Undefined where the second stage does not apply.
+   */
+  stageTwoPool(
+    index: CatalogIndex,
+    request: RecommendationRequest,
+  ): { pool: Candidate[]; scorer: StageTwoScorer } | undefined {
+    const { plan, seeds } = compilePlan(index, request, this.weights);
+    const scorer = this.stageTwo(plan, seeds);
+    if (!scorer) return undefined;
+    const pool = this.search(plan, {
+      size: Math.max(request.limit, Math.ceil(request.limit * scorer.ranking.poolFactor)),
+      perArtist: POOL_PER_ARTIST_CAP * request.maxPerArtist,
+    });
+    return { pool, scorer };
+  }
+
+  private stageTwo(plan: QueryPlan, seeds: ResolvedSeed[]): StageTwoScorer | undefined {
+    if (!this.ranking) return undefined;
+    const scorer = new StageTwoScorer(
+      plan,
+      seeds.flatMap((seed) => seed.slots),
+      this.ranking,
+    );
+    return scorer.applies ? scorer : undefined;
   }
 
   private seedReports(
@@ -115,6 +153,20 @@ export class RecommendationEngine {
       afterRelinkingSize: counts[s].answer,
     }));
   }
+}
+
+/**
+ * The pool by the second stage's score, best first; equal scores keep the first stage's order
+ * (its score, then the smaller id), so the answer stays deterministic.
+ */
+function rescored(pool: Candidate[], stageTwo: StageTwoScorer): Candidate[] {
+  return pool
+    .map((candidate, position) => ({
+      candidate: { ...candidate, score: stageTwo.score(candidate.slot) },
+      position,
+    }))
+    .sort((a, b) => b.candidate.score - a.candidate.score || a.position - b.position)
+    .map(({ candidate }) => candidate);
 }
 
 function hrefOf(index: CatalogIndex, seed: SeedInput, known: boolean): string | null {
