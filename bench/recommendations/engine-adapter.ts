@@ -7,6 +7,8 @@
 import { CatalogIndex } from '../../src/catalog-index/catalog-index';
 import type { CatalogTrackRecord } from '../../src/catalog/catalog-track';
 import { DEFAULT_MAX_PER_ARTIST } from '../../src/recommendations/recommendation-parameters';
+import type { LearntRanking } from '../../src/recommendations/learnt-ranking';
+import { LEARNT_RANKING } from '../../src/recommendations/learnt-ranking-weights';
 import { RecommendationEngine } from '../../src/recommendations/recommendation-engine';
 import {
   DEFAULT_WEIGHTS,
@@ -25,12 +27,16 @@ export function catalogIndex(records: readonly CatalogTrackRecord[]): CatalogInd
   return CatalogIndex.fromRecords(records, { splitWeights: DEFAULT_WEIGHTS.features });
 }
 
-/** The engine over `index` with `weights` (the service's by default). */
+/**
+ * The engine over `index` with `weights` and second stage `ranking` (the service's by default; null:
+ * the first stage alone, as the engine ranked before it had a second).
+ */
 export function engineRecommender(
   index: CatalogIndex,
   weights: RecommendationWeights = { ...DEFAULT_WEIGHTS },
+  ranking: Readonly<LearntRanking> | null = LEARNT_RANKING,
 ): EngineRecommender {
-  const engine = new RecommendationEngine(weights);
+  const engine = new RecommendationEngine(weights, undefined, ranking);
   return (seeds, maxPerArtist) => {
     const request = requestFor(
       seeds.map((id) => ({ type: 'track', id })),

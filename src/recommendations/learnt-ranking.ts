@@ -1,5 +1,6 @@
 import { type CatalogIndex, COLUMN_COUNT, POPULARITY_COLUMN } from '../catalog-index/catalog-index';
 import type { QueryPlan } from './query-plan';
+import type { RecommendationWeights } from './recommendation-weights';
 
 /**
  * The ranking's second stage: the exact candidate pool (the tree search's best tracks) scored again
@@ -48,6 +49,8 @@ export interface LearntRanking {
   weights: Readonly<Record<RankingFeature, number>>;
   /** The pool the second stage reranks: limit × poolFactor of the first stage's best tracks. */
   poolFactor: number;
+  /** The first stage's weights that differ where a second stage follows. */
+  poolWeights: Partial<RecommendationWeights>;
   /** Variety in the final pick (as RecommendationWeights.diversity, on this score's scale). */
   diversity: number;
 }

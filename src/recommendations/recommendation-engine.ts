@@ -50,8 +50,7 @@ export class RecommendationEngine {
   ) {}
 
   recommend(index: CatalogIndex, request: RecommendationRequest): RecommendationResult {
-    const { plan, seeds: resolved } = compilePlan(index, request, this.weights);
-    const stageTwo = this.stageTwo(plan, resolved);
+    const { plan, seeds: resolved, stageTwo } = this.compile(index, request);
 
     // The pool keeps at most twice the artist cap of any (first-credited) artist, so that a few
     // prolific artists near the seeds cannot fill it. Tracks with several artists may still leave
@@ -101,8 +100,7 @@ export class RecommendationEngine {
     index: CatalogIndex,
     request: RecommendationRequest,
   ): { pool: Candidate[]; scorer: StageTwoScorer } | undefined {
-    const { plan, seeds } = compilePlan(index, request, this.weights);
-    const scorer = this.stageTwo(plan, seeds);
+    const { plan, stageTwo: scorer } = this.compile(index, request);
     if (!scorer) return undefined;
     const pool = this.search(plan, {
       size: Math.max(request.limit, Math.ceil(request.limit * scorer.ranking.poolFactor)),
@@ -111,14 +109,23 @@ export class RecommendationEngine {
     return { pool, scorer };
   }
 
-  private stageTwo(plan: QueryPlan, seeds: ResolvedSeed[]): StageTwoScorer | undefined {
-    if (!this.ranking) return undefined;
-    const scorer = new StageTwoScorer(
-      plan,
-      seeds.flatMap((seed) => seed.slots),
-      this.ranking,
-    );
-    return scorer.applies ? scorer : undefined;
+  /**
+   * The request's plan, with the second stage's scorer where it applies (seed tracks to compare
+   * with). Then the first stage draws its pool with the ranking's pool weights; without a second
+   * stage, with the engine's own.
+   */
+  private compile(
+    index: CatalogIndex,
+    request: RecommendationRequest,
+  ): { plan: QueryPlan; seeds: ResolvedSeed[]; stageTwo?: StageTwoScorer } {
+    if (this.ranking) {
+      const weights = { ...this.weights, ...this.ranking.poolWeights };
+      const { plan, seeds } = compilePlan(index, request, weights);
+      const slots = seeds.flatMap((seed) => seed.slots);
+      if (slots.length > 0)
+        return { plan, seeds, stageTwo: new StageTwoScorer(plan, slots, this.ranking) };
+    }
+    return compilePlan(index, request, this.weights);
   }
 
   private seedReports(
