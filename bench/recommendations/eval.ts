@@ -13,7 +13,8 @@
  * Intervals: 95 % percentile bootstrap over the held-out playlists (intervals.ts); the ratio to
  * centroid-cosine is bootstrapped on the same resampled playlists.
  *
- * `-- --ablation` adds the ablation (ranking/ablation.ts: each signal removed in turn, the ranker
+ * `-- --signals` adds what each signal adds to the service's second stage (ranking/service-ablation.ts:
+ * relearnt on the tuning half without it; about a minute). `-- --ablation` adds the research ranker's ablation (ranking/ablation.ts: each signal removed in turn, the ranker
  * relearnt on the tuning half; several minutes); `-- --negatives` the two-round test of negative
  * seeds (ranking/negative-seeds.ts). Writes bench/results/recommendations-eval-<date>.json.
  */
@@ -44,6 +45,7 @@ import { runAblation, type AblationRow } from './ranking/ablation';
 import { CatalogSignals } from './ranking/catalog-signals';
 import { type NegativeSeedsResult, runNegativeSeeds } from './ranking/negative-seeds';
 import { readModel, sourcesFor } from './ranking/ranking-model';
+import { runServiceAblation, type SignalRow } from './ranking/service-ablation';
 import { answer, pooledCases } from './ranking/training';
 import { pickCapped } from './ranking/two-stage';
 import { loadTidyTuesday } from './tidytuesday';
@@ -68,6 +70,7 @@ function main(): void {
   const started = Date.now();
   const withAblation = process.argv.includes('--ablation');
   const withNegatives = process.argv.includes('--negatives');
+  const withSignals = process.argv.includes('--signals');
   const sample = loadTidyTuesday(sharedDataPath(SAMPLE));
   const { tuning, heldOut } = evaluationCases(sample.playlists);
   const hidden = playlistIds(heldOut);
@@ -147,6 +150,8 @@ function main(): void {
     ),
   );
 
+  let signalAblation: SignalRow[] | undefined;
+  if (withSignals) signalAblation = runServiceAblation(sample, tuning, heldOut);
   let ablation: AblationRow[] | undefined;
   if (withAblation) ablation = runAblation(signals, tuning, heldOut, model);
   let negativeSeeds: NegativeSeedsResult | undefined;
@@ -172,6 +177,7 @@ function main(): void {
     },
     model: { provenance: model.provenance, crossValidation: model.crossValidation },
     rows: summary,
+    serviceSignals: signalAblation,
     ablation,
     negativeSeeds,
     perPlaylist: {

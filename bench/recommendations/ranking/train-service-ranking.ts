@@ -13,6 +13,7 @@
  * before fitting on all of it. About a minute on two shared cores.
  */
 import { writeFileSync } from 'node:fs';
+import type { CatalogIndex } from '../../../src/catalog-index/catalog-index';
 import { resolve } from 'node:path';
 import {
   type LearntRanking,
@@ -40,8 +41,8 @@ import { loadTidyTuesday } from '../tidytuesday';
 import { fitLogistic } from './logistic';
 
 const SAMPLE = 'spotify_songs_dev.csv';
-const DRAWS = 4;
-const DRAW_SEED = SPLIT_SEED + 99;
+export const DRAWS = 4;
+export const DRAW_SEED = SPLIT_SEED + 99;
 /**
  * The first stage's pool for the second stage, chosen on the tuning half (2-fold cross-validation
  * by playlist, 2 draws): limit × 15 tracks (× 25 holds more playlist tracks but ranks no better),
@@ -99,8 +100,12 @@ export function serviceQueries(
     byPlaylist.set(item.playlist.id, list);
   }
   const out: ServiceQuery[] = [];
+  let shared: CatalogIndex | undefined;
   for (const [playlist, items] of byPlaylist) {
-    const index = catalogIndex(recordsWithout(sample, new Set([...hidden, playlist])));
+    // A held-out playlist is hidden already: its queries share the one catalog without them all.
+    const index = hidden.has(playlist)
+      ? (shared ??= catalogIndex(recordsWithout(sample, hidden)))
+      : catalogIndex(recordsWithout(sample, new Set([...hidden, playlist])));
     for (const item of items) {
       const request = requestFor(
         item.seeds.map((id) => ({ type: 'track' as const, id })),
