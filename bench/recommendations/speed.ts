@@ -12,7 +12,9 @@
  *   BENCH_CATALOG: `genres` (default: the resampled sample as it is, with genres and popularity) or
  *     `tracks-1.2m` (the same tracks as an import of the 1.2M-songs file holds them: no genres, no
  *     popularity; then no query filters on popularity, and the genre scenarios are left out),
- *   BENCH_SCENARIOS: a comma-separated list of scenario numbers to run (default all).
+ *   BENCH_SCENARIOS: a comma-separated list of scenario numbers to run (default all),
+ *   BENCH_RANKING: `none` runs the engine's first stage alone (default: with the learnt second
+ *     stage, as the service runs it), to measure what the second stage costs.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ import {
 import type { CatalogTrackRecord } from '../../src/catalog/catalog-track';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
 import { seededRandom } from '../../src/common/numeric';
+import { LEARNT_RANKING } from '../../src/recommendations/learnt-ranking-weights';
 import {
   RecommendationEngine,
   type RecommendationResult,
@@ -51,6 +54,7 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const WARM_UP = 20;
 export const CATALOG = process.env.BENCH_CATALOG === 'tracks-1.2m' ? 'tracks-1.2m' : 'genres';
 const SCENARIOS = process.env.BENCH_SCENARIOS?.split(',').map(Number);
+const RANKING = process.env.BENCH_RANKING === 'none' ? null : LEARNT_RANKING;
 const TARGETABLE: IndexColumn[] = [
   'danceability',
   'energy',
@@ -285,7 +289,7 @@ async function main(): Promise<void> {
     (_, i) => SCENARIOS === undefined || SCENARIOS.includes(i + 1),
   );
   for (const { name, requests, weights = DEFAULT_WEIGHTS } of chosen) {
-    const tree = new RecommendationEngine(weights);
+    const tree = new RecommendationEngine(weights, undefined, RANKING);
     for (const request of requests.slice(0, WARM_UP)) tree.recommend(index, request);
     // The tree search back to back, as a busy service would run it (its own garbage collections
     // included), one turn of the event loop between queries as between requests.
@@ -310,7 +314,7 @@ async function main(): Promise<void> {
 
   // Then the exhaustive scan of every query (its garbage kept out of the timings above).
   const rows = runs.map(({ name, requests, weights, answers, treeMs, treeCpuMs, window }) => {
-    const exhaustive = new RecommendationEngine(weights, exhaustiveSearch);
+    const exhaustive = new RecommendationEngine(weights, exhaustiveSearch, RANKING);
     const scanMs: number[] = [];
     let differing = 0;
     requests.forEach((request, i) => {
@@ -377,7 +381,7 @@ async function main(): Promise<void> {
 
   const results = join(ROOT, 'bench', 'results');
   mkdirSync(results, { recursive: true });
-  const suffix = CATALOG === 'genres' ? '' : `-${CATALOG}`;
+  const suffix = (CATALOG === 'genres' ? '' : `-${CATALOG}`) + (RANKING ? '' : '-first-stage');
   const date = new Date().toISOString().slice(0, 10);
   const file = join(results, `recommendations-speed${suffix}-${date}.json`);
   writeFileSync(
@@ -385,6 +389,7 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         catalog: CATALOG,
+        secondStage: RANKING !== null,
         tracks: index.size,
         node: process.version,
         loadAverage: loadavg(),

@@ -1,6 +1,6 @@
 /**
  * What each signal adds: the two-stage ranker relearnt on the tuning half (as `npm run
- * train:ranking` does) with one signal's features removed — from the second stage, and from the
+ * train:ranking:research` does) with one signal's features removed — from the second stage, and from the
  * first stage's sources too where it is one of their terms (a source left with no term goes) — and
  * scored on the held-out half, against the ranker with every signal, on the same playlists (paired
  * bootstrap intervals of the difference).

@@ -1,6 +1,6 @@
 /**
  * The two-stage ranker as data: where its candidates come from (first stage), the learnt weights of
- * its second stage, and where those weights came from. `npm run train:ranking` writes it to
+ * its second stage, and where those weights came from. `npm run train:ranking:research` writes it to
  * trained-ranking-model.json (committed); the evaluation reads it back.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

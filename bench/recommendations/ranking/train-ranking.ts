@@ -1,5 +1,5 @@
 /**
- * npm run train:ranking — learns the second stage of the two-stage ranker on the tuning half of the
+ * npm run train:ranking:research — learns the second stage of the two-stage ranker on the tuning half of the
  * playlist-continuation protocol (protocol.ts) and writes trained-ranking-model.json beside this file.
  *
  * Training queries: every tuning playlist with DRAWS draws of 5 seed tracks (the first is the case
@@ -68,7 +68,7 @@ function main(): void {
   const fit = fitRanker(training, TRAINED_FEATURES);
   const model: RankingModel = {
     provenance: {
-      command: 'npm run train:ranking',
+      command: 'npm run train:ranking:research',
       date: new Date().toISOString().slice(0, 10),
       sample: SAMPLE,
       trainedOn: `the tuning half (split seed ${SPLIT_SEED}), ${DRAWS} seed draws per playlist (seed ${DRAW_SEED}), each with its own playlist hidden`,

@@ -3,9 +3,9 @@ import { ResolvedCountsDto, SkippedRowDto } from '../../common/tracks/skipped-ro
 import { TrendMetricsDto } from '../../trends/dto/trends-response.dto';
 
 export class ScoreContributionDto {
-  /** An audio feature or popularity (closeness to the seed and target terms), a bonus (same_artist, same_album, genre, mood, popularity), or negative_seed (the penalty for nearness to a negative seed); `other` sums the rest. @example "genre" */
+  /** With seed tracks (or artists), a feature of the learnt ranking (style_fit, same_artist, artist_seeds, artist_closeness, artist_popularity_gap, same_album, year_closeness, year_typical, popularity_gap, popularity, same_name), mood, targets or negative_seed (the penalty for nearness to a negative seed); with genre seeds only, an audio feature or popularity (target terms) or a bonus (genre, mood, popularity). `other` sums the rest. @example "artist_seeds" */
   factor!: string;
-  /** Signed part of the score. @example 4 */
+  /** Signed part of the score. @example 1.75 */
   value!: number;
 }
 
@@ -38,7 +38,7 @@ export class TargetMetDto {
 }
 
 export class RecommendationReasonDto {
-  /** The track's score; its contributions add up to it. @example 4.87 */
+  /** The track's score; its contributions add up to it. @example 2.31 */
   score!: number;
   closest_seed!: ClosestSeedDto | null;
   /** The largest parts of the score, signed, then `other`. */
