@@ -67,8 +67,8 @@ function ranking(weights: Partial<Record<RankingFeature, number>>): LearntRankin
   };
 }
 
-function scorerFor(learnt: LearntRanking, negativeTracks: string[] = []) {
-  const index = CatalogIndex.fromRecords([
+function handCatalog(): CatalogIndex {
+  return CatalogIndex.fromRecords([
     track('S1', 'Song One', 0, 'X', 'a1', 2000, 50, 'rock'),
     track('S2', 'Song Two', 1, 'Y', 'a2', 2004, 70, 'pop'),
     track('C', 'Song One - Remix', 0, 'X', 'a1', 2000, 60, 'rock'),
@@ -76,6 +76,14 @@ function scorerFor(learnt: LearntRanking, negativeTracks: string[] = []) {
     track('N0', 'Far', 0, 'W', 'a4', 1990, 10, 'jazz'),
     track('N1', 'Far', 1, 'W', 'a4', 1990, 10, 'jazz'),
   ]);
+}
+
+function scorerFor(
+  learnt: LearntRanking,
+  negativeTracks: string[] = [],
+  everyFeature = false,
+  index = handCatalog(),
+) {
   const request = requestFor(
     ['S1', 'S2'].map((id) => ({ type: 'track', id })),
     { negativeTracks },
@@ -85,6 +93,7 @@ function scorerFor(learnt: LearntRanking, negativeTracks: string[] = []) {
     plan,
     seeds.flatMap((seed) => seed.slots),
     learnt,
+    everyFeature,
   );
   return { scorer, slot: (id: string) => index.slotOf(id)! };
 }
@@ -100,7 +109,7 @@ function featuresOf(scorer: StageTwoScorer, slot: number): Record<RankingFeature
 
 describe('StageTwoScorer (the learnt second stage)', () => {
   it("computes each feature of a candidate as its definition says, from the index's facts", () => {
-    const { scorer, slot } = scorerFor(ranking({}));
+    const { scorer, slot } = scorerFor(ranking({}), [], true);
     // Seeds' z: −1 and +1 (mean 0, variance 1): each column weighs 1 / (1 + 0.25) = 0.8.
     // Seed years 2000, 2004: median 2004 (the upper middle), spread (4 + 0) / 2 + 2 = 4.
     // Seed artists X (tracks S1, C: rock ×2) and Y (S2: pop): profile (rock + pop) / √2.
@@ -141,6 +150,14 @@ describe('StageTwoScorer (the learnt second stage)', () => {
     }
   });
 
+  it('leaves a feature the ranking does not weigh at 0 when it only scores', () => {
+    const { scorer, slot } = scorerFor(ranking({ year_closeness: 1 }));
+    const features = featuresOf(scorer, slot('C'));
+    expect(features.same_name).toBe(0);
+    expect(features.artist_genres).toBe(0);
+    expect(features.same_album).toBe(1);
+  });
+
   it('scores Σ weight × feature, and lists each non-zero part (adding up to the score)', () => {
     const { scorer, slot } = scorerFor(
       ranking({ same_artist: 2, year_closeness: 3, popularity: -1, same_name: -0.5 }),
@@ -169,6 +186,16 @@ describe('StageTwoScorer (the learnt second stage)', () => {
       factor: 'negative_seed',
       value: -penalty,
     });
+  });
+
+  it("sees an artist's new tracks: its profile is cached for one version of the index only", () => {
+    const index = handCatalog();
+    const before = featuresOf(scorerFor(ranking({}), [], true, index).scorer, index.slotOf('D')!);
+    expect(before.artist_popularity_gap).toBe(-1);
+    // Z gets a track with a popularity: its mean popularity (70) is now the seed artist Y's.
+    index.upsert([track('D2', 'Other Two', 1, 'Z', 'a3', 2010, 70, 'pop')]);
+    const after = featuresOf(scorerFor(ranking({}), [], true, index).scorer, index.slotOf('D')!);
+    expect(after.artist_popularity_gap).toBeCloseTo(0, 12);
   });
 
   it('reads a version suffix off a name', () => {

@@ -60,6 +60,7 @@ export const YEAR_SCALE = 3;
 export const STYLE_PRIOR = 0.25;
 const TYPICAL_CAP = 5;
 const YEAR_SPREAD_FLOOR = 2;
+const NO_GENRES: ReadonlyMap<number, number> = new Map();
 
 export interface RankingPart {
   factor: RankingFeature | 'mood' | 'targets' | 'negative_seed';
@@ -69,8 +70,8 @@ export interface RankingPart {
 interface ArtistProfile {
   /** Mean raw value per closeness column (NaN where none of its tracks has one). */
   mean: Float64Array;
-  /** Genre id → how many of its tracks carry it. */
-  genres: Map<number, number>;
+  /** Genre id → how many of its tracks carry it (undefined where not asked for). */
+  genres?: Map<number, number>;
 }
 
 /** One request's second stage: what depends on the seeds only is computed once, then per candidate. */
@@ -93,14 +94,27 @@ export class StageTwoScorer {
   private readonly profiles = new Map<number, ArtistProfile>();
   private readonly artistFits = new Map<number, [number, number, number]>();
 
+  private readonly row = new Float64Array(RANKING_FEATURE_COUNT);
+  /** Whether a feature is computed: all for learning, else only those with a weight. */
+  private readonly needed: Record<'genres' | 'names', boolean>;
+
+  /**
+   * `everyFeature`: compute every feature, also those weighted 0 (for learning the weights); by
+   * default a feature the ranking does not weigh reads 0, which costs nothing to compute.
+   */
   constructor(
     readonly plan: QueryPlan,
     seedSlots: readonly number[],
     readonly ranking: LearntRanking,
+    everyFeature = false,
   ) {
     this.index = plan.index;
     this.values = plan.terms.values;
     this.weightVector = Float64Array.from(RANKING_FEATURES, (name) => ranking.weights[name]);
+    this.needed = {
+      genres: everyFeature || ranking.weights.artist_genres !== 0,
+      names: everyFeature || ranking.weights.same_name !== 0,
+    };
     this.seedSlots = [...new Set(seedSlots)];
     const terms = plan.terms;
     const K = terms.columns.length;
@@ -117,7 +131,7 @@ export class StageTwoScorer {
     for (const slot of this.seedSlots) {
       const artist = plan.firstArtist(slot);
       this.seedFirstArtists.set(artist, (this.seedFirstArtists.get(artist) ?? 0) + 1);
-      const name = baseName(this.index.nameOf(slot));
+      const name = this.needed.names ? baseName(this.index.nameOf(slot)) : '';
       if (name !== '') this.seedBaseNames.add(name);
     }
     this.seedYears = known(this.seedSlots.map((slot) => this.index.yearOf(slot) ?? NaN));
@@ -132,7 +146,7 @@ export class StageTwoScorer {
     this.seedArtistMeans = seedArtists.map((artist) => this.profile(artist).mean);
     this.seedArtistPopularity = known(this.seedArtistMeans.map((mean) => mean[POPULARITY_COLUMN]));
     for (const artist of seedArtists) {
-      const genres = this.profile(artist).genres;
+      const genres = this.profile(artist).genres ?? NO_GENRES;
       const norm = Math.hypot(...genres.values());
       for (const [genre, count] of genres)
         this.genreProfile.set(genre, (this.genreProfile.get(genre) ?? 0) + count / norm);
@@ -175,13 +189,26 @@ export class StageTwoScorer {
         : -TYPICAL_CAP;
     out[offset + 8] = -Math.min(100, leastGap(popularity, this.seedPopularity)) / 100;
     out[offset + 9] = popularity === popularity ? popularity / 100 : 0;
-    out[offset + 10] = this.seedBaseNames.has(baseName(this.index.nameOf(slot))) ? 1 : 0;
+    out[offset + 10] =
+      this.seedBaseNames.size > 0 && this.seedBaseNames.has(baseName(this.index.nameOf(slot)))
+        ? 1
+        : 0;
     out[offset + 11] = artistGenres;
   }
 
-  /** The candidate's score: its parts added up. */
+  /** The candidate's score: its parts added up (as `parts` lists them). */
   score(slot: number): number {
-    return this.parts(slot).reduce((sum, part) => sum + part.value, 0);
+    this.features(slot, this.row);
+    let score = 0;
+    for (let f = 0; f < RANKING_FEATURE_COUNT; f++) score += this.weightVector[f] * this.row[f];
+    const terms = this.plan.terms;
+    if (terms.moodBonus !== 0) score += terms.moodBonus * terms.moodProbability(slot);
+    if (terms.targetColumns.length > 0) {
+      let targets = 0;
+      for (let t = 0; t < terms.targetColumns.length; t++) targets += terms.targetTerm(slot, t);
+      score -= terms.targetScale * targets;
+    }
+    return terms.negativeCount > 0 ? score - terms.negativePenalty(slot) : score;
   }
 
   /** The parts of the candidate's score (those that are not 0), adding up to it. */
@@ -222,7 +249,7 @@ export class StageTwoScorer {
     if (artist < 0) {
       fit = [-2, -1, 0];
     } else {
-      const { mean, genres } = this.profile(artist);
+      const { mean, genres = NO_GENRES } = this.profile(artist);
       let least = Infinity;
       for (const seedMean of this.seedArtistMeans)
         least = Math.min(least, this.meanCost(mean, seedMean));
@@ -239,26 +266,13 @@ export class StageTwoScorer {
     return fit;
   }
 
-  /** The artist's mean values and genre counts over its live tracks. */
+  /** The artist's mean values and genre counts over its live tracks (see artistProfile). */
   private profile(artist: number): ArtistProfile {
     let profile = this.profiles.get(artist);
-    if (profile) return profile;
-    const sums = new Float64Array(COLUMN_COUNT);
-    const counts = new Float64Array(COLUMN_COUNT);
-    const genres = new Map<number, number>();
-    for (const slot of this.index.tracksOfArtist(artist)) {
-      for (let c = 0; c < COLUMN_COUNT; c++) {
-        const v = this.values[slot * COLUMN_COUNT + c];
-        if (v !== v) continue;
-        sums[c] += v;
-        counts[c]++;
-      }
-      for (const genre of this.index.genresOf(slot))
-        genres.set(genre, (genres.get(genre) ?? 0) + 1);
+    if (!profile) {
+      profile = artistProfile(this.index, artist, this.needed.genres);
+      this.profiles.set(artist, profile);
     }
-    const mean = sums.map((sum, c) => (counts[c] > 0 ? sum / counts[c] : NaN));
-    profile = { mean, genres };
-    this.profiles.set(artist, profile);
     return profile;
   }
 
@@ -285,6 +299,45 @@ export class StageTwoScorer {
     }
     return cost;
   }
+}
+
+/**
+ * Artist profiles per index, for as long as its tracks do not change (its version): an artist's
+ * profile costs a pass over its tracks, and the artists near a listener's seeds come back request
+ * after request. At most one entry per artist (14 numbers and its genre counts).
+ */
+const profileCache = new WeakMap<
+  CatalogIndex,
+  { version: number; profiles: Map<number, ArtistProfile> }
+>();
+
+/** The artist's mean values and (when `withGenres`) genre counts over its live tracks. */
+function artistProfile(index: CatalogIndex, artist: number, withGenres: boolean): ArtistProfile {
+  let cache = profileCache.get(index);
+  if (!cache || cache.version !== index.version) {
+    cache = { version: index.version, profiles: new Map() };
+    profileCache.set(index, cache);
+  }
+  const cached = cache.profiles.get(artist);
+  if (cached && (cached.genres || !withGenres)) return cached;
+  const { values } = index.columns();
+  const sums = new Float64Array(COLUMN_COUNT);
+  const counts = new Float64Array(COLUMN_COUNT);
+  const genres = withGenres ? new Map<number, number>() : undefined;
+  for (const slot of index.tracksOfArtist(artist)) {
+    for (let c = 0; c < COLUMN_COUNT; c++) {
+      const v = values[slot * COLUMN_COUNT + c];
+      if (v !== v) continue;
+      sums[c] += v;
+      counts[c]++;
+    }
+    if (genres)
+      for (const genre of index.genresOf(slot)) genres.set(genre, (genres.get(genre) ?? 0) + 1);
+  }
+  const mean = sums.map((sum, c) => (counts[c] > 0 ? sum / counts[c] : NaN));
+  const profile = { mean, genres };
+  cache.profiles.set(artist, profile);
+  return profile;
 }
 
 /** A name without version suffixes (` - Remix`, ` (feat. …)`, ` [Live]`), lower case; '' for none. */

@@ -93,14 +93,14 @@ export class RecommendationEngine {
 
   /**
    * The first stage's pool for the second stage, as `recommend` draws it (without the growth an
-   * artist-capped answer may need), and the second stage's scorer: what `npm run train:ranking`
-   * learns from. Undefined where the second stage does not apply.
+   * artist-capped answer may need), and the second stage's scorer computing every feature: what
+   * `npm run train:ranking` learns from. Undefined where the second stage does not apply.
    */
   stageTwoPool(
     index: CatalogIndex,
     request: RecommendationRequest,
   ): { pool: Candidate[]; scorer: StageTwoScorer } | undefined {
-    const { plan, stageTwo: scorer } = this.compile(index, request);
+    const { plan, stageTwo: scorer } = this.compile(index, request, true);
     if (!scorer) return undefined;
     const pool = this.search(plan, {
       size: Math.max(request.limit, Math.ceil(request.limit * scorer.ranking.poolFactor)),
@@ -117,13 +117,16 @@ export class RecommendationEngine {
   private compile(
     index: CatalogIndex,
     request: RecommendationRequest,
+    everyFeature = false,
   ): { plan: QueryPlan; seeds: ResolvedSeed[]; stageTwo?: StageTwoScorer } {
     if (this.ranking) {
       const weights = { ...this.weights, ...this.ranking.poolWeights };
       const { plan, seeds } = compilePlan(index, request, weights);
       const slots = seeds.flatMap((seed) => seed.slots);
-      if (slots.length > 0)
-        return { plan, seeds, stageTwo: new StageTwoScorer(plan, slots, this.ranking) };
+      if (slots.length > 0) {
+        const stageTwo = new StageTwoScorer(plan, slots, this.ranking, everyFeature);
+        return { plan, seeds, stageTwo };
+      }
     }
     return compilePlan(index, request, this.weights);
   }

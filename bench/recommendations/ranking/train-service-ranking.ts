@@ -44,13 +44,15 @@ const SAMPLE = 'spotify_songs_dev.csv';
 export const DRAWS = 4;
 export const DRAW_SEED = SPLIT_SEED + 99;
 /**
- * The first stage's pool for the second stage, chosen on the tuning half (2-fold cross-validation
- * by playlist, 2 draws): limit × 15 tracks (× 25 holds more playlist tracks but ranks no better),
- * drawn without the genre bonus (with the default 4: 15.3 % / 24.9 %; 1: 17.8 / 29.1; 0: 19.0 /
- * 29.8 at max_per_artist 2 / uncapped). In this protocol a track's genres mostly say it is in
- * another playlist, so the bonus filled the pool with other playlists' tracks.
+ * The first stage's pool for the second stage, chosen on the tuning half. Its size (× limit), by
+ * this script's 5-fold cross-validation: 8 → 17.8 % / 28.5 %, 10 → 18.3 / 28.8, 15 → 18.0 / 28.6
+ * (max_per_artist 2 / uncapped), so 10, the cheapest of the equals; 25 held more playlist tracks but
+ * ranked no better (2-fold). Drawn without the genre bonus (2-fold cross-validation by playlist, 2
+ * draws, pool 15: with the default 4, 15.3 % / 24.9 %; 1: 17.8 / 29.1; 0: 19.0 / 29.8). In this
+ * protocol a track's genres mostly say it is in another playlist, so the bonus filled the pool with
+ * other playlists' tracks.
  */
-export const POOL_FACTOR = 15;
+export const POOL_FACTOR = 10;
 export const POOL_WEIGHTS = { genre: 0 } as const;
 const FOLDS = 5;
 /** L2 penalty on the standardised weights (in rows); with ~10⁵ rows it only steadies collinear features. */
@@ -251,18 +253,19 @@ function weightsModule(
   const lines = RANKING_FEATURES.map((f) => `    ${f}: ${model.weights[f]},`);
   const dropped =
     model.dropped.length > 0
-      ? ` ${model.dropped.join(', ')} came out negative and was left out (0).`
+      ? `\n * ${model.dropped.join(', ')}: came out negative, so left out (0; see the trainer).`
       : '';
   return `import type { LearntRanking } from './learnt-ranking';
 
 /**
- * The service's second stage (learnt-ranking.ts says what each feature is): written by
- * \`npm run train:ranking\` (bench/recommendations/ranking/train-service-ranking.ts) on ${date}, a
- * logistic regression of "the pool track is in the seeds' playlist" over ${model.rows} pool tracks
- * (${model.positives} in it) of ${queries} queries: the ${playlists} playlists of the tuning half of the
- * TidyTuesday sample, 4 draws of 5 seed tracks each, every query on a catalog without its own
- * playlist and without the held-out half.${dropped} 5-fold cross-validation on the tuning half
- * (folds by playlist): hit@20 ${percent(cap2)} at max_per_artist 2, ${percent(uncapped)} uncapped.
+ * The service's second stage (learnt-ranking.ts says what each feature is), written by
+ * \`npm run train:ranking\` (bench/recommendations/ranking/train-service-ranking.ts) on ${date}:
+ * a logistic regression of "the pool track is in the seeds' playlist" over ${model.rows} pool
+ * tracks (${model.positives} in it) of ${queries} queries, the ${playlists} playlists of the tuning half of
+ * the TidyTuesday sample × ${DRAWS} draws of 5 seed tracks, each query on a catalog without its own
+ * playlist and without the held-out half.${dropped}
+ * 5-fold cross-validation on the tuning half (folds by playlist): hit@20 ${percent(cap2)} at
+ * max_per_artist 2, ${percent(uncapped)} uncapped.
  * To learn them again (another sample, other features): edit the features, run the command, and
  * check \`npm run eval:recommendations\`.
  */
