@@ -188,7 +188,7 @@ describe('StageTwoScorer (the learnt second stage)', () => {
     });
   });
 
-  it("sees an artist's new tracks: its profile is cached for one version of the index only", () => {
+  it("sees an artist's new tracks: its profile is cached until the index's tracks change", () => {
     const index = handCatalog();
     const before = featuresOf(scorerFor(ranking({}), [], true, index).scorer, index.slotOf('D')!);
     expect(before.artist_popularity_gap).toBe(-1);

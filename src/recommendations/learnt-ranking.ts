@@ -302,20 +302,20 @@ export class StageTwoScorer {
 }
 
 /**
- * Artist profiles per index, for as long as its tracks do not change (its version): an artist's
+ * Artist profiles per index, for as long as its tracks do not change (its trackChanges): an artist's
  * profile costs a pass over its tracks, and the artists near a listener's seeds come back request
  * after request. At most one entry per artist (14 numbers and its genre counts).
  */
 const profileCache = new WeakMap<
   CatalogIndex,
-  { version: number; profiles: Map<number, ArtistProfile> }
+  { trackChanges: number; profiles: Map<number, ArtistProfile> }
 >();
 
 /** The artist's mean values and (when `withGenres`) genre counts over its live tracks. */
 function artistProfile(index: CatalogIndex, artist: number, withGenres: boolean): ArtistProfile {
   let cache = profileCache.get(index);
-  if (!cache || cache.version !== index.version) {
-    cache = { version: index.version, profiles: new Map() };
+  if (!cache || cache.trackChanges !== index.trackChanges) {
+    cache = { trackChanges: index.trackChanges, profiles: new Map() };
     profileCache.set(index, cache);
   }
   const cached = cache.profiles.get(artist);
