@@ -14,6 +14,18 @@ const FACTOR_NAMES: Record<string, string> = {
   genre: "seeds' genres",
   mood: 'mood',
   popularity: 'popularity',
+  targets: 'trend targets',
+  negative_seed: 'near a skipped track',
+  // The learnt second stage's parts (src/recommendations/learnt-ranking.ts).
+  style_fit: "the seeds' common sound",
+  artist_seeds: 'seeds by the same artist',
+  artist_closeness: "artist's sound",
+  artist_popularity_gap: "artist's popularity",
+  year_closeness: 'release year',
+  year_typical: "seeds' era",
+  popularity_gap: 'popularity like the seeds',
+  same_name: 'another version of a seed',
+  artist_genres: "artist's genres",
   other: 'everything else',
 };
 
