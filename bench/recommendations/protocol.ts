@@ -22,6 +22,9 @@ export const SPLIT_SEED = 2026;
 export const MIN_PLAYLIST = 25;
 export const SEEDS = 5;
 export const LIMIT = 20;
+/** Training queries per tuning playlist (each a draw of SEEDS tracks), and the draws' seed. */
+export const TRAINING_DRAWS = 4;
+export const TRAINING_DRAW_SEED = SPLIT_SEED + 99;
 
 export interface Case {
   playlist: SamplePlaylist;

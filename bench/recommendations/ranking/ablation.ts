@@ -6,12 +6,19 @@
  * bootstrap intervals of the difference).
  */
 import { formatInterval, type Interval, meanInterval, pairedInterval } from '../intervals';
-import { type Case, hitRate, LIMIT, redrawn } from '../protocol';
+import {
+  type Case,
+  hitRate,
+  LIMIT,
+  redrawn,
+  TRAINING_DRAW_SEED,
+  TRAINING_DRAWS,
+} from '../protocol';
 import type { CatalogSignals } from './catalog-signals';
 import { fitRanker } from './fit-ranker';
 import { type FeatureName, SIGNALS } from './ranking-features';
 import { FIRST_STAGE, type RankingModel, type SourceSpec, sourcesFor } from './ranking-model';
-import { DRAW_SEED, DRAWS, TRAINED_FEATURES } from './train-ranking';
+import { TRAINED_FEATURES } from './train-ranking';
 import { answer, labelled, type PooledCase, queryFeatures } from './training';
 import { candidatePool, scoreCatalog } from './two-stage';
 
@@ -62,7 +69,7 @@ export function runAblation(
   console.log(
     `Ablation: pools for ${stages.length} first stages over the tuning and held-out halves…`,
   );
-  const training = poolsOf(redrawn([...tuning], DRAWS, DRAW_SEED), true);
+  const training = poolsOf(redrawn([...tuning], TRAINING_DRAWS, TRAINING_DRAW_SEED), true);
   const scored = poolsOf(heldOut, false);
 
   const results = variants.map((variant) => {

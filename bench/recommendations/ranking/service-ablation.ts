@@ -8,9 +8,17 @@
  */
 import type { RankingFeature } from '../../../src/recommendations/learnt-ranking';
 import { formatInterval, type Interval, meanInterval, pairedInterval } from '../intervals';
-import { type Case, hitRate, LIMIT, playlistIds, redrawn } from '../protocol';
+import {
+  type Case,
+  hitRate,
+  LIMIT,
+  playlistIds,
+  redrawn,
+  TRAINING_DRAW_SEED,
+  TRAINING_DRAWS,
+} from '../protocol';
 import type { Sample } from '../tidytuesday';
-import { answer, DRAWS, DRAW_SEED, fit, serviceQueries } from './train-service-ranking';
+import { answer, fit, serviceQueries } from './train-service-ranking';
 
 /** The service's signals, each with the features that carry it. */
 export const SERVICE_SIGNALS: Readonly<Record<string, readonly RankingFeature[]>> = {
@@ -38,7 +46,11 @@ export interface SignalRow {
 
 export function runServiceAblation(sample: Sample, tuning: Case[], heldOut: Case[]): SignalRow[] {
   const hidden = playlistIds(heldOut);
-  const training = serviceQueries(sample, redrawn(tuning, DRAWS, DRAW_SEED), hidden);
+  const training = serviceQueries(
+    sample,
+    redrawn(tuning, TRAINING_DRAWS, TRAINING_DRAW_SEED),
+    hidden,
+  );
   const scored = serviceQueries(sample, heldOut, hidden);
   const hits = (weights: Record<RankingFeature, number>, cap: number) =>
     scored.map((q) => hitRate(q.item, answer(q, weights, cap)));

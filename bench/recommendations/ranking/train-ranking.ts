@@ -2,7 +2,7 @@
  * npm run train:ranking:research — learns the second stage of the two-stage ranker on the tuning half of the
  * playlist-continuation protocol (protocol.ts) and writes trained-ranking-model.json beside this file.
  *
- * Training queries: every tuning playlist with DRAWS draws of 5 seed tracks (the first is the case
+ * Training queries: every tuning playlist with TRAINING_DRAWS draws of 5 seed tracks (the first is the case
  * the evaluation would use), each on the catalog's signals with that playlist hidden too (its
  * genre labels and its membership gone: leave-one-playlist-out), the held-out half hidden always.
  * Each query's pool comes from the first stage (FIRST_STAGE); a pool track is a positive when it is
@@ -12,7 +12,15 @@
 import { DEFAULT_WEIGHTS } from '../../../src/recommendations/recommendation-weights';
 import { sharedDataPath } from '../../../test/helpers/shared-data';
 import { formatInterval, meanInterval } from '../intervals';
-import { evaluationCases, LIMIT, playlistIds, redrawn, SPLIT_SEED } from '../protocol';
+import {
+  evaluationCases,
+  LIMIT,
+  playlistIds,
+  redrawn,
+  SPLIT_SEED,
+  TRAINING_DRAW_SEED,
+  TRAINING_DRAWS,
+} from '../protocol';
 import { loadTidyTuesday } from '../tidytuesday';
 import { CatalogSignals } from './catalog-signals';
 import { fitRanker } from './fit-ranker';
@@ -27,8 +35,6 @@ import { FEATURES, type FeatureName, INDICATORS, SIGNALS } from './ranking-featu
 import { crossValidate, pooledCases } from './training';
 
 const SAMPLE = 'spotify_songs_dev.csv';
-export const DRAWS = 4;
-export const DRAW_SEED = SPLIT_SEED + 99;
 
 /**
  * What the second stage learns from: every feature but the negative seeds' (the tuning half has no
@@ -47,9 +53,9 @@ function main(): void {
   const { tuning, heldOut } = evaluationCases(sample.playlists);
   const signals = new CatalogSignals(sample, playlistIds(heldOut));
   const closenessWeights = { ...DEFAULT_WEIGHTS.features };
-  const queries = redrawn(tuning, DRAWS, DRAW_SEED);
+  const queries = redrawn(tuning, TRAINING_DRAWS, TRAINING_DRAW_SEED);
   console.log(
-    `${tuning.length} tuning playlists × ${DRAWS} seed draws = ${queries.length} training queries; pools…`,
+    `${tuning.length} tuning playlists × ${TRAINING_DRAWS} seed draws = ${queries.length} training queries; pools…`,
   );
   const training = pooledCases(
     signals,
@@ -58,7 +64,7 @@ function main(): void {
     true,
     sourcesFor(FIRST_STAGE, LIMIT),
   );
-  const scored = training.filter((_, i) => i % DRAWS === 0);
+  const scored = training.filter((_, i) => i % TRAINING_DRAWS === 0);
   const cv = crossValidate(signals, training, scored, TRAINED_FEATURES);
   const cap2 = meanInterval(cv.cap2);
   const uncapped = meanInterval(cv.uncapped);
@@ -71,7 +77,7 @@ function main(): void {
       command: 'npm run train:ranking:research',
       date: new Date().toISOString().slice(0, 10),
       sample: SAMPLE,
-      trainedOn: `the tuning half (split seed ${SPLIT_SEED}), ${DRAWS} seed draws per playlist (seed ${DRAW_SEED}), each with its own playlist hidden`,
+      trainedOn: `the tuning half (split seed ${SPLIT_SEED}), ${TRAINING_DRAWS} seed draws per playlist (seed ${TRAINING_DRAW_SEED}), each with its own playlist hidden`,
       playlists: tuning.length,
       queries: queries.length,
       rows: fit.rows,

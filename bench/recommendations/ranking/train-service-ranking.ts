@@ -4,7 +4,7 @@
  * src/recommendations/learnt-ranking-weights.ts. The held-out half is never read: it is hidden from
  * every catalog here, and no case of it is drawn.
  *
- * Training queries: every tuning playlist with DRAWS draws of 5 seed tracks, each asked of the
+ * Training queries: every tuning playlist with TRAINING_DRAWS draws of 5 seed tracks, each asked of the
  * service's engine over a catalog imported without that playlist too (its genre labels gone:
  * leave-one-playlist-out). The pool is the engine's own first stage (the exact tree search,
  * limit × POOL_FACTOR tracks, uncapped); its features are the engine's own (StageTwoScorer), so what
@@ -35,14 +35,13 @@ import {
   playlistIds,
   recordsWithout,
   redrawn,
-  SPLIT_SEED,
+  TRAINING_DRAW_SEED,
+  TRAINING_DRAWS,
 } from '../protocol';
 import { loadTidyTuesday } from '../tidytuesday';
 import { fitLogistic } from './logistic';
 
 const SAMPLE = 'spotify_songs_dev.csv';
-export const DRAWS = 4;
-export const DRAW_SEED = SPLIT_SEED + 99;
 /**
  * The first stage's pool for the second stage, chosen on the tuning half. Its size (× limit), by
  * this script's 5-fold cross-validation: 8 → 17.8 % / 28.5 %, 10 → 18.3 / 28.8, 15 → 18.0 / 28.6
@@ -207,7 +206,7 @@ function crossValidate(training: readonly ServiceQuery[]): { cap2: number[]; unc
   for (let fold = 0; fold < FOLDS; fold++) {
     const { weights } = fit(training.filter((q) => foldOf.get(q.item.playlist.id) !== fold));
     training.forEach((q, i) => {
-      if (i % DRAWS !== 0 || foldOf.get(q.item.playlist.id) !== fold) return;
+      if (i % TRAINING_DRAWS !== 0 || foldOf.get(q.item.playlist.id) !== fold) return;
       cap2.push(hitRate(q.item, answer(q, weights, 2)));
       uncapped.push(hitRate(q.item, answer(q, weights, LIMIT)));
     });
@@ -219,9 +218,9 @@ function main(): void {
   const started = Date.now();
   const sample = loadTidyTuesday(sharedDataPath(SAMPLE));
   const { tuning, heldOut } = evaluationCases(sample.playlists);
-  const queries = redrawn(tuning, DRAWS, DRAW_SEED);
+  const queries = redrawn(tuning, TRAINING_DRAWS, TRAINING_DRAW_SEED);
   console.log(
-    `${tuning.length} tuning playlists × ${DRAWS} seed draws = ${queries.length} queries…`,
+    `${tuning.length} tuning playlists × ${TRAINING_DRAWS} seed draws = ${queries.length} queries…`,
   );
   const training = serviceQueries(sample, queries, playlistIds(heldOut));
   const cv = crossValidate(training);
@@ -263,7 +262,7 @@ function weightsModule(
  * \`npm run train:ranking\` (bench/recommendations/ranking/train-service-ranking.ts) on ${date}:
  * a logistic regression of "the pool track is in the seeds' playlist" over ${model.rows} pool
  * tracks (${model.positives} in it) of ${queries} queries, the ${playlists} playlists of the tuning half of
- * the TidyTuesday sample × ${DRAWS} draws of 5 seed tracks, each query on a catalog without its own
+ * the TidyTuesday sample × ${TRAINING_DRAWS} draws of 5 seed tracks, each query on a catalog without its own
  * playlist and without the held-out half.${dropped}
  * 5-fold cross-validation on the tuning half (folds by playlist): hit@20 ${percent(cap2)} at
  * max_per_artist 2, ${percent(uncapped)} uncapped.
