@@ -15,6 +15,7 @@ import type { CatalogLookup, CatalogTrackFacts } from '../common/listening/catal
 import { CatalogNameIndex } from '../common/listening/catalog-name-index';
 import { FeatureTree, planTree } from './structures/feature-tree';
 import { float32ToDecimal } from './structures/float32-decimal';
+import { kernelFloat32Array } from './structures/kernel-memory';
 import { Postings } from './structures/postings';
 import { SlotLists } from './structures/slot-lists';
 import { CatalogVocabulary } from './structures/vocabulary';
@@ -664,7 +665,10 @@ export class CatalogIndex implements CatalogLookup {
       if (keep) grown.set(array.subarray(0, Math.min(array.length, grown.length)));
       return grown;
     };
-    this.values = resize(this.values, (length) => new Float32Array(length), COLUMN_COUNT);
+    // The tree's values (from the build's reordering on) lie in a kernel memory, for the search's
+    // WebAssembly leaf scan; while the build is still reading tracks, plain memory serves.
+    const valuesIn = this.tree || !keep ? kernelFloat32Array : (n: number) => new Float32Array(n);
+    this.values = resize(this.values, valuesIn, COLUMN_COUNT);
     this.live = resize(this.live, (length) => new Uint8Array(length));
     this.explicit = resize(this.explicit, (length) => new Int8Array(length));
     this.album = resize(this.album, (length) => new Int32Array(length));

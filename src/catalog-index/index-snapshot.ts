@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { CatalogIndex } from './catalog-index';
+import { readFileIntoKernelMemory } from './structures/kernel-memory';
 import {
   SNAPSHOT_ARRAY_TYPES,
   type SnapshotArray,
@@ -97,7 +97,8 @@ export async function writeIndexSnapshot(
 export function readIndexSnapshot(path: string, catalogVersion: number): CatalogIndex | null {
   let file: Buffer;
   try {
-    file = readFileSync(path);
+    // Into a kernel memory: the values are read by the tree search's kernel where they lie.
+    file = readFileIntoKernelMemory(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

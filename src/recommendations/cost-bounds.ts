@@ -1,9 +1,18 @@
 import { COLUMN_COUNT } from '../catalog-index/catalog-index';
 import type { FeatureTree } from '../catalog-index/structures/feature-tree';
+import { KERNEL_MAX_RUN, KERNEL_POINTS, LeafScanKernel } from './kernels/leaf-scan';
 import { type ScoringTerms, SLACK } from './scoring-terms';
 
 /** A set of seed points as bits (point p is bit p), while there are at most this many points. */
 const MASK_POINTS = 30;
+/**
+ * The leaf-scan kernel sums in float32: it finds every track whose cost (as summed here, in float64)
+ * is within the limit when each limit is widened by this share of the limit, the leaf's base cost
+ * and the point's Σ weight × centre². Its rounding error is below 14 × 2⁻²⁴ of that sum (the
+ * centres rounded to float32, each term's three roundings, the sum's six: see leaf-scan.wat), so
+ * 2⁻¹⁶ leaves a wide margin. The tracks it finds in the margin are scored and dropped as ever.
+ */
+const KERNEL_SLACK = 2 ** -16;
 
 /**
  * Lower bounds of a request's cost, for one track or for every track under a tree node: what lets
@@ -75,6 +84,19 @@ export class CostBounds {
   private readonly leafCentre: Float64Array;
   private readonly leafConstant: Float64Array;
   private readonly leafUnknown: Float64Array;
+  /**
+   * The WebAssembly SIMD leaf scan over the index's values, where they lie in a kernel memory and
+   * the points fit its scratch. `leafAllKnown`: each column of the leaf openLeaf prepared is known
+   * for all its tracks or for none (the kernel's case: the others' cost is in the base).
+   * `kernelColumns`: the known columns (bits of `columns`) the kernel's masks let count.
+   * `kernelScale`: per point, Σ weight × centre² (KERNEL_SLACK).
+   */
+  private readonly kernel: LeafScanKernel | undefined;
+  private readonly kernelScale: Float64Array;
+  /** Per column of `columns`, the typical size of its term (weight × variance). */
+  private readonly typical: Float64Array;
+  private leafAllKnown = false;
+  private kernelColumns = -1;
 
   constructor(terms: ScoringTerms) {
     this.values = terms.values;
@@ -150,6 +172,12 @@ export class CostBounds {
         this.unknown[i] = unknown;
       }
     });
+    this.kernel = this.points <= KERNEL_POINTS ? LeafScanKernel.for(this.values) : undefined;
+    this.typical = Float64Array.from(used, (c, j) => this.weight[j] / terms.inverseVariance[c]);
+    this.kernelScale = new Float64Array(this.points);
+    for (let p = 0; p < this.points; p++)
+      for (let j = 0; j < J; j++)
+        this.kernelScale[p] += this.weight[j] * this.centre[p * J + j] ** 2;
   }
 
   /**
@@ -269,6 +297,7 @@ export class CostBounds {
     for (let j = 0; j < J; j++)
       if (rangeLo[j] <= rangeHi[j] && rangeMissing[j] === 1) this.leafOrder[L++] = j;
     this.leafColumnCount = L;
+    this.leafAllKnown = this.leafKnown === L;
     for (let i = 0; i < L; i++) {
       this.leafColumn[i] = this.columns[this.leafOrder[i]];
       this.leafWeight[i] = this.weight[this.leafOrder[i]];
@@ -295,6 +324,8 @@ export class CostBounds {
    * many. The others cannot reach the threshold `limit` was made from.
    */
   scanLeaf(from: number, to: number, live: Uint8Array, limit: number, out: Int32Array): number {
+    if (this.kernel && this.leafAllKnown && limit < Infinity && to - from <= KERNEL_MAX_RUN)
+      return this.kernelScan(this.kernel, from, to, live, limit, out);
     const values = this.values;
     const { filterColumns, filterLo, filterHi, leafColumn, leafWeight, leafCentre, leafBase } =
       this;
@@ -338,5 +369,72 @@ export class CostBounds {
       }
     }
     return found;
+  }
+
+  /**
+   * scanLeaf by the kernel, for a leaf whose tracks all have every column: the kernel gives the
+   * tracks within each near point's limit (widened by KERNEL_SLACK), then the live ones that pass
+   * the filters are kept. A point whose base cost alone passes the limit is not asked about.
+   */
+  private kernelScan(
+    kernel: LeafScanKernel,
+    from: number,
+    to: number,
+    live: Uint8Array,
+    limit: number,
+    out: Int32Array,
+  ): number {
+    if (kernel.owner !== this) this.prepareKernel(kernel);
+    if (this.kernelColumns !== this.layoutKnown) this.maskKernel(kernel);
+    const { leafPoints, leafBase, kernelScale } = this;
+    let count = 0;
+    for (let n = 0; n < this.leafPointCount; n++) {
+      const p = leafPoints[n];
+      const room = limit - leafBase[p];
+      if (room < 0) continue;
+      const margin = KERNEL_SLACK * (kernelScale[p] + Math.abs(limit) + leafBase[p]);
+      kernel.setPoint(count++, p, room + margin);
+    }
+    if (count === 0) return 0;
+    const hits = kernel.scan(this.values, from, to, count);
+    const { values, filterColumns, filterLo, filterHi } = this;
+    let found = 0;
+    tracks: for (let i = 0; i < hits; i++) {
+      const slot = kernel.answer(i);
+      if (live[slot] === 0) continue;
+      for (let f = 0; f < filterColumns.length; f++) {
+        const c = filterColumns[f];
+        const v = values[slot * COLUMN_COUNT + c];
+        if (!(v >= filterLo[c] && v <= filterHi[c])) continue tracks;
+      }
+      out[found++] = slot;
+    }
+    return found;
+  }
+
+  /** Writes this request's centres to the kernel's scratch. */
+  private prepareKernel(kernel: LeafScanKernel): void {
+    const J = this.columns.length;
+    for (let p = 0; p < this.points; p++)
+      for (let j = 0; j < J; j++) kernel.setCentre(p, this.columns[j], this.centre[p * J + j]);
+    kernel.owner = this;
+    this.kernelColumns = -1;
+  }
+
+  /**
+   * Lets the leaf's known columns count in the kernel, with their weights, and no other column; the
+   * groups of four columns with the largest typical terms are summed first.
+   */
+  private maskKernel(kernel: LeafScanKernel): void {
+    const groupSize = [0, 0, 0, 0];
+    for (let c = 0; c < COLUMN_COUNT; c++) kernel.setColumn(c, undefined);
+    for (let j = 0; j < this.columns.length; j++) {
+      if ((this.layoutKnown & (1 << j)) === 0) continue;
+      kernel.setColumn(this.columns[j], this.weight[j]);
+      const size = this.typical[j];
+      groupSize[this.columns[j] >> 2] += size === size ? size : 0;
+    }
+    kernel.setGroupOrder([0, 1, 2, 3].sort((a, b) => groupSize[b] - groupSize[a] || a - b));
+    this.kernelColumns = this.layoutKnown;
   }
 }

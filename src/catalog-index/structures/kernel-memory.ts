@@ -1,0 +1,66 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/**
+ * Typed arrays in a WebAssembly.Memory, so that a WebAssembly kernel can read them where they are
+ * (the tree search's leaf scan reads the index's values: recommendations/kernels/leaf-scan.ts). Each
+ * array (or file) gets a memory of its own, never grown (growing would detach every view of it):
+ * its first KERNEL_SCRATCH bytes are the kernels' parameters and answers, the data lies after them.
+ * Where a memory cannot be had (past WebAssembly's 4 GiB, or refused), plain memory serves and the
+ * kernels are not used: the same answers, the JavaScript scan's speed.
+ */
+export const KERNEL_SCRATCH = 64 * 1024;
+const PAGE = 64 * 1024;
+const MAX_PAGES = 65536;
+/** Bytes past the data that a kernel may read: a 14-column row is read as 16 lanes. */
+const TAIL = 64;
+
+const memories = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
+
+/** A memory with `bytes` of room after the scratch, or null where none can be had. */
+function kernelMemory(bytes: number): WebAssembly.Memory | null {
+  const pages = Math.ceil((KERNEL_SCRATCH + bytes + TAIL) / PAGE);
+  if (pages > MAX_PAGES) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    memories.set(memory.buffer, memory);
+    return memory;
+  } catch {
+    return null;
+  }
+}
+
+/** A zeroed Float32Array of `length`, in a kernel memory where one can be had. */
+export function kernelFloat32Array(length: number): Float32Array<ArrayBuffer> {
+  const memory = kernelMemory(length * Float32Array.BYTES_PER_ELEMENT);
+  return memory
+    ? new Float32Array(memory.buffer, KERNEL_SCRATCH, length)
+    : new Float32Array(length);
+}
+
+/** The kernel memory an array lies in; undefined for plain memory. */
+export function kernelMemoryOf(array: ArrayBufferView): WebAssembly.Memory | undefined {
+  return memories.get(array.buffer);
+}
+
+/**
+ * A file's bytes, read in one go into a kernel memory where one can be had (else into a Buffer), at
+ * an offset aligned to KERNEL_SCRATCH: typed-array views of its sections need no copy.
+ */
+export function readFileIntoKernelMemory(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const memory = kernelMemory(size);
+    const file = memory
+      ? Buffer.from(memory.buffer, KERNEL_SCRATCH, size)
+      : Buffer.allocUnsafe(size);
+    for (let done = 0; done < size;) {
+      const read = readSync(fd, file, done, size - done, done);
+      if (read === 0) throw new Error(`${path} ended early`);
+      done += read;
+    }
+    return file;
+  } finally {
+    closeSync(fd);
+  }
+}
