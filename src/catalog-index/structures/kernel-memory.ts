@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { type WasmMemory, webAssembly } from '../../common/webassembly';
 
 /**
  * Typed arrays in a WebAssembly.Memory, so that a WebAssembly kernel can read them where they are
@@ -14,14 +15,14 @@ const MAX_PAGES = 65536;
 /** Bytes past the data that a kernel may read: a 14-column row is read as 16 lanes. */
 const TAIL = 64;
 
-const memories = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
+const memories = new WeakMap<ArrayBufferLike, WasmMemory>();
 
 /** A memory with `bytes` of room after the scratch, or null where none can be had. */
-function kernelMemory(bytes: number): WebAssembly.Memory | null {
+function kernelMemory(bytes: number): WasmMemory | null {
   const pages = Math.ceil((KERNEL_SCRATCH + bytes + TAIL) / PAGE);
   if (pages > MAX_PAGES) return null;
   try {
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const memory = new webAssembly.Memory({ initial: pages, maximum: pages });
     memories.set(memory.buffer, memory);
     return memory;
   } catch {
@@ -38,7 +39,7 @@ export function kernelFloat32Array(length: number): Float32Array<ArrayBuffer> {
 }
 
 /** The kernel memory an array lies in; undefined for plain memory. */
-export function kernelMemoryOf(array: ArrayBufferView): WebAssembly.Memory | undefined {
+export function kernelMemoryOf(array: ArrayBufferView): WasmMemory | undefined {
   return memories.get(array.buffer);
 }
 

@@ -1,5 +1,6 @@
 import { COLUMN_COUNT } from '../../catalog-index/catalog-index';
 import { kernelMemoryOf } from '../../catalog-index/structures/kernel-memory';
+import { type WasmMemory, type WasmModule, webAssembly } from '../../common/webassembly';
 import { LEAF_SCAN_WASM } from './leaf-scan.wasm';
 
 /** Points whose centres the scratch holds (leaf-scan.wat's layout). */
@@ -15,16 +16,16 @@ const GROUP_ORDER = 2240 / 4;
 const LIMITS = 2304 / 4;
 const ANSWER = 4096 / 4;
 
-let compiled: WebAssembly.Module | null | undefined;
+let compiled: WasmModule | null | undefined;
 /** The kernel's module, compiled once; null where this runtime has no WebAssembly SIMD. */
-function leafScanModule(): WebAssembly.Module | null {
+function leafScanModule(): WasmModule | null {
   if (compiled === undefined) {
-    compiled = WebAssembly.validate(LEAF_SCAN_WASM) ? new WebAssembly.Module(LEAF_SCAN_WASM) : null;
+    compiled = webAssembly.validate(LEAF_SCAN_WASM) ? new webAssembly.Module(LEAF_SCAN_WASM) : null;
   }
   return compiled;
 }
 
-const kernels = new WeakMap<WebAssembly.Memory, LeafScanKernel>();
+const kernels = new WeakMap<WasmMemory, LeafScanKernel>();
 let enabled = true;
 
 /**
@@ -39,8 +40,8 @@ export class LeafScanKernel {
   readonly ints: Int32Array;
   private readonly run: (values: number, from: number, to: number, count: number) => number;
 
-  private constructor(memory: WebAssembly.Memory, module: WebAssembly.Module) {
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+  private constructor(memory: WasmMemory, module: WasmModule) {
+    const instance = new webAssembly.Instance(module, { env: { memory } });
     this.run = instance.exports.scan as LeafScanKernel['run'];
     this.floats = new Float32Array(memory.buffer, 0, ANSWER);
     this.ints = new Int32Array(memory.buffer, 0, ANSWER + KERNEL_MAX_RUN);
