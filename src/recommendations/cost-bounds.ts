@@ -1,6 +1,7 @@
 import { COLUMN_COUNT } from '../catalog-index/catalog-index';
 import type { FeatureTree } from '../catalog-index/structures/feature-tree';
 import { KERNEL_MAX_RUN, KERNEL_POINTS, LeafScanKernel } from './kernels/leaf-scan';
+import { BOUNDS_KERNEL_POINTS, NodeBoundsKernel } from './kernels/node-bounds';
 import { type ScoringTerms, SLACK } from './scoring-terms';
 
 /** A set of seed points as bits (point p is bit p), while there are at most this many points. */
@@ -97,6 +98,9 @@ export class CostBounds {
   private readonly typical: Float64Array;
   private leafAllKnown = false;
   private kernelColumns = -1;
+  /** The node-bound kernel over the tree's boxes (null: none; undefined: not looked up yet). */
+  private boundsKernel: NodeBoundsKernel | null | undefined;
+  private readonly kernelScaleMax: number;
 
   constructor(terms: ScoringTerms) {
     this.values = terms.values;
@@ -178,6 +182,7 @@ export class CostBounds {
     for (let p = 0; p < this.points; p++)
       for (let j = 0; j < J; j++)
         this.kernelScale[p] += this.weight[j] * this.centre[p * J + j] ** 2;
+    this.kernelScaleMax = Math.max(0, ...this.kernelScale);
   }
 
   /**
@@ -201,6 +206,11 @@ export class CostBounds {
    * `limit`. The points within `limit` are left in `nearMask`.
    */
   nodeLeast(tree: FeatureTree, node: number, limit: number, mask = this.allPoints): number {
+    if (this.boundsKernel === undefined) {
+      const fits = this.points <= BOUNDS_KERNEL_POINTS && this.allPoints !== -1;
+      this.boundsKernel = (fits && NodeBoundsKernel.for(tree)) || null;
+    }
+    if (this.boundsKernel) return this.kernelLeast(this.boundsKernel, node, limit, mask);
     this.readRanges(tree, node);
     const { columns, rangeLo, rangeHi, rangeMissing, weight, centre, constant, unknown } = this;
     const J = columns.length;
@@ -436,5 +446,41 @@ export class CostBounds {
     }
     kernel.setGroupOrder([0, 1, 2, 3].sort((a, b) => groupSize[b] - groupSize[a] || a - b));
     this.kernelColumns = this.layoutKnown;
+  }
+
+  /**
+   * nodeLeast by the kernel: its float32 sums within the limit widened by KERNEL_SLACK count as
+   * near, and the least of them, lowered by the same margin, is a lower bound of the float64 one.
+   */
+  private kernelLeast(kernel: NodeBoundsKernel, node: number, limit: number, mask: number): number {
+    if (kernel.owner !== this) this.prepareBoundsKernel(kernel);
+    const scale = this.kernelScaleMax;
+    const widened = limit + KERNEL_SLACK * (scale + Math.abs(limit));
+    const least = kernel.least(node, widened, mask, this.points);
+    this.nearMask = kernel.near();
+    if (least === Infinity) return Infinity;
+    return Math.max(0, (least - KERNEL_SLACK * scale) / (1 + KERNEL_SLACK));
+  }
+
+  /** Writes this request's points, weights and filters to the node-bound kernel's scratch. */
+  private prepareBoundsKernel(kernel: NodeBoundsKernel): void {
+    const J = this.columns.length;
+    for (let c = 0; c < COLUMN_COUNT; c++)
+      kernel.setColumn(c, undefined, this.filterLo[c], this.filterHi[c], this.filtered[c] === 1);
+    for (let j = 0; j < J; j++) {
+      const c = this.columns[j];
+      kernel.setColumn(
+        c,
+        this.weight[j],
+        this.filterLo[c],
+        this.filterHi[c],
+        this.filtered[c] === 1,
+      );
+      for (let p = 0; p < this.points; p++) {
+        const i = p * J + j;
+        kernel.setPointColumn(p, c, this.centre[i], this.constant[i], this.unknown[i]);
+      }
+    }
+    kernel.owner = this;
   }
 }

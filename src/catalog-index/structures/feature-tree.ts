@@ -1,3 +1,4 @@
+import { kernelFloat32Arrays } from './kernel-memory';
 import type { SnapshotParts } from './snapshot-parts';
 
 /**
@@ -241,8 +242,10 @@ export class FeatureTree {
     this.end = layout.end;
     this.left = layout.left;
     this.right = layout.right;
-    this.lo = new Float32Array(this.nodeCount * columns).fill(Infinity);
-    this.hi = new Float32Array(this.nodeCount * columns).fill(-Infinity);
+    // In one kernel memory, where the search's WebAssembly node bound reads them.
+    const [lo, hi] = kernelFloat32Arrays([this.nodeCount * columns, this.nodeCount * columns]);
+    this.lo = lo.fill(Infinity);
+    this.hi = hi.fill(-Infinity);
     this.missing = new Int32Array(this.nodeCount);
     this.liveCount = new Int32Array(this.nodeCount);
     this.genreBits = new Uint32Array(this.nodeCount * genreWords);

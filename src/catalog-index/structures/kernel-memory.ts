@@ -38,6 +38,22 @@ export function kernelFloat32Array(length: number): Float32Array<ArrayBuffer> {
     : new Float32Array(length);
 }
 
+/**
+ * Zeroed Float32Arrays of `lengths`, one after the other in one kernel memory where one can be had
+ * (a kernel reads them all), else in plain memory.
+ */
+export function kernelFloat32Arrays(lengths: readonly number[]): Float32Array<ArrayBuffer>[] {
+  const total = lengths.reduce((sum, length) => sum + length, 0);
+  const memory = kernelMemory(total * Float32Array.BYTES_PER_ELEMENT);
+  let offset = KERNEL_SCRATCH;
+  return lengths.map((length) => {
+    if (!memory) return new Float32Array(length);
+    const array = new Float32Array(memory.buffer, offset, length);
+    offset += length * Float32Array.BYTES_PER_ELEMENT;
+    return array;
+  });
+}
+
 /** The kernel memory an array lies in; undefined for plain memory. */
 export function kernelMemoryOf(array: ArrayBufferView): WasmMemory | undefined {
   return memories.get(array.buffer);

@@ -11,34 +11,91 @@ import { requestFor } from '../../../test/helpers/recommendations';
 import { compilePlan, type QueryPlan } from '../query-plan';
 import { DEFAULT_WEIGHTS } from '../recommendation-weights';
 import { LeafScanKernel } from './leaf-scan';
+import { NodeBoundsKernel } from './node-bounds';
 
-describe('the leaf-scan kernel (leaf-scan.wat)', () => {
-  afterEach(() => LeafScanKernel.setEnabled(true));
-
-  it('is the compile of its source: npm run build:kernels was run after the last edit', async () => {
-    const source = readFileSync(join(__dirname, 'leaf-scan.wat'), 'utf8');
-    const binary = await compileWat('leaf-scan.wat', source);
-    expect(readFileSync(join(__dirname, 'leaf-scan.wasm.ts'), 'utf8')).toBe(
-      kernelModule('leaf-scan', binary),
-    );
+/** A target or filter: a column's value somewhere in its usual range. */
+const target = fc
+  .tuple(fc.constantFrom(...INDEX_COLUMNS), fc.double({ min: 0, max: 1, noNaN: true }))
+  .map(([column, share]) => {
+    const [low, high] = typicalRange(column);
+    return [column, low + share * (high - low)] as const;
   });
+
+describe('the tree search kernels (leaf-scan.wat, node-bounds.wat)', () => {
+  afterEach(() => {
+    LeafScanKernel.setEnabled(true);
+    NodeBoundsKernel.setEnabled(true);
+  });
+
+  it.each(['leaf-scan', 'node-bounds'])(
+    '%s: the module is the compile of its .wat (npm run build:kernels was run after the last edit)',
+    async (name) => {
+      const source = readFileSync(join(__dirname, `${name}.wat`), 'utf8');
+      const binary = await compileWat(`${name}.wat`, source);
+      expect(readFileSync(join(__dirname, `${name}.wasm.ts`), 'utf8')).toBe(
+        kernelModule(name, binary),
+      );
+    },
+  );
 
   it('reads an index whose values lie in a kernel memory, as the build leaves them', () => {
     const index = CatalogIndex.fromRecords(randomCatalog(seededRandom(1), 50));
     const { values } = index.columns();
     expect(kernelMemoryOf(values)).toBeDefined();
     expect(LeafScanKernel.for(values)).toBeDefined();
+    expect(NodeBoundsKernel.for(index.columns().tree!)).toBeDefined();
     LeafScanKernel.setEnabled(false);
     expect(LeafScanKernel.for(values)).toBeUndefined();
   });
 
+  it("bounds a node's least cost from below, within a hair of the JavaScript bound, and keeps every point it finds near", () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 20, max: 200 }),
+        fc.constantFrom(0, 0.1, 0.4),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(target, { maxLength: 3 }),
+        fc.array(fc.tuple(fc.constantFrom('min' as const, 'max' as const), target), {
+          maxLength: 2,
+        }),
+        (seed, size, missing, seedCount, targets, bounds) => {
+          const random = seededRandom(seed);
+          const records = randomCatalog(random, size, { missing });
+          const index = CatalogIndex.fromRecords(records, { leafSize: 4 });
+          const seeds = Array.from({ length: seedCount }, () => ({
+            type: 'track' as const,
+            id: records[Math.floor(random() * size)].id,
+          }));
+          const request = requestFor(seeds, { targets: Object.fromEntries(targets) });
+          for (const [side, [column, value]] of bounds) request[side][column] = value;
+          const kernel = compilePlan(index, request, DEFAULT_WEIGHTS).plan.bounds.cost;
+          NodeBoundsKernel.setEnabled(false);
+          const inJavaScript = compilePlan(index, request, DEFAULT_WEIGHTS).plan.bounds.cost;
+          NodeBoundsKernel.setEnabled(true);
+          const tree = index.columns().tree!;
+          const problems: string[] = [];
+          for (let node = 0; node < tree.nodeCount; node++) {
+            for (const limit of [0, 1, 5, 50, Infinity]) {
+              const expected = inJavaScript.nodeLeast(tree, node, limit);
+              const nearJs = inJavaScript.nearMask;
+              const least = kernel.nodeLeast(tree, node, limit);
+              const near = kernel.nearMask;
+              const close = expected === Infinity || least >= expected - 0.01 * (1 + expected);
+              if (!(least <= expected) || !close)
+                problems.push(`node ${node}, limit ${limit}: ${least} for ${expected}`);
+              if ((near & nearJs) !== nearJs)
+                problems.push(`node ${node}, limit ${limit}: near ${near} lacks ${nearJs}`);
+            }
+          }
+          expect(problems).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('finds in a leaf every track the JavaScript scan finds, also one whose cost is the limit itself, and others only just past it', () => {
-    const target = fc
-      .tuple(fc.constantFrom(...INDEX_COLUMNS), fc.double({ min: 0, max: 1, noNaN: true }))
-      .map(([column, share]) => {
-        const [low, high] = typicalRange(column);
-        return [column, low + share * (high - low)] as const;
-      });
     fc.assert(
       fc.property(
         fc.integer(),

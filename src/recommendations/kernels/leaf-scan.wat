@@ -18,16 +18,6 @@
 ;;   4096  the answer: the slots found, int32, ascending (at most 15,360 per call)
 (module
   (import "env" "memory" (memory 1))
-  ;; Σ weight × (x − centre)² over the four columns at byte offset $g of a row, masked.
-  (func $group (param $row i32) (param $centre i32) (param $g i32) (result v128)
-    (local $d v128)
-    (local.set $d
-      (v128.and
-        (f32x4.sub
-          (v128.load (i32.add (local.get $row) (local.get $g)))
-          (v128.load (i32.add (local.get $centre) (local.get $g))))
-        (v128.load offset=2112 (local.get $g))))
-    (f32x4.mul (f32x4.mul (local.get $d) (local.get $d)) (v128.load offset=2048 (local.get $g))))
   ;; The four lanes added up.
   (func $total (param $sum v128) (result f32)
     (local.set $sum
@@ -40,7 +30,7 @@
     (param $values i32) (param $from i32) (param $to i32) (param $count i32) (result i32)
     (local $slot i32) (local $row i32) (local $k i32) (local $centre i32) (local $found i32)
     (local $g0 i32) (local $g1 i32) (local $g2 i32) (local $g3 i32)
-    (local $limit f32) (local $sum v128)
+    (local $limit f32) (local $sum v128) (local $d v128)
     (local.set $g0 (i32.load (i32.const 2240)))
     (local.set $g1 (i32.load (i32.const 2244)))
     (local.set $g2 (i32.load (i32.const 2248)))
@@ -60,15 +50,51 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (local.set $sum
               (f32x4.add
-                (call $group (local.get $row) (local.get $centre) (local.get $g0))
-                (call $group (local.get $row) (local.get $centre) (local.get $g1))))
+                (f32x4.mul
+                  (f32x4.mul
+                    (local.tee $d
+                      (v128.and
+                        (f32x4.sub
+                          (v128.load (i32.add (local.get $row) (local.get $g0)))
+                          (v128.load (i32.add (local.get $centre) (local.get $g0))))
+                        (v128.load offset=2112 (local.get $g0))))
+                    (local.get $d))
+                  (v128.load offset=2048 (local.get $g0)))
+                (f32x4.mul
+                  (f32x4.mul
+                    (local.tee $d
+                      (v128.and
+                        (f32x4.sub
+                          (v128.load (i32.add (local.get $row) (local.get $g1)))
+                          (v128.load (i32.add (local.get $centre) (local.get $g1))))
+                        (v128.load offset=2112 (local.get $g1))))
+                    (local.get $d))
+                  (v128.load offset=2048 (local.get $g1)))))
             ;; Partial sums of terms that are never negative only grow: past the limit, out.
             (br_if $points (f32.gt (call $total (local.get $sum)) (local.get $limit)))
             (local.set $sum
               (f32x4.add (local.get $sum)
                 (f32x4.add
-                  (call $group (local.get $row) (local.get $centre) (local.get $g2))
-                  (call $group (local.get $row) (local.get $centre) (local.get $g3)))))
+                  (f32x4.mul
+                  (f32x4.mul
+                    (local.tee $d
+                      (v128.and
+                        (f32x4.sub
+                          (v128.load (i32.add (local.get $row) (local.get $g2)))
+                          (v128.load (i32.add (local.get $centre) (local.get $g2))))
+                        (v128.load offset=2112 (local.get $g2))))
+                    (local.get $d))
+                  (v128.load offset=2048 (local.get $g2)))
+                  (f32x4.mul
+                  (f32x4.mul
+                    (local.tee $d
+                      (v128.and
+                        (f32x4.sub
+                          (v128.load (i32.add (local.get $row) (local.get $g3)))
+                          (v128.load (i32.add (local.get $centre) (local.get $g3))))
+                        (v128.load offset=2112 (local.get $g3))))
+                    (local.get $d))
+                  (v128.load offset=2048 (local.get $g3))))))
             (br_if $points (f32.gt (call $total (local.get $sum)) (local.get $limit)))
             (i32.store offset=4096 (i32.shl (local.get $found) (i32.const 2)) (local.get $slot))
             (local.set $found (i32.add (local.get $found) (i32.const 1)))))
