@@ -16,7 +16,7 @@ import {
   type SqlStatement,
   type StagedRow,
   TRACK_VALUE_COLUMNS,
-  trackValues,
+  putTrackValues,
 } from './catalog-sql';
 
 const COLUMN_TYPES: Record<string, string> = {
@@ -48,6 +48,8 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
   private copyDone?: Promise<unknown>;
   /** The COPY's failure (its connection cut, the server restarting): the COPY cannot go on. */
   private copyError?: Error;
+  /** One row's values, filled anew for each row. */
+  private readonly values: unknown[] = new Array(TRACK_VALUE_COLUMNS.length);
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -74,10 +76,13 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
   async stage(rows: readonly StagedRow[]): Promise<void> {
     // A COPY whose connection is gone has no connection to write to any more.
     if (this.copyError) throw this.copyError;
+    const { values } = this;
     let text = '';
     for (const { line, track } of rows) {
-      const values = trackValues(track, (value) => (value ? 't' : 'f'));
-      text += `${line}\t${values.map(copyValue).join('\t')}\t${genresArray(track.genres)}\n`;
+      putTrackValues(track, copyBoolean, values, 0);
+      text += line;
+      for (let i = 0; i < values.length; i += 1) text += '\t' + copyValue(values[i]);
+      text += '\t' + genresArray(track.genres) + '\n';
     }
     if (!this.copy!.write(text)) await once(this.copy!, 'drain');
   }
@@ -152,9 +157,12 @@ export class PostgresCatalogWriter implements CatalogBulkWriter {
   }
 }
 
+const copyBoolean = (value: boolean): string => (value ? 't' : 'f');
+
 /** COPY's text format: \N for null, backslash escapes for backslash, tab, newline, return. */
 function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number') return String(value);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /[\\\t\n\r]/.test(text)
     ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
