@@ -1,4 +1,4 @@
-import { parse as parseSync } from 'csv-parse/sync';
+import { CsvError, parse as parseSync } from 'csv-parse/sync';
 import { StringDecoder } from 'node:string_decoder';
 import { AppError, ValidationFailedError } from '../../common/errors';
 import type { CatalogTrackRecord } from '../catalog-track';
@@ -135,7 +135,14 @@ function isWholeJsonObject(line: string): boolean {
 
 function parseHeader(line: string): string[] {
   // The header is one line of simple names; csv-parse's sync reader handles its quoting.
-  const records: string[][] = parseSync(line, { relax_quotes: true });
+  let records: string[][];
+  try {
+    records = parseSync(line, { relax_quotes: true });
+  } catch (error) {
+    // A first line whose quote never closes (`"` alone) is a malformed file, not a server error.
+    if (error instanceof CsvError) throw new InvalidCsvError(error.message, 1);
+    throw error;
+  }
   const columns = records[0];
   return (columns ?? []).map((column) => column.trim());
 }
