@@ -5,9 +5,9 @@ import { StringDecoder } from 'node:string_decoder';
  * (`relax_column_count`, `bom`, `skip_empty_lines: false`, every other option its default): RFC 4180
  * quoting (`""` for a quote inside a quoted cell), the record delimiter taken from the file's first
  * line ending (`\n`, `\r\n` or `\r`; any other line ending is a cell's text), a blank line read as a
- * record of one empty cell, and the same three errors. It exists for speed: a catalog import spends
- * most of its time reading CSV, and csv-parse's byte-at-a-time state machine cost about five times
- * more per row than this string scan (docs/catalog.md, "Speed and memory").
+ * record of one empty cell, and the same three errors. It exists for speed: csv-parse (a state
+ * machine taking a byte at a time) was the largest cost of a catalog import, about four times this
+ * string scan per row (docs/catalog.md, "Speed and memory").
  */
 
 const COMMA = 44;
