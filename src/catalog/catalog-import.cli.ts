@@ -26,6 +26,7 @@ import { CatalogImportsService } from './imports/catalog-imports.service';
 
 const USAGE = `Usage: npm run catalog:import -- FILE [--format ${CATALOG_FORMATS.join('|')}] [--source LABEL]`;
 const PLAIN_PROGRESS_INTERVAL_MS = 5000;
+const BAR_INTERVAL_MS = 200;
 
 /**
  * The import's share of the service: the same settings, database (migrations run) and importer,
@@ -85,9 +86,15 @@ function progressReporter(totalBytes: number): {
       hideCursor: true,
     });
     bar.start(totalBytes, 0, { rows: 0, rps: 0, phase: 'reading' });
+    let last = 0;
     return {
-      update: (p) =>
-        bar.update(p.bytes_read, { rows: p.rows_read, rps: p.rows_per_second, phase: p.phase }),
+      update: (p) => {
+        // The bar's ETA is the rate over its last 10 updates: told of every batch (hundreds a
+        // second) they would span a few ms, in which the bytes read often do not move at all.
+        if (p.phase === 'reading' && Date.now() - last < BAR_INTERVAL_MS) return;
+        last = Date.now();
+        bar.update(p.bytes_read, { rows: p.rows_read, rps: p.rows_per_second, phase: p.phase });
+      },
       stop: () => bar.stop(),
     };
   }

@@ -119,6 +119,12 @@ describe('catalog file readers', () => {
     expect((error as Error).message).toMatch(/at line \d+/);
   });
 
+  it('refuses a file whose first line opens a quote that never closes with 400 INVALID_CSV', async () => {
+    const error = await openCatalogFile(chunked('"'), OPTIONS).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, code: 'INVALID_CSV' });
+    expect((error as Error).message).toMatch(/at line 1/);
+  });
+
   it('refuses a named format whose columns the header lacks', async () => {
     const error = await openCatalogFile(chunked(CATALOG_FILES['tracks-600k'].body), {
       ...OPTIONS,

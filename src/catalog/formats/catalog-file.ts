@@ -1,6 +1,4 @@
-import { CsvError, parse } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
-import { Readable } from 'node:stream';
+import { CsvError, parse as parseSync } from 'csv-parse/sync';
 import { StringDecoder } from 'node:string_decoder';
 import { AppError, ValidationFailedError } from '../../common/errors';
 import type { CatalogTrackRecord } from '../catalog-track';
@@ -11,6 +9,7 @@ import {
   detectCsvFormat,
   knownFormatsMessage,
 } from './catalog-formats';
+import { CsvReader, CsvSyntaxError } from './csv-records';
 import { BadValue } from './field-values';
 import { isPandasColumns, jsonDocumentRows, jsonSourceRow } from './json-rows';
 import { toCatalogRecord, type SourceRow } from './source-row';
@@ -35,7 +34,7 @@ export interface OpenOptions {
   jsonLimit: number;
 }
 
-const BATCH_SIZE = 2000;
+const BATCH_SIZE = 250;
 /** A first line longer than this is no header of any known format. */
 const HEAD_LIMIT = 1 << 20;
 
@@ -136,7 +135,14 @@ function isWholeJsonObject(line: string): boolean {
 
 function parseHeader(line: string): string[] {
   // The header is one line of simple names; csv-parse's sync reader handles its quoting.
-  const records: string[][] = parseSync(line, { relax_quotes: true });
+  let records: string[][];
+  try {
+    records = parseSync(line, { relax_quotes: true });
+  } catch (error) {
+    // A first line whose quote never closes (`"` alone) is a malformed file, not a server error.
+    if (error instanceof CsvError) throw new InvalidCsvError(error.message, 1);
+    throw error;
+  }
   const columns = records[0];
   return (columns ?? []).map((column) => column.trim());
 }
@@ -154,62 +160,56 @@ async function* readCsv(
   source: AsyncIterable<Buffer>,
   read: (cell: (column: string) => string | undefined) => SourceRow,
 ): AsyncIterable<RowOutcome[]> {
-  const parser = parse({ relax_column_count: true, bom: true, skip_empty_lines: false });
-  const input = Readable.from(source);
-  // pipe() alone would leave the parser waiting when the input fails (limit, cancel).
-  input.on('error', (error) => parser.destroy(error));
-  input.pipe(parser);
   let header: string[] | undefined;
   let index = new Map<string, number>();
-  let line = 1;
+  // One getter for the whole file, reading the record at hand: no closure per row.
+  let record: string[] = [];
+  const cell = (column: string): string | undefined => {
+    const i = index.get(column);
+    return i === undefined ? undefined : record[i];
+  };
+  const readRecord = () => read(cell);
   let batch: RowOutcome[] = [];
+  const reader = new CsvReader();
+  const chunks = source[Symbol.asyncIterator]();
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      const start = line;
-      line += 1 + newlinesIn(record);
-      if (!header) {
-        header = record.map((column) => column.trim());
-        index = new Map(header.map((column, i) => [column, i]));
-        continue;
-      }
-      if (record.length === 1 && record[0] === '') continue; // a blank line
-      if (record.length !== header.length) {
-        const reason =
-          record.length < header.length
-            ? `has ${record.length} columns, the header has ${header.length}`
-            : `has ${record.length} columns, more than the header's ${header.length}`;
-        batch.push({ line: start, reason });
-      } else {
-        batch.push(
-          outcome(start, () =>
-            read((column) => {
-              const i = index.get(column);
-              return i === undefined ? undefined : record[i];
-            }),
-          ),
-        );
-      }
-      if (batch.length >= BATCH_SIZE) {
-        yield batch;
-        batch = [];
+    for (let ended = false; !ended;) {
+      const chunk = await chunks.next();
+      if (chunk.done) reader.end();
+      else reader.write(chunk.value);
+      ended = chunk.done === true;
+      for (let next = reader.next(); next !== undefined; next = reader.next()) {
+        record = next;
+        const line = reader.line;
+        if (!header) {
+          header = record.map((column) => column.trim());
+          index = new Map(header.map((column, i) => [column, i]));
+          continue;
+        }
+        if (record.length === 1 && record[0] === '') continue; // a blank line
+        if (record.length !== header.length) {
+          const reason =
+            record.length < header.length
+              ? `has ${record.length} columns, the header has ${header.length}`
+              : `has ${record.length} columns, more than the header's ${header.length}`;
+          batch.push({ line, reason });
+        } else {
+          batch.push(outcome(line, readRecord));
+        }
+        if (batch.length >= BATCH_SIZE) {
+          yield batch;
+          batch = [];
+        }
       }
     }
   } catch (error) {
-    if (error instanceof CsvError) {
-      throw new InvalidCsvError(error.message, (error as unknown as { lines?: number }).lines);
-    }
+    if (error instanceof CsvSyntaxError) throw new InvalidCsvError(error.message, error.line);
     throw error;
+  } finally {
+    // A reader that stops early (the import failed) lets the source go.
+    await chunks.return?.();
   }
   if (batch.length > 0) yield batch;
-}
-
-function newlinesIn(record: string[]): number {
-  let count = 0;
-  for (const field of record) {
-    if (field.indexOf('\n') < 0) continue;
-    for (let i = 0; i < field.length; i += 1) if (field.charCodeAt(i) === 10) count += 1;
-  }
-  return count;
 }
 
 async function* readNdjson(source: AsyncIterable<Buffer>): AsyncIterable<RowOutcome[]> {

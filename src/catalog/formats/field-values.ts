@@ -1,4 +1,6 @@
-import { AUDIO_FEATURE_RULES, type AudioFeature } from '../../common/tracks';
+// The module itself, not the common/tracks index: the index's re-exports are getters, and these
+// readers run for every cell of an import.
+import { AUDIO_FEATURE_RULES, type AudioFeature } from '../../common/tracks/audio-features';
 
 /**
  * Readers for the cell values of the public catalog files. Each returns the value, `null` where the
@@ -10,9 +12,17 @@ export class BadValue extends Error {}
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'None', 'null', 'NULL']);
 
 export function isMissing(value: string | undefined | null): boolean {
-  // Every missing marker is at most four characters: most cells skip the set lookup.
-  return value === undefined || value === null || (value.length <= 4 && MISSING.has(value));
+  if (value === undefined || value === null) return true;
+  // Every missing marker but '' is at most four characters and starts with N or n: most cells
+  // (numbers, names) skip the set lookup, which hashes the cell.
+  if (value.length === 0) return true;
+  if (value.length > 4) return false;
+  const first = value.charCodeAt(0);
+  return (first === N || first === LOWER_N) && MISSING.has(value);
 }
+
+const N = 78;
+const LOWER_N = 110;
 
 export function text(value: string | undefined): string | null {
   if (isMissing(value)) return null;
@@ -45,35 +55,40 @@ export function checkFeature(feature: AudioFeature, value: number | null): numbe
   return value;
 }
 
-const PITCH_CLASSES: Record<string, number> = {
-  C: 0,
-  'B#': 0,
-  'C#': 1,
-  Db: 1,
-  D: 2,
-  'D#': 3,
-  Eb: 3,
-  E: 4,
-  Fb: 4,
-  F: 5,
-  'E#': 5,
-  'F#': 6,
-  Gb: 6,
-  G: 7,
-  'G#': 8,
-  Ab: 8,
-  A: 9,
-  'A#': 10,
-  Bb: 10,
-  B: 11,
-  Cb: 11,
-};
+const PITCH_CLASSES = new Map<string, number>(
+  Object.entries({
+    C: 0,
+    'B#': 0,
+    'C#': 1,
+    Db: 1,
+    D: 2,
+    'D#': 3,
+    Eb: 3,
+    E: 4,
+    Fb: 4,
+    F: 5,
+    'E#': 5,
+    'F#': 6,
+    Gb: 6,
+    G: 7,
+    'G#': 8,
+    Ab: 8,
+    A: 9,
+    'A#': 10,
+    Bb: 10,
+    B: 11,
+    Cb: 11,
+  }),
+);
+
+const LETTER_A = 65;
 
 /** `key` as Spotify's pitch class (0–11, −1 none) or a note name (`C`, `C#`, `Db` … `B`). */
 export function key(value: string | number | undefined | null): number | null {
-  if (typeof value === 'string') {
+  // A note name starts with a letter; numbers (most files) skip the lookup.
+  if (typeof value === 'string' && value.trimStart().charCodeAt(0) >= LETTER_A) {
     const name = value.trim().replace('♯', '#').replace('♭', 'b');
-    const pitch = PITCH_CLASSES[name];
+    const pitch = PITCH_CLASSES.get(name);
     if (pitch !== undefined) return pitch;
   }
   return checkFeature('key', number('key', value));
@@ -146,6 +161,8 @@ export function year(value: string | number | undefined | null): number | null {
   return parsed;
 }
 
+const BACKSLASH = 92;
+
 /**
  * A Python list literal as pandas writes it into CSV: `['Uli']`, `["Guns N' Roses", 'Slash']`,
  * with backslash escapes inside either quote. A cell that is not a list is one item.
@@ -171,19 +188,25 @@ export function pythonList(value: string | undefined | null): string[] {
       i = end < 0 ? source.length : i + end;
       continue;
     }
+    // Slices between escapes (most items have none), not a string grown a character at a time.
+    const quote = source.charCodeAt(i);
     let item = '';
     i += 1;
-    while (i < source.length && source[i] !== c) {
-      if (source[i] === '\\' && i + 1 < source.length) {
+    let from = i;
+    while (i < source.length) {
+      const code = source.charCodeAt(i);
+      if (code === quote) break;
+      if (code === BACKSLASH && i + 1 < source.length) {
         const escaped = source[i + 1];
-        item += escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped;
+        item += source.slice(from, i) + (escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped);
         i += 2;
+        from = i;
       } else {
-        item += source[i];
         i += 1;
       }
     }
     if (i >= source.length) throw new BadValue(`unterminated list ${JSON.stringify(value)}`);
+    item += source.slice(from, i);
     items.push(item);
     i += 1;
   }

@@ -1,4 +1,5 @@
-import { AUDIO_FEATURES, type AudioFeature } from '../../common/tracks';
+// The module itself: the common/tracks index re-exports through getters, and this runs per row.
+import { AUDIO_FEATURES, type AudioFeature } from '../../common/tracks/audio-features';
 import type { CatalogArtist, CatalogFeatures, CatalogTrackRecord } from '../catalog-track';
 import * as value from './field-values';
 
@@ -24,17 +25,18 @@ export interface SourceRow {
 /** Spotify ids are 22 base-62 characters; other catalogs' keys are accepted up to 64 characters. */
 const TRACK_ID = /^[A-Za-z0-9:_-]{1,64}$/;
 
-const FEATURE_READERS: Record<AudioFeature, (cell: Cell) => number | null> = {
-  ...(Object.fromEntries(
-    AUDIO_FEATURES.map((feature) => [
-      feature,
-      (cell: Cell) => value.checkFeature(feature, value.number(feature, asCell(cell))),
-    ]),
-  ) as Record<AudioFeature, (cell: Cell) => number | null>),
+const SPECIAL_FEATURE_READERS: Partial<Record<AudioFeature, (cell: Cell) => number | null>> = {
   key: (cell) => value.key(asCell(cell)),
   mode: (cell) => value.mode(asCell(cell)),
   time_signature: (cell) => value.timeSignature(asCell(cell)),
 };
+
+/** The reader of each feature, in AUDIO_FEATURES order. */
+const FEATURE_READERS = AUDIO_FEATURES.map(
+  (feature) =>
+    SPECIAL_FEATURE_READERS[feature] ??
+    ((cell: Cell) => value.checkFeature(feature, value.number(feature, asCell(cell)))),
+);
 
 /**
  * Reads a source row into a catalog track, or throws a BadValue naming the first bad value (no id,
@@ -46,8 +48,9 @@ export function toCatalogRecord(row: SourceRow): CatalogTrackRecord {
   if (!TRACK_ID.test(id)) throw new value.BadValue(`track id ${JSON.stringify(id)} is malformed`);
 
   const features = {} as CatalogFeatures;
-  for (const feature of AUDIO_FEATURES) {
-    features[feature] = FEATURE_READERS[feature](row.features[feature]);
+  for (let i = 0; i < AUDIO_FEATURES.length; i += 1) {
+    const feature = AUDIO_FEATURES[i];
+    features[feature] = FEATURE_READERS[i](row.features[feature]);
   }
   const release = value.releaseDate(asText(row.releaseDate));
   const year =

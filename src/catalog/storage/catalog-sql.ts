@@ -1,4 +1,5 @@
-import { AUDIO_FEATURES } from '../../common/tracks';
+// The module itself: the common/tracks index re-exports through getters, and this runs per row.
+import { AUDIO_FEATURES } from '../../common/tracks/audio-features';
 import type { CatalogTrackRecord } from '../catalog-track';
 
 /**
@@ -24,24 +25,31 @@ const MERGED_COLUMNS = TRACK_VALUE_COLUMNS.filter(
   (column) => column !== 'id' && column !== 'artists',
 );
 
-/** A row's values in TRACK_VALUE_COLUMNS order; `explicit` as the driver binds booleans. */
-export function trackValues(
+const FIRST_FEATURE_COLUMN = TRACK_VALUE_COLUMNS.indexOf(AUDIO_FEATURES[0]);
+
+/**
+ * Writes a row's values in TRACK_VALUE_COLUMNS order into `into` from `at` (the writers fill one
+ * array for many rows, so a row costs no array of its own); `explicit` as the driver binds booleans.
+ */
+export function putTrackValues(
   track: CatalogTrackRecord,
   bool: (value: boolean) => unknown,
-): unknown[] {
+  into: unknown[],
+  at: number,
+): void {
   const { album, features } = track;
-  return [
-    track.id,
-    track.name,
-    JSON.stringify(track.artists),
-    album.id,
-    album.name,
-    album.release_date,
-    album.year,
-    track.popularity,
-    track.explicit === null ? null : bool(track.explicit),
-    ...AUDIO_FEATURES.map((feature) => features[feature]),
-  ];
+  into[at] = track.id;
+  into[at + 1] = track.name;
+  into[at + 2] = JSON.stringify(track.artists);
+  into[at + 3] = album.id;
+  into[at + 4] = album.name;
+  into[at + 5] = album.release_date;
+  into[at + 6] = album.year;
+  into[at + 7] = track.popularity;
+  into[at + 8] = track.explicit === null ? null : bool(track.explicit);
+  for (let i = 0; i < AUDIO_FEATURES.length; i += 1) {
+    into[at + FIRST_FEATURE_COLUMN + i] = features[AUDIO_FEATURES[i]];
+  }
 }
 
 /**

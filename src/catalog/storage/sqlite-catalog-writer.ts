@@ -13,8 +13,15 @@ import {
   type SqlStatement,
   type StagedRow,
   TRACK_VALUE_COLUMNS,
-  trackValues,
+  putTrackValues,
 } from './catalog-sql';
+
+/**
+ * Rows per staging INSERT: one statement run per row cost more than the row's own insert; 100 rows
+ * of 22 values stay far under SQLite's limit of bound parameters (32,766).
+ */
+const ROWS_PER_INSERT = 100;
+const GENRES_PER_INSERT = 500;
 
 /**
  * SQLite: prepared statements on better-sqlite3, staging in TEMP tables (private to the connection,
@@ -25,7 +32,13 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
   private readonly staged = `temp.catalog_stage_${randomBytes(4).toString('hex')}`;
   private readonly stagedGenres = `${this.staged}_genres`;
   private insertTrack?: Statement;
+  private insertTracks?: Statement;
   private insertGenre?: Statement;
+  private insertGenres?: Statement;
+  /** The values of one INSERT, filled anew for each (a statement binds them as it runs). */
+  private readonly values: unknown[] = new Array(ROWS_PER_INSERT * TRACK_VALUE_COLUMNS.length);
+  private readonly rowValues: unknown[] = new Array(TRACK_VALUE_COLUMNS.length);
+  private readonly genreValues: unknown[] = [];
   private open = false;
 
   constructor(private readonly db: Database) {}
@@ -38,20 +51,47 @@ export class SqliteCatalogWriter implements CatalogBulkWriter {
         `CREATE TABLE ${this.stagedGenres} (id, genre);`,
     );
     this.open = true;
-    const placeholders = TRACK_VALUE_COLUMNS.map(() => '?').join(', ');
-    this.insertTrack = this.db.prepare(`INSERT INTO ${this.staged} VALUES (${placeholders})`);
-    this.insertGenre = this.db.prepare(`INSERT INTO ${this.stagedGenres} VALUES (?, ?)`);
+    const row = `(${TRACK_VALUE_COLUMNS.map(() => '?').join(', ')})`;
+    const insert = (table: string, row: string, rows: number) =>
+      this.db.prepare(`INSERT INTO ${table} VALUES ${Array(rows).fill(row).join(', ')}`);
+    this.insertTrack = insert(this.staged, row, 1);
+    this.insertTracks = insert(this.staged, row, ROWS_PER_INSERT);
+    this.insertGenre = insert(this.stagedGenres, '(?, ?)', 1);
+    this.insertGenres = insert(this.stagedGenres, '(?, ?)', GENRES_PER_INSERT);
     return Promise.resolve();
   }
 
+  /** In file order (the merge keeps the last row of an id by rowid): whole INSERTs, then the rest. */
   stage(rows: readonly StagedRow[]): Promise<void> {
-    const insertTrack = this.insertTrack!;
-    const insertGenre = this.insertGenre!;
+    const width = TRACK_VALUE_COLUMNS.length;
+    const { values, rowValues } = this;
+    const genres = this.genreValues;
     this.db.transaction(() => {
-      for (const { track } of rows) {
-        insertTrack.run(trackValues(track, Number));
-        for (const genre of track.genres) insertGenre.run(track.id, genre);
+      genres.length = 0;
+      let at = 0;
+      for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) {
+        for (let i = 0; i < ROWS_PER_INSERT; i += 1) {
+          putTrackValues(rows[at + i].track, Number, values, i * width);
+        }
+        this.insertTracks!.run(values);
       }
+      for (; at < rows.length; at += 1) {
+        putTrackValues(rows[at].track, Number, rowValues, 0);
+        this.insertTrack!.run(rowValues);
+      }
+      for (const { track } of rows) {
+        for (const genre of track.genres) {
+          genres.push(track.id, genre);
+          if (genres.length === 2 * GENRES_PER_INSERT) {
+            this.insertGenres!.run(genres);
+            genres.length = 0;
+          }
+        }
+      }
+      for (let at = 0; at < genres.length; at += 2) {
+        this.insertGenre!.run(genres[at], genres[at + 1]);
+      }
+      genres.length = 0;
     })();
     return Promise.resolve();
   }
