@@ -1,4 +1,7 @@
+import { CsvError as StreamCsvError, type Parser, parse } from 'csv-parse';
+import { once } from 'node:events';
 import { CsvError, parse as parseSync } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { AppError, ValidationFailedError } from '../../common/errors';
 import type { CatalogTrackRecord } from '../catalog-track';
@@ -9,7 +12,6 @@ import {
   detectCsvFormat,
   knownFormatsMessage,
 } from './catalog-formats';
-import { CsvReader, CsvSyntaxError } from './csv-records';
 import { BadValue } from './field-values';
 import { isPandasColumns, jsonDocumentRows, jsonSourceRow } from './json-rows';
 import { toCatalogRecord, type SourceRow } from './source-row';
@@ -160,6 +162,11 @@ async function* readCsv(
   source: AsyncIterable<Buffer>,
   read: (cell: (column: string) => string | undefined) => SourceRow,
 ): AsyncIterable<RowOutcome[]> {
+  const parser = parse({ relax_column_count: true, bom: true, skip_empty_lines: false });
+  const input = Readable.from(source);
+  // pipe() alone would leave the parser waiting when the input fails (limit, cancel).
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
   let header: string[] | undefined;
   let index = new Map<string, number>();
   // One getter for the whole file, reading the record at hand: no closure per row.
@@ -169,18 +176,13 @@ async function* readCsv(
     return i === undefined ? undefined : record[i];
   };
   const readRecord = () => read(cell);
+  let line = 1;
   let batch: RowOutcome[] = [];
-  const reader = new CsvReader();
-  const chunks = source[Symbol.asyncIterator]();
   try {
-    for (let ended = false; !ended;) {
-      const chunk = await chunks.next();
-      if (chunk.done) reader.end();
-      else reader.write(chunk.value);
-      ended = chunk.done === true;
-      for (let next = reader.next(); next !== undefined; next = reader.next()) {
-        record = next;
-        const line = reader.line;
+    for await (const group of recordGroups(parser))
+      for (record of group) {
+        const start = line;
+        line += 1 + newlinesIn(record);
         if (!header) {
           header = record.map((column) => column.trim());
           index = new Map(header.map((column, i) => [column, i]));
@@ -192,24 +194,61 @@ async function* readCsv(
             record.length < header.length
               ? `has ${record.length} columns, the header has ${header.length}`
               : `has ${record.length} columns, more than the header's ${header.length}`;
-          batch.push({ line, reason });
+          batch.push({ line: start, reason });
         } else {
-          batch.push(outcome(line, readRecord));
+          batch.push(outcome(start, readRecord));
         }
         if (batch.length >= BATCH_SIZE) {
           yield batch;
           batch = [];
         }
       }
-    }
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new InvalidCsvError(error.message, error.line);
+    if (error instanceof StreamCsvError) {
+      throw new InvalidCsvError(error.message, (error as unknown as { lines?: number }).lines);
+    }
     throw error;
-  } finally {
-    // A reader that stops early (the import failed) lets the source go.
-    await chunks.return?.();
   }
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * The parser's records as they come, in the groups one read of its buffer gives: an await per
+ * group, not per record (a for-await over the parser awaits each of a million records).
+ */
+async function* recordGroups(parser: Parser): AsyncIterable<string[][]> {
+  for (;;) {
+    const group: string[][] = [];
+    for (let record = parser.read() as string[] | null; record !== null; record = parser.read())
+      group.push(record);
+    if (group.length > 0) {
+      yield group;
+      continue;
+    }
+    if (parser.readableEnded || parser.destroyed) {
+      if (parser.errored) throw parser.errored;
+      return;
+    }
+    // More records, or the end; an error rejects. The listener that did not fire is removed.
+    const settled = new AbortController();
+    try {
+      await Promise.race([
+        once(parser, 'readable', { signal: settled.signal }),
+        once(parser, 'end', { signal: settled.signal }),
+      ]);
+    } finally {
+      settled.abort();
+    }
+  }
+}
+
+function newlinesIn(record: string[]): number {
+  let count = 0;
+  for (const field of record) {
+    if (field.indexOf('\n') < 0) continue;
+    for (let i = 0; i < field.length; i += 1) if (field.charCodeAt(i) === 10) count += 1;
+  }
+  return count;
 }
 
 async function* readNdjson(source: AsyncIterable<Buffer>): AsyncIterable<RowOutcome[]> {
