@@ -10,6 +10,7 @@ import { type ClusterConfig, clusterConfig } from '../cluster/cluster.config';
 import { type AppConfig, appConfig } from '../config/app.config';
 import { CatalogChanges, type CatalogChange } from '../catalog/catalog-changes';
 import { CatalogStore } from '../catalog/storage/catalog-store';
+import { collectGarbage } from '../common/full-gc';
 import { DEFAULT_WEIGHTS } from '../recommendations/recommendation-weights';
 import { CatalogIndex, type CatalogIndexOptions } from './catalog-index';
 import { CatalogIndexRef } from './catalog-index-ref';
@@ -114,6 +115,10 @@ export class CatalogIndexLoader implements OnApplicationBootstrap, OnApplication
       const saved = reason === 'start-up' ? this.readSnapshot(version) : null;
       const index =
         saved ?? (await CatalogIndex.build(this.store.streamAll(10_000), INDEX_OPTIONS));
+      // The build's records are garbage now. At start-up, before anything is served from the
+      // index, one full collection gives their pages back (1M tracks: RSS ≈ 130 MB lower, see
+      // docs/recommendations.md#speed); later builds leave it to V8, not to pause live requests.
+      if (!saved && reason === 'start-up') collectGarbage();
       const previous = this.index.current;
       if (previous.moodLabels().length > 0) carryMoods(previous, index);
       this.index.swap(index);
