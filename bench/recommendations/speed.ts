@@ -14,7 +14,9 @@
  *     popularity; then no query filters on popularity, and the genre scenarios are left out),
  *   BENCH_SCENARIOS: a comma-separated list of scenario numbers to run (default all),
  *   BENCH_RANKING: `none` runs the engine's first stage alone (default: with the learnt second
- *     stage, as the service runs it), to measure what the second stage costs.
+ *     stage, as the service runs it), to measure what the second stage costs,
+ *   BENCH_KERNELS: `off` runs the tree search without its WebAssembly kernels (leaf scan and node
+ *     bounds in JavaScript), to measure what they add.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,8 @@ import {
 import type { CatalogTrackRecord } from '../../src/catalog/catalog-track';
 import { AUDIO_FEATURES } from '../../src/common/tracks/audio-features';
 import { seededRandom } from '../../src/common/numeric';
+import { LeafScanKernel } from '../../src/recommendations/kernels/leaf-scan';
+import { NodeBoundsKernel } from '../../src/recommendations/kernels/node-bounds';
 import { LEARNT_RANKING } from '../../src/recommendations/learnt-ranking-weights';
 import {
   RecommendationEngine,
@@ -55,6 +59,9 @@ const WARM_UP = 20;
 export const CATALOG = process.env.BENCH_CATALOG === 'tracks-1.2m' ? 'tracks-1.2m' : 'genres';
 const SCENARIOS = process.env.BENCH_SCENARIOS?.split(',').map(Number);
 const RANKING = process.env.BENCH_RANKING === 'none' ? null : LEARNT_RANKING;
+const KERNELS = process.env.BENCH_KERNELS !== 'off';
+LeafScanKernel.setEnabled(KERNELS);
+NodeBoundsKernel.setEnabled(KERNELS);
 const TARGETABLE: IndexColumn[] = [
   'danceability',
   'energy',
@@ -381,7 +388,10 @@ async function main(): Promise<void> {
 
   const results = join(ROOT, 'bench', 'results');
   mkdirSync(results, { recursive: true });
-  const suffix = (CATALOG === 'genres' ? '' : `-${CATALOG}`) + (RANKING ? '' : '-first-stage');
+  const suffix =
+    (CATALOG === 'genres' ? '' : `-${CATALOG}`) +
+    (RANKING ? '' : '-first-stage') +
+    (KERNELS ? '' : '-no-kernels');
   const date = new Date().toISOString().slice(0, 10);
   const file = join(results, `recommendations-speed${suffix}-${date}.json`);
   writeFileSync(
@@ -390,6 +400,7 @@ async function main(): Promise<void> {
       {
         catalog: CATALOG,
         secondStage: RANKING !== null,
+        kernels: KERNELS,
         tracks: index.size,
         node: process.version,
         loadAverage: loadavg(),
