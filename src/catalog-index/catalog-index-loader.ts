@@ -116,8 +116,8 @@ export class CatalogIndexLoader implements OnApplicationBootstrap, OnApplication
       const index =
         saved ?? (await CatalogIndex.build(this.store.streamAll(10_000), INDEX_OPTIONS));
       // The build's records are garbage now. At start-up, before anything is served from the
-      // index, one full collection gives their pages back (1M tracks: RSS ≈ 130 MB lower, see
-      // docs/recommendations.md#speed); later builds leave it to V8, not to pause live requests.
+      // index, one full collection gives their pages back (the mood scorer asks for one more once
+      // its first pass is done); later builds leave it to V8, not to pause live requests.
       if (!saved && reason === 'start-up') collectGarbage();
       const previous = this.index.current;
       if (previous.moodLabels().length > 0) carryMoods(previous, index);

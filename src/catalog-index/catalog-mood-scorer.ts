@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CatalogChanges } from '../catalog/catalog-changes';
+import { collectGarbage } from '../common/full-gc';
 import { AUDIO_FEATURES } from '../common/tracks';
 import type { MoodTrackFeatures } from '../mood/mood-features';
 import { COLUMN_COUNT, type CatalogIndex } from './catalog-index';
@@ -45,6 +46,7 @@ export class CatalogMoodScorer implements OnApplicationBootstrap, OnApplicationS
   private stopped = false;
   /** Ids the catalog changed while a pass ran: their moods computed before the change are stale. */
   private changedDuringPass = new Set<string>();
+  private collectedAfterStart = false;
 
   constructor(
     private readonly index: CatalogIndexRef,
@@ -145,6 +147,22 @@ export class CatalogMoodScorer implements OnApplicationBootstrap, OnApplicationS
     this.progress.update({ status: 'done', last_pass_ms: ms });
     this.logger.log(
       `Predicted the moods of ${ids.length} catalog tracks with model ${scorer.modelId} in ${ms} ms`,
+    );
+    if (full && !this.collectedAfterStart) this.collectAfterStart();
+  }
+
+  /**
+   * The first full pass ends the service's start-up work, and leaves its garbage: a million ids,
+   * track objects and answers (with the index build's, ≈ 200 MB of a 1M catalog's heap). V8 may
+   * keep those pages for as long as the service idles, so one full collection is asked for here,
+   * once per process (1M tracks: RSS 742 → 535 MB; the pause is logged).
+   */
+  private collectAfterStart(): void {
+    this.collectedAfterStart = true;
+    const started = performance.now();
+    collectGarbage();
+    this.logger.log(
+      `Collected the start-up's garbage in ${Math.round(performance.now() - started)} ms`,
     );
   }
 }
