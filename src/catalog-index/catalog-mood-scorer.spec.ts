@@ -17,6 +17,9 @@ import { CatalogIndexRef } from './catalog-index-ref';
 import { CatalogMoodProgress } from './catalog-mood-progress';
 import { CatalogMoodScorer, MOOD_SCORING_BATCH } from './catalog-mood-scorer';
 import { TRACK_MOOD_MODEL, type TrackMoodModel, type MoodTrackScorer } from './track-mood-model';
+import { collectGarbage } from '../common/full-gc';
+
+jest.mock('../common/full-gc', () => ({ collectGarbage: jest.fn() }));
 
 /**
  * A stand-in model: "Energetic" with probability energy (clamped), else "Calm"; a track without
@@ -77,6 +80,8 @@ describe('CatalogMoodScorer', () => {
 
   /** The loader saves its index in DATA_DIR: a folder of each test's own. */
   let dataDir: string;
+
+  beforeEach(() => jest.mocked(collectGarbage).mockClear());
 
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mood-scorer-'));
@@ -168,6 +173,16 @@ describe('CatalogMoodScorer', () => {
     expect(moods.get(changed.id)).toEqual({ mood: 'Energetic', probability: Math.fround(0.99) });
     expect(moods.get(added.id)).toEqual({ mood: 'Calm', probability: Math.fround(0.99) });
     expect(moods.get(records[2].id)).toEqual(expected(records[2]));
+  });
+
+  it("collects the start-up's garbage once, after its first full pass, not after later ones", async () => {
+    await scorer.settled();
+    // One after the index's start-up build (the loader), one after the first full pass.
+    expect(collectGarbage).toHaveBeenCalledTimes(2);
+    activate(energyModel('model-2'));
+    await scorer.settled();
+    expect(progress.view).toMatchObject({ status: 'done', model_id: 'model-2' });
+    expect(collectGarbage).toHaveBeenCalledTimes(2);
   });
 
   it("scores every track again with a newly activated model, whose moods replace the old one's at once", async () => {
