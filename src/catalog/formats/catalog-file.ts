@@ -1,7 +1,4 @@
-import { CsvError as StreamCsvError, type Parser, parse } from 'csv-parse';
-import { once } from 'node:events';
 import { CsvError, parse as parseSync } from 'csv-parse/sync';
-import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { AppError, ValidationFailedError } from '../../common/errors';
 import type { CatalogTrackRecord } from '../catalog-track';
@@ -15,6 +12,7 @@ import {
 import { BadValue } from './field-values';
 import { isPandasColumns, jsonDocumentRows, jsonSourceRow } from './json-rows';
 import { toCatalogRecord, type SourceRow } from './source-row';
+import { type CsvNewline, CsvQuotingError, type CsvRecords, CsvRows } from './csv-rows';
 
 /** One row of a file: its track, or why it was skipped. Lines are 1-based; a CSV header is line 1. */
 export type RowOutcome =
@@ -102,7 +100,15 @@ export async function openCatalogFile(
       `The file's header lacks ${missing.join(', ')}, which format ${format} has`,
     );
   }
-  return { format, batches: readCsv(rest, (cell) => csv.read(cell)) };
+  return { format, batches: readCsv(rest, (cell) => csv.read(cell), lineBreak(headText)) };
+}
+
+/** The file's line break: the first one in it, as csv-parse's detection took it. */
+function lineBreak(head: string): CsvNewline {
+  const cr = head.indexOf('\r');
+  const lf = head.indexOf('\n');
+  if (cr < 0 || (lf >= 0 && lf < cr)) return '\n';
+  return lf === cr + 1 ? '\r\n' : '\r';
 }
 
 function detectFormat(firstLine: string, contentType = ''): CatalogFormat {
@@ -161,12 +167,12 @@ function outcome(line: number, read: () => SourceRow): RowOutcome {
 async function* readCsv(
   source: AsyncIterable<Buffer>,
   read: (cell: (column: string) => string | undefined) => SourceRow,
+  newline: CsvNewline,
 ): AsyncIterable<RowOutcome[]> {
-  const parser = parse({ relax_column_count: true, bom: true, skip_empty_lines: false });
-  const input = Readable.from(source);
-  // pipe() alone would leave the parser waiting when the input fails (limit, cancel).
-  input.on('error', (error) => parser.destroy(error));
-  input.pipe(parser);
+  // Chunks are decoded here: papaparse would decode each on its own, breaking a character split
+  // between two. Each chunk's records are taken before the next chunk is read.
+  const decoder = new StringDecoder('utf8');
+  const rows = new CsvRows(newline);
   let header: string[] | undefined;
   let index = new Map<string, number>();
   // One getter for the whole file, reading the record at hand: no closure per row.
@@ -176,79 +182,50 @@ async function* readCsv(
     return i === undefined ? undefined : record[i];
   };
   const readRecord = () => read(cell);
-  let line = 1;
   let batch: RowOutcome[] = [];
-  try {
-    for await (const group of recordGroups(parser))
-      for (record of group) {
-        const start = line;
-        line += 1 + newlinesIn(record);
-        if (!header) {
-          header = record.map((column) => column.trim());
-          index = new Map(header.map((column, i) => [column, i]));
-          continue;
-        }
-        if (record.length === 1 && record[0] === '') continue; // a blank line
-        if (record.length !== header.length) {
-          const reason =
-            record.length < header.length
-              ? `has ${record.length} columns, the header has ${header.length}`
-              : `has ${record.length} columns, more than the header's ${header.length}`;
-          batch.push({ line: start, reason });
-        } else {
-          batch.push(outcome(start, readRecord));
-        }
-        if (batch.length >= BATCH_SIZE) {
-          yield batch;
-          batch = [];
-        }
+  let full: RowOutcome[][] = [];
+  const take = (group: CsvRecords): void => {
+    const { records, lines } = group;
+    for (let r = 0; r < records.length; r += 1) {
+      record = records[r];
+      const line = lines[r];
+      if (!header) {
+        header = record.map((column) => column.trim());
+        index = new Map(header.map((column, i) => [column, i]));
+        continue;
       }
-  } catch (error) {
-    if (error instanceof StreamCsvError) {
-      throw new InvalidCsvError(error.message, (error as unknown as { lines?: number }).lines);
+      if (record.length === 1 && record[0] === '') continue; // a blank line
+      if (record.length !== header.length) {
+        const reason =
+          record.length < header.length
+            ? `has ${record.length} columns, the header has ${header.length}`
+            : `has ${record.length} columns, more than the header's ${header.length}`;
+        batch.push({ line, reason });
+      } else {
+        batch.push(outcome(line, readRecord));
+      }
+      if (batch.length >= BATCH_SIZE) {
+        full.push(batch);
+        batch = [];
+      }
     }
+  };
+  try {
+    for await (const chunk of source) {
+      take(rows.write(decoder.write(chunk)));
+      if (full.length > 0) {
+        yield* full;
+        full = [];
+      }
+    }
+    take(rows.write(decoder.end()));
+    take(rows.end());
+    yield* full;
+  } catch (error) {
+    if (error instanceof CsvQuotingError) throw new InvalidCsvError(error.message, error.line);
     throw error;
   }
   if (batch.length > 0) yield batch;
-}
-
-/**
- * The parser's records as they come, in the groups one read of its buffer gives: an await per
- * group, not per record (a for-await over the parser awaits each of a million records).
- */
-async function* recordGroups(parser: Parser): AsyncIterable<string[][]> {
-  for (;;) {
-    const group: string[][] = [];
-    for (let record = parser.read() as string[] | null; record !== null; record = parser.read())
-      group.push(record);
-    if (group.length > 0) {
-      yield group;
-      continue;
-    }
-    if (parser.readableEnded || parser.destroyed) {
-      if (parser.errored) throw parser.errored;
-      return;
-    }
-    // More records, or the end; an error rejects. The listener that did not fire is removed.
-    const settled = new AbortController();
-    try {
-      await Promise.race([
-        once(parser, 'readable', { signal: settled.signal }),
-        once(parser, 'end', { signal: settled.signal }),
-      ]);
-    } finally {
-      settled.abort();
-    }
-  }
-}
-
-function newlinesIn(record: string[]): number {
-  let count = 0;
-  for (const field of record) {
-    if (field.indexOf('\n') < 0) continue;
-    for (let i = 0; i < field.length; i += 1) if (field.charCodeAt(i) === 10) count += 1;
-  }
-  return count;
 }
 
 async function* readNdjson(source: AsyncIterable<Buffer>): AsyncIterable<RowOutcome[]> {
