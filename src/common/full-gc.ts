@@ -9,7 +9,8 @@ let gc: (() => void) | undefined;
  * such a heap until its next major collection, which a service that has just started and then
  * idles may not run for a long time, so its RSS stays hundreds of MB over what it holds. The
  * collector is asked for here: `--expose-gc` is set and `gc` taken from a throw-away context, so
- * the process's own global object stays as it was.
+ * the service's own global object stays as it was (contexts made afterwards, a worker's or a
+ * test file's, do get a `gc`; nothing here reads it).
  */
 export function collectGarbage(): void {
   if (!gc) {
