@@ -210,7 +210,7 @@ export class CostBounds {
       const fits = this.points <= BOUNDS_KERNEL_POINTS && this.allPoints !== -1;
       this.boundsKernel = (fits && NodeBoundsKernel.for(tree)) || null;
     }
-    if (this.boundsKernel) return this.kernelLeast(this.boundsKernel, node, limit, mask);
+    if (this.boundsKernel) return this.kernelLeast(this.boundsKernel, tree, node, limit, mask);
     this.readRanges(tree, node);
     const { columns, rangeLo, rangeHi, rangeMissing, weight, centre, constant, unknown } = this;
     const J = columns.length;
@@ -452,11 +452,17 @@ export class CostBounds {
    * nodeLeast by the kernel: its float32 sums within the limit widened by KERNEL_SLACK count as
    * near, and the least of them, lowered by the same margin, is a lower bound of the float64 one.
    */
-  private kernelLeast(kernel: NodeBoundsKernel, node: number, limit: number, mask: number): number {
+  private kernelLeast(
+    kernel: NodeBoundsKernel,
+    tree: FeatureTree,
+    node: number,
+    limit: number,
+    mask: number,
+  ): number {
     if (kernel.owner !== this) this.prepareBoundsKernel(kernel);
     const scale = this.kernelScaleMax;
     const widened = limit + KERNEL_SLACK * (scale + Math.abs(limit));
-    const least = kernel.least(node, widened, mask, this.points);
+    const least = kernel.least(tree, node, widened, mask, this.points);
     this.nearMask = kernel.near();
     if (least === Infinity) return Infinity;
     return Math.max(0, (least - KERNEL_SLACK * scale) / (1 + KERNEL_SLACK));

@@ -1,6 +1,7 @@
 import { COLUMN_COUNT } from '../../catalog-index/catalog-index';
 import { kernelMemoryOf } from '../../catalog-index/structures/kernel-memory';
-import { type WasmMemory, type WasmModule, webAssembly } from '../../common/webassembly';
+import type { WasmMemory } from '../../common/webassembly';
+import { KernelInstances } from './kernel-instances';
 import { LEAF_SCAN_WASM } from './leaf-scan.wasm';
 
 /** Points whose centres the scratch holds (leaf-scan.wat's layout). */
@@ -16,16 +17,6 @@ const GROUP_ORDER = 2240 / 4;
 const LIMITS = 2304 / 4;
 const ANSWER = 4096 / 4;
 
-let compiled: WasmModule | null | undefined;
-/** The kernel's module, compiled once; null where this runtime has no WebAssembly SIMD. */
-function leafScanModule(): WasmModule | null {
-  if (compiled === undefined) {
-    compiled = webAssembly.validate(LEAF_SCAN_WASM) ? new webAssembly.Module(LEAF_SCAN_WASM) : null;
-  }
-  return compiled;
-}
-
-const kernels = new WeakMap<WasmMemory, LeafScanKernel>();
 let enabled = true;
 
 /**
@@ -34,15 +25,18 @@ let enabled = true;
  * each leaf's points and limits, and the kernel gives the slots within a limit of some point.
  */
 export class LeafScanKernel {
+  private static readonly instances = new KernelInstances(
+    LEAF_SCAN_WASM,
+    (memory, functions) => new LeafScanKernel(memory, functions),
+  );
   /** The request (its CostBounds) whose centres, weights and masks the scratch holds. */
   owner: unknown = null;
-  readonly floats: Float32Array;
-  readonly ints: Int32Array;
+  private readonly floats: Float32Array;
+  private readonly ints: Int32Array;
   private readonly run: (values: number, from: number, to: number, count: number) => number;
 
-  private constructor(memory: WasmMemory, module: WasmModule) {
-    const instance = new webAssembly.Instance(module, { env: { memory } });
-    this.run = instance.exports.scan as LeafScanKernel['run'];
+  private constructor(memory: WasmMemory, functions: Record<string, unknown>) {
+    this.run = functions.scan as LeafScanKernel['run'];
     this.floats = new Float32Array(memory.buffer, 0, ANSWER);
     this.ints = new Int32Array(memory.buffer, 0, ANSWER + KERNEL_MAX_RUN);
   }
@@ -51,14 +45,7 @@ export class LeafScanKernel {
   static for(values: Float32Array): LeafScanKernel | undefined {
     if (!enabled || COLUMN_COUNT > LANES) return undefined;
     const memory = kernelMemoryOf(values);
-    const module = memory && leafScanModule();
-    if (!memory || !module) return undefined;
-    let kernel = kernels.get(memory);
-    if (!kernel) {
-      kernel = new LeafScanKernel(memory, module);
-      kernels.set(memory, kernel);
-    }
-    return kernel;
+    return memory && LeafScanKernel.instances.for(memory);
   }
 
   /** Benchmarks measure the JavaScript scan with the kernel off (then `for` gives undefined). */

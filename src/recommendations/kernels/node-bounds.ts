@@ -1,7 +1,8 @@
 import { COLUMN_COUNT } from '../../catalog-index/catalog-index';
 import { kernelMemoryOf } from '../../catalog-index/structures/kernel-memory';
 import type { FeatureTree } from '../../catalog-index/structures/feature-tree';
-import { type WasmMemory, type WasmModule, webAssembly } from '../../common/webassembly';
+import type { WasmMemory } from '../../common/webassembly';
+import { KernelInstances } from './kernel-instances';
 import { NODE_BOUNDS_WASM } from './node-bounds.wasm';
 
 /** Points whose parameters the scratch holds (node-bounds.wat's layout), as many as a mask has bits. */
@@ -17,18 +18,6 @@ const FILTER_HIGH = 6336 / 4;
 const FILTERED = 6400 / 4;
 const NEAR = 6464 / 4;
 
-let compiled: WasmModule | null | undefined;
-/** The kernel's module, compiled once; null where this runtime has no WebAssembly SIMD. */
-function nodeBoundsModule(): WasmModule | null {
-  if (compiled === undefined) {
-    compiled = webAssembly.validate(NODE_BOUNDS_WASM)
-      ? new webAssembly.Module(NODE_BOUNDS_WASM)
-      : null;
-  }
-  return compiled;
-}
-
-const kernels = new WeakMap<WasmMemory, NodeBoundsKernel>();
 let enabled = true;
 
 /**
@@ -37,6 +26,10 @@ let enabled = true;
  * they are), then each node's least cost is one call.
  */
 export class NodeBoundsKernel {
+  private static readonly instances = new KernelInstances(
+    NODE_BOUNDS_WASM,
+    (memory, functions) => new NodeBoundsKernel(memory, functions),
+  );
   /** The request (its CostBounds) whose parameters the scratch holds. */
   owner: unknown = null;
   private readonly floats: Float32Array;
@@ -51,13 +44,8 @@ export class NodeBoundsKernel {
     points: number,
   ) => number;
 
-  private constructor(
-    memory: WasmMemory,
-    module: WasmModule,
-    private readonly tree: FeatureTree,
-  ) {
-    const instance = new webAssembly.Instance(module, { env: { memory } });
-    this.run = instance.exports.least as NodeBoundsKernel['run'];
+  private constructor(memory: WasmMemory, functions: Record<string, unknown>) {
+    this.run = functions.least as NodeBoundsKernel['run'];
     this.floats = new Float32Array(memory.buffer, 0, NEAR + 1);
     this.ints = new Int32Array(memory.buffer, 0, NEAR + 1);
   }
@@ -66,14 +54,9 @@ export class NodeBoundsKernel {
   static for(tree: FeatureTree): NodeBoundsKernel | undefined {
     if (!enabled || COLUMN_COUNT > LANES) return undefined;
     const memory = kernelMemoryOf(tree.lo);
-    const module = memory && memory === kernelMemoryOf(tree.hi) && nodeBoundsModule();
-    if (!memory || !module) return undefined;
-    let kernel = kernels.get(memory);
-    if (!kernel) {
-      kernel = new NodeBoundsKernel(memory, module, tree);
-      kernels.set(memory, kernel);
-    }
-    return kernel;
+    return memory && memory === kernelMemoryOf(tree.hi)
+      ? NodeBoundsKernel.instances.for(memory)
+      : undefined;
   }
 
   /** Benchmarks and tests measure the JavaScript bound with the kernel off. */
@@ -102,11 +85,11 @@ export class NodeBoundsKernel {
   }
 
   /**
-   * The least cost (float32 sums) of the node's box to the points of `mask` among the first
+   * The least cost (float32 sums) of the tree node's box (the tree whose boxes lie in this
+   * kernel's memory) to the points of `mask` among the first
    * `points`, Infinity where each is past `limit`; near() gives those within it.
    */
-  least(node: number, limit: number, mask: number, points: number): number {
-    const { tree } = this;
+  least(tree: FeatureTree, node: number, limit: number, mask: number, points: number): number {
     return this.run(
       tree.lo.byteOffset,
       tree.hi.byteOffset,
