@@ -30,14 +30,6 @@ function kernelMemory(bytes: number): WasmMemory | null {
   }
 }
 
-/** A zeroed Float32Array of `length`, in a kernel memory where one can be had. */
-export function kernelFloat32Array(length: number): Float32Array<ArrayBuffer> {
-  const memory = kernelMemory(length * Float32Array.BYTES_PER_ELEMENT);
-  return memory
-    ? new Float32Array(memory.buffer, KERNEL_SCRATCH, length)
-    : new Float32Array(length);
-}
-
 /**
  * Zeroed Float32Arrays of `lengths`, one after the other in one kernel memory where one can be had
  * (a kernel reads them all), else in plain memory.
@@ -52,6 +44,11 @@ export function kernelFloat32Arrays(lengths: readonly number[]): Float32Array<Ar
     offset += length * Float32Array.BYTES_PER_ELEMENT;
     return array;
   });
+}
+
+/** A zeroed Float32Array of `length`, in a kernel memory where one can be had. */
+export function kernelFloat32Array(length: number): Float32Array<ArrayBuffer> {
+  return kernelFloat32Arrays([length])[0];
 }
 
 /** The kernel memory an array lies in; undefined for plain memory. */
