@@ -12,7 +12,7 @@
  * when one comes out negative, the most negative is dropped and the model refitted, until none is.
  */
 import { FEATURE_COUNT, type FeatureName, FEATURES, PLAYLIST_DERIVED } from './ranking-features';
-import { fitLogistic } from './logistic';
+import { fitLogistic, stackRows } from './logistic';
 import type { CandidatePool, LinearWeights } from './two-stage';
 
 /** One training query: its pool and, per pool track, whether it is in the query's playlist. */
@@ -36,15 +36,11 @@ export function fitRanker(
   queries: readonly TrainingQuery[],
   features: readonly FeatureName[],
 ): RankerFit {
-  const total = queries.reduce((sum, query) => sum + query.labels.length, 0);
-  const rows = new Float64Array(total * FEATURE_COUNT);
-  const labels = new Uint8Array(total);
-  let offset = 0;
-  for (const query of queries) {
-    rows.set(query.pool.features, offset * FEATURE_COUNT);
-    labels.set(query.labels, offset);
-    offset += query.labels.length;
-  }
+  const { rows, labels } = stackRows(
+    queries.map((query) => ({ features: query.pool.features, labels: query.labels })),
+    FEATURE_COUNT,
+  );
+  const total = labels.length;
   const positives = labels.reduce((sum, label) => sum + label, 0);
   const active = FEATURES.map((name) => features.includes(name));
   const dropped: FeatureName[] = [];

@@ -12,6 +12,26 @@ export interface LogisticFit {
   iterations: number;
 }
 
+/**
+ * Queries' pools stacked into one training set: each part's `features` (its rows × d, row-major)
+ * and `labels`, one after the other.
+ */
+export function stackRows(
+  parts: readonly { features: Float64Array; labels: Uint8Array }[],
+  d: number,
+): { rows: Float64Array; labels: Uint8Array } {
+  const total = parts.reduce((sum, part) => sum + part.labels.length, 0);
+  const rows = new Float64Array(total * d);
+  const labels = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    rows.set(part.features, offset * d);
+    labels.set(part.labels, offset);
+    offset += part.labels.length;
+  }
+  return { rows, labels };
+}
+
 const MAX_ITERATIONS = 50;
 const TOLERANCE = 1e-8;
 

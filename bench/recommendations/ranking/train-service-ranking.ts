@@ -39,7 +39,7 @@ import {
   TRAINING_DRAWS,
 } from '../protocol';
 import { loadTidyTuesday } from '../tidytuesday';
-import { fitLogistic } from './logistic';
+import { fitLogistic, stackRows } from './logistic';
 
 const SAMPLE = 'spotify_songs_dev.csv';
 /**
@@ -146,15 +146,8 @@ export function fit(
   queries: readonly ServiceQuery[],
   without: readonly RankingFeature[] = [],
 ): Fit {
-  const rows = queries.reduce((sum, q) => sum + q.labels.length, 0);
-  const features = new Float64Array(rows * RANKING_FEATURE_COUNT);
-  const labels = new Uint8Array(rows);
-  let offset = 0;
-  for (const q of queries) {
-    features.set(q.features, offset * RANKING_FEATURE_COUNT);
-    labels.set(q.labels, offset);
-    offset += q.labels.length;
-  }
+  const { rows: features, labels } = stackRows(queries, RANKING_FEATURE_COUNT);
+  const rows = labels.length;
   const active = RANKING_FEATURES.map((f) => !without.includes(f));
   const dropped: RankingFeature[] = [];
   for (;;) {
