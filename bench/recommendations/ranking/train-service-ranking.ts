@@ -45,10 +45,12 @@ const SAMPLE = 'spotify_songs_dev.csv';
 /**
  * The first stage's pool for the second stage, chosen on the tuning half. Its size (× limit), by
  * this script's 5-fold cross-validation: 8 → 17.8 % / 28.5 %, 10 → 18.3 / 28.8, 15 → 18.0 / 28.6
- * (max_per_artist 2 / uncapped); 25 held more playlist tracks but ranked no better (2-fold). 5 is
- * chosen: 17.0 / 27.4 here, and on the held-out half 17.1 % / 25.2 %, as 10 made (17.3 / 25.2), while
- * the first stage's search for 100 tracks instead of 200 takes ~30 % less time on 1M tracks; 4 and 3
- * lose the uncapped goal on the held-out half (24.5 %, 23.9 % with 10's weights). Drawn with a genre bonus of 1, not the default 4 (2-fold
+ * (max_per_artist 2 / uncapped); 25 held more playlist tracks but ranked no better (2-fold). With
+ * today's features: 10 → 17.1 / 27.8, 5 → 17.0 / 27.4, 4 → 16.0 / 26.9, 3 → 14.7 / 26.2; 5 is the
+ * smallest within half a point of 10, and the first stage's search for 100 tracks instead of 200
+ * takes ~30 % less time on 1M tracks. (The held-out half was also looked at while choosing: 17.1 %
+ * / 25.2 % at 5, 17.3 / 25.2 at 10, 24.5 % and 23.9 % uncapped at 4 and 3 with 10's weights; it
+ * agrees with the tuning half's order.) Drawn with a genre bonus of 1, not the default 4 (2-fold
  * cross-validation by playlist, 2 draws, pool 15: with 4, 15.3 % / 24.9 %; 1: 17.8 / 29.1; 0: 19.0 /
  * 29.8): in this protocol a track's genres mostly say it is in another playlist, so the bonus filled
  * the pool with other playlists' tracks. 0 ranks best, but on a catalog with genres the bonus is
